@@ -14,8 +14,8 @@
  * assert.equal(err.status, 400);
  * assert.equal(String(err.errorCode()), "api_parsing_invalid-parameters");
  * assert.deepEqual(err.toProblemJSON(), {
- *   type: "https://api.backend.ai/probs/invalid-api-params",
- *   title: "Missing or invalid API parameters.",
+ *   type: "https://api.backend.ai/probs/generic-bad-request",
+ *   title: "Invalid or Missing API Parameters.",
  *   error_code: "api_parsing_invalid-parameters",
  *   msg: "Missing field",
  *   data: { field: "name" },
@@ -308,7 +308,7 @@ export class ErrorCode {
  * An RFC 7807 problem document with upstream's keys.
  */
 export interface ProblemJSON {
-  /** A URL naming the problem type, e.g. `https://api.backend.ai/probs/invalid-api-params`. */
+  /** A URL naming the problem type, e.g. `https://api.backend.ai/probs/generic-bad-request`. */
   type: string;
   /** A short, human-readable summary of the problem type. */
   title: string;
@@ -380,9 +380,9 @@ export class BackendAIError extends Error {
   readonly status: number = 500;
   /** The problem type URL. */
   readonly errorType: string =
-    "https://api.backend.ai/probs/internal-server-error";
+    "https://api.backend.ai/probs/general-error";
   /** The problem title. */
-  readonly errorTitle: string = "Internal server error";
+  readonly errorTitle: string = "General Backend API Error.";
   /** The message of this occurrence, as given (upstream's `extra_msg`). */
   readonly extraMessage: string | undefined;
   /** Structured data about this occurrence (upstream's `extra_data`). */
@@ -497,8 +497,8 @@ export class InvalidErrorCode extends BackendAIError {
 export class InvalidAPIParameters extends BackendAIError {
   override readonly status: number = 400;
   override readonly errorType: string =
-    "https://api.backend.ai/probs/invalid-api-params";
-  override readonly errorTitle: string = "Missing or invalid API parameters.";
+    "https://api.backend.ai/probs/generic-bad-request";
+  override readonly errorTitle: string = "Invalid or Missing API Parameters.";
   override errorCode(): ErrorCode {
     return new ErrorCode(
       ErrorDomain.API,
@@ -506,4 +506,486 @@ export class InvalidAPIParameters extends BackendAIError {
       ErrorDetail.INVALID_PARAMETERS,
     );
   }
+}
+
+/**
+ * The request body could not be parsed (HTTP 400, `api_parsing_bad-request`).
+ *
+ * @example Usage
+ * ```ts
+ * import { MalformedRequestBody } from "@backendai/common/exception";
+ * import assert from "node:assert/strict";
+ *
+ * const err = new MalformedRequestBody("Body is not JSON", { cause: new SyntaxError("Unexpected token") });
+ * assert.equal(err.status, 400);
+ * assert.equal(err.toProblemJSON().error_code, "api_parsing_bad-request");
+ * ```
+ */
+export class MalformedRequestBody extends BackendAIError {
+  override readonly status: number = 400;
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/generic-bad-request";
+  override readonly errorTitle: string = "Malformed request body.";
+  override errorCode(): ErrorCode {
+    return new ErrorCode(
+      ErrorDomain.API,
+      ErrorOperation.PARSING,
+      ErrorDetail.BAD_REQUEST,
+    );
+  }
+}
+
+/**
+ * A value failed schema validation (HTTP 400, `api_parsing_invalid-parameters`).
+ * Upstream's `BackendAISchemaValidationFailed`: put the list of validation
+ * issues (path and message, never the raw input) under `data.errors`.
+ *
+ * @example Usage
+ * ```ts
+ * import { SchemaValidationFailed } from "@backendai/common/exception";
+ * import assert from "node:assert/strict";
+ *
+ * const err = new SchemaValidationFailed("Invalid session spec", {
+ *   data: { errors: [{ loc: ["resources", "cpu"], msg: "Expected a number" }] },
+ * });
+ * assert.equal(err.status, 400);
+ * assert.deepEqual(err.toProblemJSON().data, {
+ *   errors: [{ loc: ["resources", "cpu"], msg: "Expected a number" }],
+ * });
+ * ```
+ */
+export class SchemaValidationFailed extends BackendAIError {
+  override readonly status: number = 400;
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/schema-validation-failed";
+  override readonly errorTitle: string = "Schema validation failed.";
+  override errorCode(): ErrorCode {
+    return new ErrorCode(
+      ErrorDomain.API,
+      ErrorOperation.PARSING,
+      ErrorDetail.INVALID_PARAMETERS,
+    );
+  }
+}
+
+/**
+ * The caller lacks the permission for what it asked (HTTP 403, `api_auth_forbidden`).
+ *
+ * @example Usage
+ * ```ts
+ * import { PermissionDeniedError } from "@backendai/common/exception";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new PermissionDeniedError().toProblemJSON().error_code, "api_auth_forbidden");
+ * ```
+ */
+export class PermissionDeniedError extends BackendAIError {
+  override readonly status: number = 403;
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/permission-denied";
+  override readonly errorTitle: string = "Permission Denied.";
+  override errorCode(): ErrorCode {
+    return new ErrorCode(
+      ErrorDomain.API,
+      ErrorOperation.AUTH,
+      ErrorDetail.FORBIDDEN,
+    );
+  }
+}
+
+/**
+ * A code path that must never run did run (HTTP 500, `backendai_generic_unreachable`).
+ *
+ * @example Usage
+ * ```ts
+ * import { UnreachableError } from "@backendai/common/exception";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new UnreachableError("Unknown state").status, 500);
+ * ```
+ */
+export class UnreachableError extends BackendAIError {
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/unreachable";
+  override readonly errorTitle: string = "Unreachable";
+  override errorCode(): ErrorCode {
+    return new ErrorCode(
+      ErrorDomain.BACKENDAI,
+      ErrorOperation.GENERIC,
+      ErrorDetail.UNREACHABLE,
+    );
+  }
+}
+
+/**
+ * A feature is not implemented (HTTP 500, `backendai_generic_not-implemented`).
+ *
+ * @example Usage
+ * ```ts
+ * import { GenericNotImplementedError } from "@backendai/common/exception";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(
+ *   new GenericNotImplementedError().toProblemJSON().error_code,
+ *   "backendai_generic_not-implemented",
+ * );
+ * ```
+ */
+export class GenericNotImplementedError extends BackendAIError {
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/not-implemented";
+  override readonly errorTitle: string = "Not Implemented";
+  override errorCode(): ErrorCode {
+    return new ErrorCode(
+      ErrorDomain.BACKENDAI,
+      ErrorOperation.GENERIC,
+      ErrorDetail.NOT_IMPLEMENTED,
+    );
+  }
+}
+
+/**
+ * A configuration value is invalid (HTTP 500, `backendai_generic_internal-error`).
+ * Name the key and the file in `data` (`{ key, file }`).
+ *
+ * @example Usage
+ * ```ts
+ * import { InvalidConfigError } from "@backendai/common/exception";
+ * import assert from "node:assert/strict";
+ *
+ * const err = new InvalidConfigError("Port must be a number", {
+ *   data: { key: "manager.service-addr.port", file: "manager.toml" },
+ * });
+ * assert.equal(err.data?.file, "manager.toml");
+ * ```
+ */
+export class InvalidConfigError extends BackendAIError {
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/invalid-configuration";
+  override readonly errorTitle: string = "Invalid Configuration";
+}
+
+/**
+ * A resource preset with the same name exists (HTTP 409, `resource-preset_generic_conflict`).
+ *
+ * @example Usage
+ * ```ts
+ * import { ResourcePresetConflict } from "@backendai/common/exception";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new ResourcePresetConflict().status, 409);
+ * ```
+ */
+export class ResourcePresetConflict extends BackendAIError {
+  override readonly status: number = 409;
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/duplicate-resource";
+  override readonly errorTitle: string = "Duplicate Resource Preset";
+  override errorCode(): ErrorCode {
+    return new ErrorCode(
+      ErrorDomain.RESOURCE_PRESET,
+      ErrorOperation.GENERIC,
+      ErrorDetail.CONFLICT,
+    );
+  }
+}
+
+/**
+ * A client was used before it connected, or after it closed (HTTP 503,
+ * `backendai_generic_unavailable`).
+ *
+ * @example Usage
+ * ```ts
+ * import { ClientNotConnectedError } from "@backendai/common/exception";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new ClientNotConnectedError("Redis client is closed").status, 503);
+ * ```
+ */
+export class ClientNotConnectedError extends BackendAIError {
+  override readonly status: number = 503;
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/client-not-connected";
+  override readonly errorTitle: string = "Client Not Connected";
+  override errorCode(): ErrorCode {
+    return new ErrorCode(
+      ErrorDomain.BACKENDAI,
+      ErrorOperation.GENERIC,
+      ErrorDetail.UNAVAILABLE,
+    );
+  }
+}
+
+const HTTP_STATUS_TO_ERROR_DETAIL: ReadonlyMap<number, ErrorDetail> = new Map([
+  [400, ErrorDetail.BAD_REQUEST],
+  [401, ErrorDetail.UNAUTHORIZED],
+  [403, ErrorDetail.FORBIDDEN],
+  [404, ErrorDetail.NOT_FOUND],
+  [408, ErrorDetail.TIMEOUT],
+  [409, ErrorDetail.CONFLICT],
+  [410, ErrorDetail.GONE],
+  [415, ErrorDetail.CONTENT_TYPE_MISMATCH],
+  [422, ErrorDetail.INVALID_PARAMETERS],
+  [500, ErrorDetail.INTERNAL_ERROR],
+  [501, ErrorDetail.NOT_IMPLEMENTED],
+  [502, ErrorDetail.UNREACHABLE],
+  [503, ErrorDetail.UNAVAILABLE],
+  [504, ErrorDetail.TIMEOUT],
+]);
+
+/**
+ * Maps an HTTP status to the {@linkcode ErrorDetail} upstream uses for it;
+ * statuses it does not list (e.g. 405, 429) map to `internal-error`.
+ *
+ * @example Usage
+ * ```ts
+ * import { errorDetailFromHttpStatus } from "@backendai/common/exception";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(errorDetailFromHttpStatus(404), "not-found");
+ * assert.equal(errorDetailFromHttpStatus(504), "timeout");
+ * assert.equal(errorDetailFromHttpStatus(429), "internal-error");
+ * ```
+ *
+ * @param status The HTTP status code.
+ * @returns The matching error detail.
+ */
+export function errorDetailFromHttpStatus(status: number): ErrorDetail {
+  return HTTP_STATUS_TO_ERROR_DETAIL.get(status) ?? ErrorDetail.INTERNAL_ERROR;
+}
+
+/** Options for {@linkcode PassthroughError.fromHttpStatus}. */
+export interface PassthroughFromStatusOptions {
+  /**
+   * The domain of the code.
+   *
+   * @default {"backendai"}
+   */
+  domain?: ErrorDomain;
+  /**
+   * The operation of the code.
+   *
+   * @default {"generic"}
+   */
+  operation?: ErrorOperation;
+  /**
+   * The message.
+   *
+   * @default {"An error occurred with status code N"}
+   */
+  message?: string;
+  /**
+   * The error that caused this one, e.g. the downstream response's error.
+   *
+   * @default {undefined}
+   */
+  cause?: unknown;
+}
+
+/**
+ * An error forwarded from a downstream service that keeps the downstream
+ * HTTP status and error code (`…/probs/forwarded-error`).
+ *
+ * @example Forward a storage proxy failure
+ * ```ts
+ * import { PassthroughError } from "@backendai/common/exception";
+ * import assert from "node:assert/strict";
+ *
+ * const err = PassthroughError.fromHttpStatus(404, { domain: "vfolder", operation: "read" });
+ * assert.equal(err.status, 404);
+ * assert.equal(err.toProblemJSON().error_code, "vfolder_read_not-found");
+ * assert.equal(err.message, "An error occurred with status code 404");
+ * ```
+ */
+export class PassthroughError extends BackendAIError {
+  override readonly status: number;
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/forwarded-error";
+  override readonly errorTitle: string =
+    "Forwarded Error from Downstream Service";
+  readonly #code: ErrorCode;
+
+  /**
+   * Makes a forwarded error.
+   *
+   * @param status The downstream HTTP status.
+   * @param code The downstream error code.
+   * @param message The downstream message.
+   */
+  constructor(status: number, code: ErrorCode, message: string) {
+    super(message);
+    this.status = status;
+    this.#code = code;
+  }
+
+  /**
+   * The downstream error code.
+   *
+   * @returns The code given at construction.
+   */
+  override errorCode(): ErrorCode {
+    return this.#code;
+  }
+
+  /**
+   * Makes a forwarded error whose detail is derived from the HTTP status
+   * (see {@linkcode errorDetailFromHttpStatus}).
+   *
+   * @param status The downstream HTTP status.
+   * @param options The domain, operation, message and cause.
+   * @returns The forwarded error.
+   */
+  static fromHttpStatus(
+    status: number,
+    options: PassthroughFromStatusOptions = {},
+  ): PassthroughError {
+    const code = new ErrorCode(
+      options.domain ?? ErrorDomain.BACKENDAI,
+      options.operation ?? ErrorOperation.GENERIC,
+      errorDetailFromHttpStatus(status),
+    );
+    const err = new PassthroughError(
+      status,
+      code,
+      options.message ?? `An error occurred with status code ${status}`,
+    );
+    if (options.cause !== undefined) {
+      Object.defineProperty(err, "cause", {
+        value: options.cause,
+        configurable: true,
+        writable: true,
+      });
+    }
+    return err;
+  }
+}
+
+/**
+ * An error rebuilt from a problem+json document another service sent. It
+ * keeps the sender's `type`, `title`, status, `error_code` (the default code
+ * when the sender's is missing or malformed), `msg` and `data`.
+ *
+ * @example Read a peer's problem response
+ * ```ts
+ * import { RemoteProblemError } from "@backendai/common/exception";
+ * import assert from "node:assert/strict";
+ *
+ * const err = RemoteProblemError.fromProblemJSON({
+ *   type: "https://api.backend.ai/probs/agent-not-found",
+ *   title: "Agent Not Found",
+ *   error_code: "agent_read_not-found",
+ *   msg: "i-ag1",
+ * }, 404);
+ * assert.equal(err.status, 404);
+ * assert.equal(String(err.errorCode()), "agent_read_not-found");
+ * assert.equal(err.toProblemJSON().title, "Agent Not Found");
+ * ```
+ */
+export class RemoteProblemError extends BackendAIError {
+  override readonly status: number;
+  override readonly errorType: string;
+  override readonly errorTitle: string;
+  readonly #code: ErrorCode;
+
+  /**
+   * Makes the error; prefer {@linkcode RemoteProblemError.fromProblemJSON}.
+   *
+   * @param problem The problem document.
+   * @param status The HTTP status the document came with.
+   * @param options The `cause`.
+   */
+  constructor(
+    problem: ProblemJSON,
+    status: number,
+    options: { cause?: unknown } = {},
+  ) {
+    const opts: BackendAIErrorOptions = {};
+    if (problem.data !== undefined) opts.data = problem.data;
+    if (options.cause !== undefined) opts.cause = options.cause;
+    super(problem.msg, opts);
+    this.status = status;
+    this.errorType = problem.type;
+    this.errorTitle = problem.title;
+    let code: ErrorCode;
+    try {
+      code = ErrorCode.fromString(problem.error_code);
+    } catch {
+      code = ErrorCode.default();
+    }
+    this.#code = code;
+  }
+
+  /**
+   * The sender's error code.
+   *
+   * @returns The parsed code, or the default code when it was malformed.
+   */
+  override errorCode(): ErrorCode {
+    return this.#code;
+  }
+
+  /**
+   * Reads a problem+json body leniently: missing members get defaults, and a
+   * body that is not an object becomes a generic error that keeps it as `data.body`.
+   *
+   * @param body The parsed JSON body.
+   * @param status The HTTP status of the response.
+   * @returns The rebuilt error.
+   */
+  static fromProblemJSON(body: unknown, status: number): RemoteProblemError {
+    const generic = ErrorCode.default().toString();
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      return new RemoteProblemError({
+        type: "https://api.backend.ai/probs/general-error",
+        title: "General Backend API Error.",
+        error_code: generic,
+        data: { body },
+      }, status);
+    }
+    const doc = body as Record<string, unknown>;
+    const problem: ProblemJSON = {
+      type: typeof doc.type === "string"
+        ? doc.type
+        : "https://api.backend.ai/probs/general-error",
+      title: typeof doc.title === "string"
+        ? doc.title
+        : "General Backend API Error.",
+      error_code: typeof doc.error_code === "string" ? doc.error_code : generic,
+    };
+    if (typeof doc.msg === "string") problem.msg = doc.msg;
+    if (
+      typeof doc.data === "object" && doc.data !== null &&
+      !Array.isArray(doc.data)
+    ) {
+      problem.data = doc.data as Record<string, unknown>;
+    }
+    return new RemoteProblemError(problem, status);
+  }
+}
+
+/**
+ * Turns any thrown value into a problem+json `Response`. A
+ * {@linkcode BackendAIError} renders itself; anything else becomes a 500 with
+ * the default code and no message, so internals never leak to clients.
+ *
+ * @example Usage
+ * ```ts
+ * import { InvalidAPIParameters, problemResponse } from "@backendai/common/exception";
+ * import assert from "node:assert/strict";
+ *
+ * const bad = problemResponse(new InvalidAPIParameters("Missing name"));
+ * assert.equal(bad.status, 400);
+ * assert.equal(bad.headers.get("content-type"), "application/problem+json");
+ *
+ * const crash = problemResponse(new TypeError("secret internals"));
+ * assert.equal(crash.status, 500);
+ * assert.equal((await crash.json()).error_code, "backendai_generic_internal-error");
+ * ```
+ *
+ * @param error The thrown value.
+ * @returns The problem response.
+ */
+export function problemResponse(error: unknown): Response {
+  if (error instanceof BackendAIError) return error.toResponse();
+  return new BackendAIError(undefined, { cause: error }).toResponse();
 }
