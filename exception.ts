@@ -379,8 +379,7 @@ export class BackendAIError extends Error {
   /** The HTTP status a web layer answers with. */
   readonly status: number = 500;
   /** The problem type URL. */
-  readonly errorType: string =
-    "https://api.backend.ai/probs/general-error";
+  readonly errorType: string = "https://api.backend.ai/probs/general-error";
   /** The problem title. */
   readonly errorTitle: string = "General Backend API Error.";
   /** The message of this occurrence, as given (upstream's `extra_msg`). */
@@ -468,9 +467,16 @@ export class BackendAIError extends Error {
  * ```
  */
 export class InvalidErrorCode extends BackendAIError {
+  /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/invalid-error-code";
+  /** The problem title. */
   override readonly errorTitle: string = "Invalid error code.";
+  /**
+   * The machine-readable code of this error.
+   *
+   * @returns The code.
+   */
   override errorCode(): ErrorCode {
     return new ErrorCode(
       ErrorDomain.BACKENDAI,
@@ -495,10 +501,18 @@ export class InvalidErrorCode extends BackendAIError {
  * ```
  */
 export class InvalidAPIParameters extends BackendAIError {
+  /** The HTTP status of this error. */
   override readonly status: number = 400;
+  /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/generic-bad-request";
+  /** The problem title. */
   override readonly errorTitle: string = "Invalid or Missing API Parameters.";
+  /**
+   * The machine-readable code of this error.
+   *
+   * @returns The code.
+   */
   override errorCode(): ErrorCode {
     return new ErrorCode(
       ErrorDomain.API,
@@ -522,10 +536,18 @@ export class InvalidAPIParameters extends BackendAIError {
  * ```
  */
 export class MalformedRequestBody extends BackendAIError {
+  /** The HTTP status of this error. */
   override readonly status: number = 400;
+  /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/generic-bad-request";
+  /** The problem title. */
   override readonly errorTitle: string = "Malformed request body.";
+  /**
+   * The machine-readable code of this error.
+   *
+   * @returns The code.
+   */
   override errorCode(): ErrorCode {
     return new ErrorCode(
       ErrorDomain.API,
@@ -555,10 +577,18 @@ export class MalformedRequestBody extends BackendAIError {
  * ```
  */
 export class SchemaValidationFailed extends BackendAIError {
+  /** The HTTP status of this error. */
   override readonly status: number = 400;
+  /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/schema-validation-failed";
+  /** The problem title. */
   override readonly errorTitle: string = "Schema validation failed.";
+  /**
+   * The machine-readable code of this error.
+   *
+   * @returns The code.
+   */
   override errorCode(): ErrorCode {
     return new ErrorCode(
       ErrorDomain.API,
@@ -580,10 +610,18 @@ export class SchemaValidationFailed extends BackendAIError {
  * ```
  */
 export class PermissionDeniedError extends BackendAIError {
+  /** The HTTP status of this error. */
   override readonly status: number = 403;
+  /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/permission-denied";
+  /** The problem title. */
   override readonly errorTitle: string = "Permission Denied.";
+  /**
+   * The machine-readable code of this error.
+   *
+   * @returns The code.
+   */
   override errorCode(): ErrorCode {
     return new ErrorCode(
       ErrorDomain.API,
@@ -605,9 +643,16 @@ export class PermissionDeniedError extends BackendAIError {
  * ```
  */
 export class UnreachableError extends BackendAIError {
+  /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/unreachable";
+  /** The problem title. */
   override readonly errorTitle: string = "Unreachable";
+  /**
+   * The machine-readable code of this error.
+   *
+   * @returns The code.
+   */
   override errorCode(): ErrorCode {
     return new ErrorCode(
       ErrorDomain.BACKENDAI,
@@ -632,9 +677,16 @@ export class UnreachableError extends BackendAIError {
  * ```
  */
 export class GenericNotImplementedError extends BackendAIError {
+  /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/not-implemented";
+  /** The problem title. */
   override readonly errorTitle: string = "Not Implemented";
+  /**
+   * The machine-readable code of this error.
+   *
+   * @returns The code.
+   */
   override errorCode(): ErrorCode {
     return new ErrorCode(
       ErrorDomain.BACKENDAI,
@@ -660,8 +712,10 @@ export class GenericNotImplementedError extends BackendAIError {
  * ```
  */
 export class InvalidConfigError extends BackendAIError {
+  /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/invalid-configuration";
+  /** The problem title. */
   override readonly errorTitle: string = "Invalid Configuration";
 }
 
@@ -677,10 +731,18 @@ export class InvalidConfigError extends BackendAIError {
  * ```
  */
 export class ResourcePresetConflict extends BackendAIError {
+  /** The HTTP status of this error. */
   override readonly status: number = 409;
+  /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/duplicate-resource";
+  /** The problem title. */
   override readonly errorTitle: string = "Duplicate Resource Preset";
+  /**
+   * The machine-readable code of this error.
+   *
+   * @returns The code.
+   */
   override errorCode(): ErrorCode {
     return new ErrorCode(
       ErrorDomain.RESOURCE_PRESET,
@@ -703,10 +765,18 @@ export class ResourcePresetConflict extends BackendAIError {
  * ```
  */
 export class ClientNotConnectedError extends BackendAIError {
+  /** The HTTP status of this error. */
   override readonly status: number = 503;
+  /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/client-not-connected";
+  /** The problem title. */
   override readonly errorTitle: string = "Client Not Connected";
+  /**
+   * The machine-readable code of this error.
+   *
+   * @returns The code.
+   */
   override errorCode(): ErrorCode {
     return new ErrorCode(
       ErrorDomain.BACKENDAI,
@@ -798,9 +868,12 @@ export interface PassthroughFromStatusOptions {
  * ```
  */
 export class PassthroughError extends BackendAIError {
+  /** The HTTP status of this error. */
   override readonly status: number;
+  /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/forwarded-error";
+  /** The problem title. */
   override readonly errorTitle: string =
     "Forwarded Error from Downstream Service";
   readonly #code: ErrorCode;
@@ -882,8 +955,11 @@ export class PassthroughError extends BackendAIError {
  * ```
  */
 export class RemoteProblemError extends BackendAIError {
+  /** The HTTP status of this error. */
   override readonly status: number;
+  /** The problem type URL. */
   override readonly errorType: string;
+  /** The problem title. */
   override readonly errorTitle: string;
   readonly #code: ErrorCode;
 
