@@ -1,0 +1,222 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * The body of `deno task test`: makes sure the halfstack is up (starting it
+ * when its env file is missing, and stopping it afterwards only then), runs
+ * `deno test -A --doc --parallel [args...]` over the repo with output streamed
+ * live, and prints as its very last line `N passed, N failed` (plus
+ * `, N skipped` when tests were ignored). Exits non-zero on any failure or when
+ * Deno printed no summary.
+ *
+ * ```sh
+ * deno task test                       # everything
+ * deno task test tests/integration/    # a narrower path; extra args go to `deno test`
+ * ```
+ *
+ * @module
+ */
+
+import {
+  halfstackDown,
+  halfstackEnvPath,
+  halfstackUp,
+  readHalfstackEnv,
+} from "./halfstack.ts";
+
+/** Counts from Deno's closing summary line. */
+export interface DenoTestSummary {
+  /** Whether Deno said `ok` (true) or `FAILED` (false). */
+  ok: boolean;
+  /** Tests that passed (steps not counted). */
+  passed: number;
+  /** Tests that failed (steps not counted). */
+  failed: number;
+  /** Tests that were ignored. */
+  ignored: number;
+}
+
+/**
+ * Finds the last summary line of `deno test` output, e.g.
+ * `ok | 12 passed (3 steps) | 0 failed (1s)` or
+ * `FAILED | 11 passed | 1 failed | 2 ignored (1s)`.
+ *
+ * @param output Everything `deno test` printed, without colors.
+ * @returns The counts, or `undefined` when there is no summary line.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { parseDenoTestSummary } from "./run_tests.ts";
+ * parseDenoTestSummary("ok | 3 passed (2 steps) | 0 failed (5ms)");
+ * // { ok: true, passed: 3, failed: 0, ignored: 0 }
+ * ```
+ */
+export function parseDenoTestSummary(
+  output: string,
+): DenoTestSummary | undefined {
+  // deno-lint-ignore no-control-regex
+  const lines = output.replace(/\x1b\[[0-9;]*m/g, "").split(/\r?\n/);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = (lines[i] ?? "").trim();
+    const head = /^(ok|FAILED) \| /.exec(line);
+    if (head === null) continue;
+    const summary: DenoTestSummary = {
+      ok: head[1] === "ok",
+      passed: 0,
+      failed: 0,
+      ignored: 0,
+    };
+    let sawPassed = false;
+    for (const segment of line.split(" | ").slice(1)) {
+      const match = /^(\d+) (passed|failed|ignored)\b/.exec(segment);
+      if (match === null) continue;
+      const count = Number(match[1]);
+      if (match[2] === "passed") {
+        summary.passed = count;
+        sawPassed = true;
+      } else if (match[2] === "failed") summary.failed = count;
+      else summary.ignored = count;
+    }
+    if (sawPassed) return summary;
+  }
+  return undefined;
+}
+
+/**
+ * Formats the plain closing line CI reads.
+ *
+ * @param summary Counts from {@linkcode parseDenoTestSummary}.
+ * @returns `N passed, N failed`, plus `, N skipped` when some were ignored.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { formatClosingLine } from "./run_tests.ts";
+ * formatClosingLine({ ok: true, passed: 3, failed: 0, ignored: 1 }); // "3 passed, 0 failed, 1 skipped"
+ * ```
+ */
+export function formatClosingLine(summary: DenoTestSummary): string {
+  const skipped = summary.ignored > 0 ? `, ${summary.ignored} skipped` : "";
+  return `${summary.passed} passed, ${summary.failed} failed${skipped}`;
+}
+
+async function pump(
+  stream: ReadableStream<Uint8Array>,
+  sink: { write(p: Uint8Array): Promise<number> },
+  collected: string[],
+): Promise<void> {
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) {
+    let written = 0;
+    while (written < chunk.length) {
+      written += await sink.write(chunk.subarray(written));
+    }
+    collected.push(decoder.decode(chunk, { stream: true }));
+  }
+  collected.push(decoder.decode());
+}
+
+/**
+ * Runs the whole test suite as described in the module doc.
+ *
+ * @param args Extra arguments appended to `deno test -A --doc --parallel`.
+ * @returns The process exit code (0 only when everything passed).
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { runTests } from "./run_tests.ts";
+ * Deno.exit(await runTests(["tests/unit/"]));
+ * ```
+ */
+export async function runTests(args: string[]): Promise<number> {
+  const log = (line: string) => console.error(line);
+  let exitCode = 0;
+
+  let startedHalfstack = false;
+  let interrupted = false;
+  let child: Deno.ChildProcess | undefined;
+  // Ctrl-C reaches `deno test` through the process group; SIGTERM is forwarded.
+  // Either way we go on to the teardown below instead of dying with servers left running.
+  const onSigint = () => {
+    interrupted = true;
+    log("run_tests: interrupted; stopping");
+  };
+  const onSigterm = () => {
+    interrupted = true;
+    try {
+      child?.kill("SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
+  Deno.addSignalListener("SIGINT", onSigint);
+  Deno.addSignalListener("SIGTERM", onSigterm);
+
+  const output: string[] = [];
+  let testExit = 1;
+  try {
+    const envGiven = Deno.env.get("BACKEND_REDIS_ADDR") !== undefined;
+    if (!envGiven && readHalfstackEnv() === undefined) {
+      log(`run_tests: no ${halfstackEnvPath()}; starting the halfstack`);
+      startedHalfstack = true;
+      try {
+        await halfstackUp({ log });
+      } catch (error) {
+        // Run the tests anyway: the unit tests still tell something, and the
+        // integration tests fail with "Halfstack is not running".
+        log(
+          `run_tests: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+        );
+        exitCode = 1;
+      }
+    }
+    if (!interrupted) {
+      child = new Deno.Command(Deno.execPath(), {
+        args: ["test", "-A", "--doc", "--parallel", ...args],
+        env: {
+          NO_COLOR: "1",
+          // package.json only brings the toolchain (npm "deno"); keep deno from resolving it.
+          DENO_NO_PACKAGE_JSON: Deno.env.get("DENO_NO_PACKAGE_JSON") ?? "1",
+        },
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      await Promise.all([
+        pump(child.stdout, Deno.stdout, output),
+        pump(child.stderr, Deno.stderr, output),
+      ]);
+      testExit = (await child.status).code;
+    }
+  } finally {
+    if (startedHalfstack) {
+      try {
+        await halfstackDown({ log });
+      } catch (error) {
+        log(
+          `run_tests: stopping the halfstack failed: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+        );
+        exitCode = 1;
+      }
+    }
+    Deno.removeSignalListener("SIGINT", onSigint);
+    Deno.removeSignalListener("SIGTERM", onSigterm);
+  }
+
+  const summary = parseDenoTestSummary(output.join(""));
+  if (summary === undefined) {
+    log(`run_tests: deno test printed no summary line (exit code ${testExit})`);
+    return testExit !== 0 ? testExit : 1;
+  }
+  console.log(formatClosingLine(summary));
+  if (testExit !== 0 || summary.failed > 0 || !summary.ok) {
+    return testExit !== 0 ? testExit : 1;
+  }
+  return exitCode;
+}
+
+if (import.meta.main) {
+  Deno.exit(await runTests(Deno.args));
+}

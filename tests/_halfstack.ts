@@ -1,0 +1,139 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * Addresses of the real servers for integration tests, started by
+ * `deno task halfstack up` (scripts/halfstack.ts). A test that needs a server
+ * calls {@linkcode halfstackEnv}, which throws when the halfstack is not
+ * running: integration tests fail, never silently skip.
+ *
+ * @module
+ */
+
+import { halfstackEnvPath, readHalfstackEnv } from "../scripts/halfstack.ts";
+
+/** A TCP endpoint. */
+export interface HostPort {
+  /** Host name or IP address. */
+  host: string;
+  /** TCP port. */
+  port: number;
+}
+
+/** Where each halfstack server listens. */
+export interface HalfstackEnv {
+  /** Redis master (`BACKEND_REDIS_ADDR`). */
+  redis: HostPort;
+  /** Redis replica of the master (`BACKEND_REDIS_REPLICA_ADDR`). */
+  redisReplica: HostPort;
+  /** Redis Sentinels (`BACKEND_REDIS_SENTINELS`, comma-separated). */
+  sentinels: HostPort[];
+  /** Master name the Sentinels monitor (`BACKEND_REDIS_SENTINEL_MASTER`). */
+  sentinelMasterName: string;
+  /** etcd client endpoint (`BACKEND_ETCD_ADDR`). */
+  etcd: HostPort;
+  /** etcd client URL, e.g. `http://127.0.0.1:12379`. */
+  etcdUrl: string;
+  /** NATS client URL (`BACKEND_NATS_URL`), e.g. `nats://127.0.0.1:14222`. */
+  natsUrl: string;
+  /** NATS client endpoint parsed from {@linkcode HalfstackEnv.natsUrl}. */
+  nats: HostPort;
+  /** NATS monitoring base URL (`BACKEND_NATS_MONITOR_URL`). */
+  natsMonitorUrl: string;
+  /** Where the values came from: "environment" or the env file path. */
+  source: string;
+}
+
+const REQUIRED_KEYS = [
+  "BACKEND_REDIS_ADDR",
+  "BACKEND_REDIS_REPLICA_ADDR",
+  "BACKEND_REDIS_SENTINELS",
+  "BACKEND_REDIS_SENTINEL_MASTER",
+  "BACKEND_ETCD_ADDR",
+  "BACKEND_NATS_URL",
+  "BACKEND_NATS_MONITOR_URL",
+] as const;
+
+/**
+ * Parses `host:port`.
+ *
+ * @param address The address, e.g. `127.0.0.1:16379`.
+ * @returns The host and numeric port.
+ * @throws {Error} When the address has no valid port.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { parseHostPort } from "./_halfstack.ts";
+ * parseHostPort("127.0.0.1:16379"); // { host: "127.0.0.1", port: 16379 }
+ * ```
+ */
+export function parseHostPort(address: string): HostPort {
+  const colon = address.lastIndexOf(":");
+  const port = Number(address.slice(colon + 1));
+  if (colon <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) {
+    throw new Error(
+      `Invalid halfstack address "${address}": expected host:port`,
+    );
+  }
+  return { host: address.slice(0, colon), port };
+}
+
+/**
+ * Returns the halfstack addresses from the `BACKEND_*` environment variables,
+ * falling back to the env file written by `deno task halfstack up`
+ * (`$BACKEND_HALFSTACK_DIR/halfstack.env` or `<repo>/.halfstack/halfstack.env`).
+ *
+ * @returns The parsed addresses.
+ * @throws {Error} "Halfstack is not running: start it with `deno task halfstack up`"
+ *   when neither source has every address.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { Redis } from "ioredis";
+ * import { halfstackEnv } from "../_halfstack.ts";
+ *
+ * const { redis } = halfstackEnv();
+ * const client = new Redis(redis.port, redis.host);
+ * await client.quit();
+ * ```
+ */
+export function halfstackEnv(): HalfstackEnv {
+  const envPath = halfstackEnvPath();
+  const fromFile = readHalfstackEnv() ?? {};
+  const values: Record<string, string> = { ...fromFile };
+  let fromEnvironment = false;
+  for (const key of REQUIRED_KEYS) {
+    const value = Deno.env.get(key);
+    if (value !== undefined && value !== "") {
+      values[key] = value;
+      fromEnvironment = true;
+    }
+  }
+  const missing = REQUIRED_KEYS.filter((key) =>
+    values[key] === undefined || values[key] === ""
+  );
+  if (missing.length > 0) {
+    throw new Error(
+      `Halfstack is not running: start it with \`deno task halfstack up\` ` +
+        `(missing ${
+          missing.join(", ")
+        }; looked in the environment and in ${envPath})`,
+    );
+  }
+  const get = (key: typeof REQUIRED_KEYS[number]): string => values[key] ?? "";
+  const etcd = parseHostPort(get("BACKEND_ETCD_ADDR"));
+  const natsUrl = get("BACKEND_NATS_URL");
+  return {
+    redis: parseHostPort(get("BACKEND_REDIS_ADDR")),
+    redisReplica: parseHostPort(get("BACKEND_REDIS_REPLICA_ADDR")),
+    sentinels: get("BACKEND_REDIS_SENTINELS").split(",").map((s) =>
+      parseHostPort(s.trim())
+    ),
+    sentinelMasterName: get("BACKEND_REDIS_SENTINEL_MASTER"),
+    etcd,
+    etcdUrl: `http://${etcd.host}:${etcd.port}`,
+    natsUrl,
+    nats: parseHostPort(natsUrl.replace(/^nats:\/\//, "").replace(/\/.*$/, "")),
+    natsMonitorUrl: get("BACKEND_NATS_MONITOR_URL").replace(/\/$/, ""),
+    source: fromEnvironment ? "environment" : envPath,
+  };
+}
