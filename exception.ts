@@ -1065,3 +1065,46 @@ export function problemResponse(error: unknown): Response {
   if (error instanceof BackendAIError) return error.toResponse();
   return new BackendAIError(undefined, { cause: error }).toResponse();
 }
+
+/**
+ * A value handed to the library could not be read (HTTP 400,
+ * `backendai_parsing_invalid-parameters`). The base of the parse errors in
+ * `types` (sizes, ids, enums, addresses, slot quantities); put the offending
+ * value, and the field where known, in `data`.
+ *
+ * @example Catch every parse error at once
+ * ```ts
+ * import { InvalidParameterError } from "@backendai/common/exception";
+ * import { BinarySize, HostPortPair } from "@backendai/common/types";
+ * import assert from "node:assert/strict";
+ *
+ * for (const parse of [() => BinarySize.parse("1x"), () => HostPortPair.parse("h:0")]) {
+ *   assert.throws(parse, InvalidParameterError);
+ * }
+ * assert.equal(
+ *   new InvalidParameterError().toProblemJSON().error_code,
+ *   "backendai_parsing_invalid-parameters",
+ * );
+ * ```
+ */
+export class InvalidParameterError extends BackendAIError {
+  /** HTTP 400 Bad Request. */
+  override readonly status: number = 400;
+  /** The problem type URL. */
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/invalid-parameters";
+  /** The problem title. */
+  override readonly errorTitle: string = "Invalid parameter.";
+  /**
+   * The machine-readable code.
+   *
+   * @returns `backendai_parsing_invalid-parameters`.
+   */
+  override errorCode(): ErrorCode {
+    return new ErrorCode(
+      ErrorDomain.BACKENDAI,
+      ErrorOperation.PARSING,
+      ErrorDetail.INVALID_PARAMETERS,
+    );
+  }
+}

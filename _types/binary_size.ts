@@ -6,13 +6,7 @@
  * @module
  */
 
-import {
-  BackendAIError,
-  ErrorCode,
-  ErrorDetail,
-  ErrorDomain,
-  ErrorOperation,
-} from "../exception.ts";
+import { InvalidParameterError } from "../exception.ts";
 
 /**
  * A size string or unit could not be read (HTTP 400,
@@ -26,26 +20,12 @@ import {
  * assert.throws(() => BinarySize.parse("1x"), InvalidBinarySizeError);
  * ```
  */
-export class InvalidBinarySizeError extends BackendAIError {
-  /** HTTP 400 Bad Request. */
-  override readonly status: number = 400;
+export class InvalidBinarySizeError extends InvalidParameterError {
   /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/invalid-binary-size";
   /** The problem title. */
   override readonly errorTitle: string = "Invalid binary size.";
-  /**
-   * The machine-readable code.
-   *
-   * @returns `backendai_parsing_invalid-parameters`.
-   */
-  override errorCode(): ErrorCode {
-    return new ErrorCode(
-      ErrorDomain.BACKENDAI,
-      ErrorOperation.PARSING,
-      ErrorDetail.INVALID_PARAMETERS,
-    );
-  }
 }
 
 /**

@@ -6,13 +6,7 @@
  * @module
  */
 
-import {
-  BackendAIError,
-  ErrorCode,
-  ErrorDetail,
-  ErrorDomain,
-  ErrorOperation,
-} from "../exception.ts";
+import { InvalidParameterError } from "../exception.ts";
 
 /**
  * A string is not a member of an enum (HTTP 400,
@@ -32,26 +26,12 @@ import {
  * });
  * ```
  */
-export class InvalidEnumValueError extends BackendAIError {
-  /** HTTP 400 Bad Request. */
-  override readonly status: number = 400;
+export class InvalidEnumValueError extends InvalidParameterError {
   /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/invalid-enum-value";
   /** The problem title. */
   override readonly errorTitle: string = "Invalid enum value.";
-  /**
-   * The machine-readable code.
-   *
-   * @returns `backendai_parsing_invalid-parameters`.
-   */
-  override errorCode(): ErrorCode {
-    return new ErrorCode(
-      ErrorDomain.BACKENDAI,
-      ErrorOperation.PARSING,
-      ErrorDetail.INVALID_PARAMETERS,
-    );
-  }
 }
 
 function invalidMember(

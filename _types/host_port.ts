@@ -6,13 +6,7 @@
  * @module
  */
 
-import {
-  BackendAIError,
-  ErrorCode,
-  ErrorDetail,
-  ErrorDomain,
-  ErrorOperation,
-} from "../exception.ts";
+import { InvalidParameterError } from "../exception.ts";
 import {
   formatIP,
   formatIPv4,
@@ -39,26 +33,12 @@ import {
  * });
  * ```
  */
-export class InvalidHostPortPairError extends BackendAIError {
-  /** HTTP 400 Bad Request. */
-  override readonly status: number = 400;
+export class InvalidHostPortPairError extends InvalidParameterError {
   /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/invalid-host-port-pair";
   /** The problem title. */
   override readonly errorTitle: string = "Invalid host-port pair.";
-  /**
-   * The machine-readable code.
-   *
-   * @returns `backendai_parsing_invalid-parameters`.
-   */
-  override errorCode(): ErrorCode {
-    return new ErrorCode(
-      ErrorDomain.BACKENDAI,
-      ErrorOperation.PARSING,
-      ErrorDetail.INVALID_PARAMETERS,
-    );
-  }
 }
 
 /**
@@ -74,26 +54,12 @@ export class InvalidHostPortPairError extends BackendAIError {
  * assert.throws(() => ReadableCIDR.parse("10.1.*.300"), InvalidIPAddressError);
  * ```
  */
-export class InvalidIPAddressError extends BackendAIError {
-  /** HTTP 400 Bad Request. */
-  override readonly status: number = 400;
+export class InvalidIPAddressError extends InvalidParameterError {
   /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/invalid-ip-address";
   /** The problem title. */
   override readonly errorTitle: string = "Invalid IP address.";
-  /**
-   * The machine-readable code.
-   *
-   * @returns `backendai_parsing_invalid-parameters`.
-   */
-  override errorCode(): ErrorCode {
-    return new ErrorCode(
-      ErrorDomain.BACKENDAI,
-      ErrorOperation.PARSING,
-      ErrorDetail.INVALID_PARAMETERS,
-    );
-  }
 }
 
 /** The inputs {@linkcode HostPortPair.parse} accepts. */

@@ -7,13 +7,7 @@
  * @module
  */
 
-import {
-  BackendAIError,
-  ErrorCode,
-  ErrorDetail,
-  ErrorDomain,
-  ErrorOperation,
-} from "../exception.ts";
+import { InvalidParameterError } from "../exception.ts";
 
 /**
  * An identifier did not have the required form (HTTP 400,
@@ -35,26 +29,12 @@ import {
  * }
  * ```
  */
-export class InvalidIdentifierError extends BackendAIError {
-  /** HTTP 400 Bad Request. */
-  override readonly status: number = 400;
+export class InvalidIdentifierError extends InvalidParameterError {
   /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/invalid-identifier";
   /** The problem title. */
   override readonly errorTitle: string = "Invalid identifier.";
-  /**
-   * The machine-readable code.
-   *
-   * @returns `backendai_parsing_invalid-parameters`.
-   */
-  override errorCode(): ErrorCode {
-    return new ErrorCode(
-      ErrorDomain.BACKENDAI,
-      ErrorOperation.PARSING,
-      ErrorDetail.INVALID_PARAMETERS,
-    );
-  }
 }
 
 const CANONICAL_UUID_REGEXP =

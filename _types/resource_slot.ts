@@ -15,6 +15,7 @@ import {
   ErrorDomain,
   ErrorOperation,
   InvalidAPIParameters,
+  InvalidParameterError,
 } from "../exception.ts";
 import { BinarySize } from "./binary_size.ts";
 
@@ -102,26 +103,12 @@ export type IntrinsicSlotNames =
  * });
  * ```
  */
-export class InvalidResourceSlotQuantity extends BackendAIError {
-  /** HTTP 400 Bad Request. */
-  override readonly status: number = 400;
+export class InvalidResourceSlotQuantity extends InvalidParameterError {
   /** The problem type URL (upstream's). */
   override readonly errorType: string =
     "https://api.backend.ai/probs/invalid-resource-slot-quantity";
   /** The problem title (upstream's). */
   override readonly errorTitle: string = "Invalid resource slot quantity.";
-  /**
-   * The machine-readable code of this error.
-   *
-   * @returns `backendai_parsing_invalid-parameters`.
-   */
-  override errorCode(): ErrorCode {
-    return new ErrorCode(
-      ErrorDomain.BACKENDAI,
-      ErrorOperation.PARSING,
-      ErrorDetail.INVALID_PARAMETERS,
-    );
-  }
 }
 
 /**

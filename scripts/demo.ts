@@ -1,0 +1,152 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+/**
+ * A tour of what the library has today, on embedded defaults: no server is
+ * needed. Run it with `npm run demo` (or `deno task demo`). It grows with
+ * every module that lands.
+ *
+ * @module
+ */
+
+import {
+  BinarySize,
+  generateSessionId,
+  HostPortPair,
+  ResourceSlot,
+  SessionId,
+  SlotName,
+} from "../types.ts";
+import {
+  ErrorCode,
+  InvalidAPIParameters,
+  PassthroughError,
+  problemResponse,
+} from "../exception.ts";
+import { deepMerge, nmget, quote, sleep, strToTimedelta } from "../utils.ts";
+import {
+  captureMetadata,
+  currentRequestId,
+  withMetadata,
+  withRequestId,
+  withUser,
+} from "../contexts/mod.ts";
+import { MessageMetadata, UserData } from "../data/mod.ts";
+
+function section(title: string): void {
+  console.log(`\n== ${title}`);
+}
+
+function show(label: string, value: unknown): void {
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  console.log(`  ${label.padEnd(44)} ${text}`);
+}
+
+section("types: ids, sizes, slots");
+const sessionId = generateSessionId();
+show("generateSessionId()", sessionId);
+show(
+  'SessionId("0123456789ABCDEF0123456789ABCDEF")',
+  SessionId("0123456789ABCDEF0123456789ABCDEF"),
+);
+show(
+  'HostPortPair.parse("[::1]:2379").address',
+  HostPortPair.parse("[::1]:2379").address,
+);
+const size = BinarySize.parseFinite("1.5g");
+show(
+  'BinarySize.parseFinite("1.5g")',
+  `${size.toBytesString()} bytes = ${size}`,
+);
+show(
+  "2^53 + 1 bytes stays exact",
+  new BinarySize(2n ** 53n + 1n).toBytesString(),
+);
+show('format("s") of 1234567 bytes', new BinarySize(1234567n).format("s"));
+const slotName = new SlotName("cuda.device:mig-10g");
+show("SlotName cuda.device:mig-10g", {
+  device: slotName.deviceName,
+  major: slotName.majorType,
+  minor: slotName.minorType,
+  accelerator: slotName.isAccelerator(),
+});
+const requested = new ResourceSlot({
+  cpu: "2",
+  mem: "4g",
+  "cuda.shares": "0.5",
+});
+const capacity = new ResourceSlot({ cpu: "8", mem: "32g" });
+show("requested.toJSON()", requested.toJSON());
+show(
+  "capacity.subtract(requested).toJSON()",
+  capacity.subtract(requested).toJSON(),
+);
+show("requested.lte(capacity) (cuda.shares missing)", requested.lte(capacity));
+show("requested unchanged after comparing", requested.toJSON());
+
+section("exception: error codes and problem+json");
+const invalid = new InvalidAPIParameters("Port out of range", {
+  data: { field: "port", value: 70000 },
+});
+show("InvalidAPIParameters → status", invalid.status);
+show("InvalidAPIParameters → problem+json", invalid.toProblemJSON());
+show(
+  "PassthroughError.fromHttpStatus(404, vfolder/read)",
+  String(
+    PassthroughError.fromHttpStatus(404, {
+      domain: "vfolder",
+      operation: "read",
+    })
+      .errorCode(),
+  ),
+);
+show(
+  "problemResponse(new TypeError(...)) status",
+  problemResponse(new TypeError("internals stay hidden")).status,
+);
+try {
+  ErrorCode.fromString("not_a_code");
+} catch (err) {
+  show('ErrorCode.fromString("not_a_code")', String(err));
+}
+
+section("utils");
+show('strToTimedelta("1d2h3m4.5s") ms', strToTimedelta("1d2h3m4.5s"));
+show('quote("a/b c!*", "") (Python-compatible)', quote("a/b c!*", ""));
+show(
+  'nmget(cfg, "redis.addr")',
+  nmget({ redis: { addr: "127.0.0.1:6379" } }, "redis.addr"),
+);
+show(
+  "deepMerge keeps earlier value on null",
+  deepMerge({ a: 1, b: { c: 2 } }, { a: null, b: { d: 3 } }),
+);
+const controller = new AbortController();
+const waiting = sleep(60_000, { signal: controller.signal });
+controller.abort(new Error("shutting down"));
+await waiting.catch((err: unknown) =>
+  show("sleep(60 s) aborted at once", (err as Error).message)
+);
+
+section("contexts and data: metadata across a process boundary");
+const user = new UserData({
+  userId: "f38dea23-50fa-42a0-b5ae-338f5f4693f4",
+  isAuthorized: true,
+  isAdmin: false,
+  isSuperadmin: false,
+  role: "user",
+  domainName: "default",
+  domainId: "6f6c2d5c-6b39-4d6a-9c5e-5f2f7e7b8a11",
+});
+const wire = await withRequestId("req-42", () =>
+  withUser(user, async () => {
+    await sleep(1);
+    return captureMetadata().serialize();
+  }));
+show("captured metadata (upstream JSON)", wire);
+show("outside any context: currentRequestId()", String(currentRequestId()));
+withMetadata(MessageMetadata.deserialize(wire), () => {
+  show(
+    "re-entered from the wire: currentRequestId()",
+    String(currentRequestId()),
+  );
+});
+console.log("\nDone: every module above ran on embedded defaults.");
