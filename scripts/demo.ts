@@ -79,7 +79,7 @@ show(
   "capacity.subtract(requested).toJSON()",
   capacity.subtract(requested).toJSON(),
 );
-show("requested.lte(capacity) (cuda.shares missing)", requested.lte(capacity));
+show("requested.lte(capacity): no cuda.shares there", requested.lte(capacity));
 show("requested unchanged after comparing", requested.toJSON());
 
 section("exception: error codes and problem+json");
