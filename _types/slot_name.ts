@@ -44,9 +44,9 @@ export class SlotName {
   /**
    * Reads a slot name.
    *
-   * @param value The slot name, e.g. `cuda.shares`.
+   * @param value The slot name, e.g. `cuda.shares`, or another `SlotName`.
    */
-  constructor(value: string) {
+  constructor(value: string | SlotName) {
     this.value = String(value);
     const dot = this.value.indexOf(".");
     this.deviceName = dot < 0 ? this.value : this.value.slice(0, dot);
@@ -83,13 +83,15 @@ export class SlotName {
    * import assert from "node:assert/strict";
    *
    * assert.ok(new SlotName("cpu").equals(new SlotName("cpu")));
+   * assert.ok(new SlotName("cpu").equals("cpu"));
    * ```
    *
-   * @param other The slot name to compare with.
+   * @param other The slot name to compare with; a plain string compares as
+   *   upstream's `UserString` does.
    * @returns `true` when the names are equal.
    */
-  equals(other: SlotName): boolean {
-    return this.value === other.value;
+  equals(other: SlotName | string): boolean {
+    return this.value === String(other);
   }
 
   /**

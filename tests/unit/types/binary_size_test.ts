@@ -212,3 +212,164 @@ Deno.test("BinarySize round-trips its scaled format where exact", () => {
     assert.equal(BinarySize.parseFinite(text).format("s"), text);
   }
 });
+
+Deno.test("BinarySize.parse() collapses integral decimals like upstream's Decimal()", () => {
+  const table: Array<[string, bigint]> = [
+    ["2.0M", 2n * 1024n * 1024n],
+    ["1.0e3", 1000n], // while "1e3" is rejected
+    ["1.5e3", 1500n],
+    ["30.0e-1", 3n],
+    ["-.0", 0n],
+    [".0", 0n],
+    ["1.0e4299", 10n ** 4299n],
+    ["0.0e999999999", 0n],
+  ];
+  for (const [input, expected] of table) {
+    assert.equal(bytesOf(input), expected, input);
+  }
+  for (const input of ["0.5", "1.25", "1.000001", "1.5e-1", "1.2.3"]) {
+    assert.throws(() => BinarySize.parse(input), InvalidBinarySizeError, input);
+  }
+});
+
+Deno.test("BinarySize.parse() rejects stray dots and signs", () => {
+  for (const input of [".+4", ".-49K", "..3G", "+-5", "- 5", "1 0", "1,5k"]) {
+    assert.throws(() => BinarySize.parse(input), InvalidBinarySizeError, input);
+  }
+});
+
+Deno.test("BinarySize.parse() reads decimal stems as Python's Decimal does", () => {
+  const table: Array<[string, bigint]> = [
+    [".5k", 512n],
+    ["5.k", 5120n],
+    ["1e3k", 1024000n],
+    ["1E+2K", 102400n],
+    ["-0.5k", -512n],
+    ["+1.5k", 1536n],
+    ["-0k", 0n],
+    ["1e-99k", 0n],
+    ["12345 B", 12345n],
+    ["1.5 k", 1536n],
+    ["00012k", 12288n],
+  ];
+  for (const [input, expected] of table) {
+    assert.equal(bytesOf(input), expected, input);
+  }
+  // The character before "b" is the unit, so these have no number left.
+  for (
+    const input of ["1b", "10b", "kb", "b", "1 k b", "1.5 ", "nank", "infk"]
+  ) {
+    assert.throws(() => BinarySize.parse(input), InvalidBinarySizeError, input);
+  }
+});
+
+Deno.test("BinarySize.parse() strips whitespace and digits as Python does", () => {
+  assert.equal(bytesOf(" _ 59"), 59n); // int() strips again after "_" is removed
+  assert.equal(bytesOf("\x851k"), 1024n); // NEL is Python whitespace
+  assert.equal(bytesOf("1\x1c"), 1n);
+  assert.equal(bytesOf("\u20031k"), 1024n);
+  assert.equal(bytesOf("\u0663k"), 3072n); // ARABIC-INDIC DIGIT THREE
+  assert.equal(bytesOf("\u0661\u0660\u0662\u0664"), 1024n);
+  assert.equal(bytesOf("\u{1D7D9}k"), 1024n); // MATHEMATICAL DOUBLE-STRUCK DIGIT ONE
+  // U+FEFF is not whitespace to Python, although String.prototype.trim() drops it.
+  assert.throws(() => BinarySize.parse("\ufeff1"), InvalidBinarySizeError);
+  // The infinity words match only without surrounding whitespace.
+  assert.throws(() => BinarySize.parse(" inf"), InvalidBinarySizeError);
+});
+
+Deno.test("BinarySize.parse() rounds unit products to 28 digits like Python's context", () => {
+  assert.equal(bytesOf("0.99999999999999999999999999999999k"), 1024n);
+  assert.equal(bytesOf("1.999999999999999999999999999999k"), 2048n);
+  assert.equal(
+    bytesOf("9999999999999999999999999999999999999999y"),
+    12089258196146291747061760000000000000000000000000000000000000000n,
+  );
+});
+
+Deno.test("BinarySize.parse() refuses results over 4300 digits quickly", () => {
+  const started = performance.now();
+  for (
+    const input of [
+      "1e999999999k",
+      "1.0e999999999999",
+      "1.0e4300",
+      "1".repeat(4301),
+      "9".repeat(5000) + "k",
+    ]
+  ) {
+    assert.throws(
+      () => BinarySize.parse(input),
+      /exceeds 4300 digits|fractional/,
+      input.slice(0, 20),
+    );
+  }
+  assert.equal(bytesOf("1e-999999999999k"), 0n);
+  assert.ok(performance.now() - started < 2000);
+});
+
+Deno.test("BinarySize.parse() handles numbers and bigints", () => {
+  assert.equal(bytesOf(19291991), 19291991n);
+  assert.equal(bytesOf(0), 0n);
+  assert.equal(bytesOf(-2048n), -2048n);
+  for (const value of [-Infinity, NaN]) {
+    assert.throws(() => BinarySize.parse(value), InvalidBinarySizeError);
+  }
+  assert.throws(
+    () => BinarySize.parse({} as unknown as string),
+    InvalidBinarySizeError,
+  );
+});
+
+Deno.test("new BinarySize() refuses a non-bigint", () => {
+  assert.throws(
+    () => new BinarySize(1024 as unknown as bigint),
+    InvalidBinarySizeError,
+  );
+});
+
+Deno.test("BinarySize.format() rounds the 28-digit quotient like upstream", () => {
+  // Python divides in a 28-digit context, then rounds to 2 decimals.
+  assert.equal(
+    new BinarySize(121716280438516962812294487n).format("k"),
+    "118863555115739221496381.34k",
+  );
+  assert.equal(
+    new BinarySize(215408110198620551873992535n).format("K"),
+    "210359482615840382689445.84k",
+  );
+  // Quotients over 28 digits, where upstream raises, print exactly.
+  assert.equal(
+    new BinarySize(10000000000000000000000000007n).format(" "),
+    "10000000000000000000000000007",
+  );
+});
+
+Deno.test("BinarySize formats negative sizes like upstream", () => {
+  assert.equal(new BinarySize(-2048n).toString(), "-2048 bytes");
+  assert.equal(new BinarySize(-2048n).format("s"), "-2048");
+  assert.equal(new BinarySize(-1536n).format("k"), "-1.5k");
+  assert.equal(new BinarySize(-1n).format("g"), "-0g"); // Decimal keeps the sign of zero
+});
+
+Deno.test("BinarySize.format() reads unit letters in either case", () => {
+  assert.equal(new BinarySize(2n ** 30n).format("G"), "1g");
+  assert.throws(
+    () => new BinarySize(1n).format("S" as BinarySizeUnit),
+    /unsupported scale unit/,
+  );
+  assert.throws(
+    () => new BinarySize(1n).format("qqqq" as BinarySizeUnit),
+    (err: unknown) =>
+      err instanceof InvalidBinarySizeError && err.data?.unit === "qqqq",
+  );
+});
+
+Deno.test("BinarySize error messages clip long inputs", () => {
+  const input = "x".repeat(500);
+  assert.throws(
+    () => BinarySize.parse(input),
+    (err: unknown) =>
+      err instanceof InvalidBinarySizeError && err.message.length < 200 &&
+      err.data?.value === input,
+  );
+});

@@ -30,3 +30,28 @@ Deno.test("SlotName.equals() compares the whole name", () => {
   assert.ok(new SlotName("cuda.shares").equals(new SlotName("cuda.shares")));
   assert.ok(!new SlotName("cuda.shares").equals(new SlotName("cuda.share")));
 });
+
+Deno.test("SlotName.equals() compares with plain strings like UserString", () => {
+  assert.ok(new SlotName("mem").equals("mem"));
+  assert.ok(!new SlotName("mem").equals("cpu"));
+});
+
+Deno.test("SlotName copies another SlotName and handles empty parts", () => {
+  const copy = new SlotName(new SlotName("cuda.device:mig-10g"));
+  assert.equal(copy.toString(), "cuda.device:mig-10g");
+  assert.equal(copy.minorType, "mig-10g");
+  const empty = new SlotName("");
+  assert.deepEqual(
+    [empty.deviceName, empty.majorType, empty.minorType, empty.isAccelerator()],
+    ["", "", "", false],
+  );
+  const leadingDot = new SlotName(".shares");
+  assert.equal(leadingDot.deviceName, "");
+  assert.ok(leadingDot.isAccelerator());
+  // A ":" before any "." stays in the device name, as partition(".") leaves it.
+  const colonFirst = new SlotName("cuda:x.device");
+  assert.equal(colonFirst.deviceName, "cuda:x");
+  assert.equal(colonFirst.majorType, "device");
+  // Major types match case-sensitively, as upstream's tuple membership does.
+  assert.ok(!new SlotName("cuda.Device").isAccelerator());
+});
