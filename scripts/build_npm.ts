@@ -50,6 +50,18 @@ export interface BuildResult {
   millis: number;
 }
 
+/** The tsc options shared by the npm build and the runtime test build. */
+export const NODE_ESM_COMPILER_OPTIONS: Readonly<Record<string, unknown>> = {
+  target: "ES2022",
+  module: "NodeNext",
+  moduleResolution: "NodeNext",
+  rewriteRelativeImportExtensions: true,
+  allowImportingTsExtensions: true,
+  rootDir: ".",
+  skipLibCheck: true,
+  types: ["node"],
+};
+
 const EXCLUDED_DIRS: ReadonlySet<string> = new Set([
   "tests",
   "scripts",
@@ -240,20 +252,13 @@ export async function buildNpm(repo: string): Promise<BuildResult> {
       `${staging}/tsconfig.json`,
       JSON.stringify({
         compilerOptions: {
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          rewriteRelativeImportExtensions: true,
-          allowImportingTsExtensions: true,
+          ...NODE_ESM_COMPILER_OPTIONS,
           declaration: true,
           outDir,
-          rootDir: ".",
           strict: true,
           exactOptionalPropertyTypes: true,
           noUncheckedIndexedAccess: true,
           noImplicitOverride: true,
-          skipLibCheck: true,
-          types: ["node"],
           lib: ["ES2022", "DOM"],
         },
         files: entries,

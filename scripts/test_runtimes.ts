@@ -248,16 +248,9 @@ if (import.meta.main) {
       `${staging}/tsconfig.json`,
       JSON.stringify({
         compilerOptions: {
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          rewriteRelativeImportExtensions: true,
-          allowImportingTsExtensions: true,
+          ...NODE_ESM_COMPILER_OPTIONS,
           noCheck: true,
           outDir: "out",
-          rootDir: ".",
-          skipLibCheck: true,
-          types: ["node"],
         },
         include: ["**/*.ts"],
         exclude: ["node_modules", "out"],
