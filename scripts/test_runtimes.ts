@@ -22,6 +22,7 @@ import {
   buildNpm,
   type DenoConfig,
   listTsFiles,
+  NODE_ESM_COMPILER_OPTIONS,
   prepareStaging,
   run,
 } from "./build_npm.ts";
