@@ -280,10 +280,18 @@ export async function buildNpm(repo: string): Promise<BuildResult> {
       rewriteDeclarationImports(await Deno.readTextFile(path)),
     );
   }
-  const exportsMap: Record<string, { types: string; import: string }> = {};
+  // `default` lets Node's require(esm) (20.19+, 22) and bundlers resolve too.
+  const exportsMap: Record<
+    string,
+    { types: string; import: string; default: string }
+  > = {};
   for (const [subpath, source] of Object.entries(config.exports)) {
     const base = source.replace(/\.ts$/, "");
-    exportsMap[subpath] = { types: `${base}.d.ts`, import: `${base}.js` };
+    exportsMap[subpath] = {
+      types: `${base}.d.ts`,
+      import: `${base}.js`,
+      default: `${base}.js`,
+    };
   }
   await Deno.writeTextFile(
     `${outDir}/package.json`,

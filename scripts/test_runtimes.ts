@@ -43,13 +43,19 @@ function context(t, name) {
     step: async (stepName, fn) => {
       if (typeof stepName === "object") { fn = stepName.fn; stepName = stepName.name; }
       if (typeof stepName === "function") { fn = stepName; stepName = fn.name; }
-      await t.test(stepName, (tt) => fn(context(tt, stepName)));
-      return true;
+      let ok = true;
+      await t.test(stepName, async (tt) => {
+        try { await fn(context(tt, stepName)); } catch (err) { ok = false; throw err; }
+      });
+      return ok;
     },
   };
 }
+if (testDefinitions.some((def) => def.only)) {
+  throw new Error("A test uses only: remove it (Deno fails such a run too)");
+}
 for (const def of testDefinitions) {
-  test(def.name, def.only ? { only: true } : { skip: def.ignore === true }, (t) => def.fn(context(t, def.name)));
+  test(def.name, { skip: def.ignore === true }, (t) => def.fn(context(t, def.name)));
 }
 `;
 
@@ -214,6 +220,11 @@ async function consumerSmoke(
     ]);
     await step("node runs the compiled smoke test", "node", ["out/smoke.js"]);
     await step("bun runs the smoke test", bun, ["smoke.ts"]);
+    await step("node require()s every subpath (require(esm))", "node", [
+      "-e",
+      `for (const s of ${JSON.stringify(subpaths)}) ` +
+      `if (Object.keys(require(s)).length === 0) throw new Error(s);`,
+    ]);
     return { passed, failed, skipped: 0 };
   } finally {
     await Deno.remove(dir, { recursive: true });
