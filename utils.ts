@@ -1068,17 +1068,79 @@ export function isUuid(text: string): boolean {
 }
 
 /** Reads the forms Python's `uuid.UUID(text)` takes, as 32 lowercase hex digits. */
+/** Options for {@linkcode canonicalUuid}. */
+export interface CanonicalUuidOptions {
+  /**
+   * Which spellings are accepted, besides the canonical 8-4-4-4-12 form and
+   * 32 hex digits (any case):
+   * - `"canonical"`: nothing more;
+   * - `"pydantic"`: also `{...}` braces and a `urn:uuid:` prefix, as
+   *   pydantic's UUID fields read them;
+   * - `"python"`: what `uuid.UUID(str)` reads: `urn:` / `uuid:` prefixes,
+   *   braces, and hyphens anywhere.
+   *
+   * @default {"canonical"}
+   */
+  forms?: "canonical" | "pydantic" | "python";
+}
+
+/**
+ * Normalises a UUID to canonical lower-case 8-4-4-4-12 form: the one
+ * mechanism behind `parseUuid` (types), `UserData` (data) and the hex helpers.
+ *
+ * @example Usage
+ * ```ts
+ * import { canonicalUuid } from "@backendai/common/utils";
+ * import assert from "node:assert/strict";
+ *
+ * const id = "f38dea23-50fa-42a0-b5ae-338f5f4693f4";
+ * assert.equal(canonicalUuid("F38DEA2350FA42A0B5AE338F5F4693F4"), id);
+ * assert.equal(canonicalUuid(`{${id}}`), undefined);
+ * assert.equal(canonicalUuid(`urn:uuid:${id}`, { forms: "pydantic" }), id);
+ * assert.equal(canonicalUuid("f38d-ea23-50fa-42a0-b5ae-338f-5f46-93f4", { forms: "pydantic" }), undefined);
+ * assert.equal(canonicalUuid("f38d-ea23-50fa-42a0-b5ae-338f-5f46-93f4", { forms: "python" }), id);
+ * assert.equal(canonicalUuid("not-a-uuid"), undefined);
+ * ```
+ *
+ * @param text The text to read.
+ * @param options Which spellings are accepted.
+ * @returns The canonical UUID, or `undefined` when `text` is not one.
+ */
+export function canonicalUuid(
+  text: string,
+  options: CanonicalUuidOptions = {},
+): string | undefined {
+  if (typeof text !== "string") return undefined;
+  const forms = options.forms ?? "canonical";
+  let hex = text;
+  if (forms === "python") {
+    hex = hex.replace("urn:", "").replace("uuid:", "");
+  } else if (
+    forms === "pydantic" && hex.toLowerCase().startsWith("urn:uuid:")
+  ) {
+    hex = hex.slice(9);
+  }
+  if (forms !== "canonical" && hex.startsWith("{") && hex.endsWith("}")) {
+    hex = hex.slice(1, -1);
+  }
+  if (forms === "python" || UUID_REGEXP.test(hex)) {
+    hex = hex.replaceAll("-", "");
+  }
+  if (!UUID_HEX_REGEXP.test(hex)) return undefined;
+  const h = hex.toLowerCase();
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${
+    h.slice(16, 20)
+  }-${h.slice(20)}`;
+}
+
 function uuidHexDigits(text: string): string {
-  let hex = typeof text === "string" ? text : "";
-  if (hex.startsWith("urn:uuid:")) hex = hex.slice(9);
-  if (hex.startsWith("{") && hex.endsWith("}")) hex = hex.slice(1, -1);
-  hex = hex.replaceAll("-", "");
-  if (!UUID_HEX_REGEXP.test(hex)) {
+  const uuid = canonicalUuid(text, { forms: "python" });
+  if (uuid === undefined) {
     throw new InvalidAPIParameters(`Cannot parse UUID "${String(text)}"`, {
       data: { value: text },
     });
   }
-  return hex.toLowerCase();
+  return uuid.replaceAll("-", "");
 }
 
 /**
@@ -1127,10 +1189,8 @@ export function uuidToHex(uuid: string): string {
  * UUID form).
  */
 export function uuidFromHex(hex: string): string {
-  const digits = uuidHexDigits(hex);
-  return `${digits.slice(0, 8)}-${digits.slice(8, 12)}-${
-    digits.slice(12, 16)
-  }-${digits.slice(16, 20)}-${digits.slice(20)}`;
+  uuidHexDigits(hex);
+  return canonicalUuid(hex, { forms: "python" }) as string;
 }
 
 /**

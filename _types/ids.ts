@@ -8,6 +8,7 @@
  */
 
 import { InvalidParameterError } from "../exception.ts";
+import { canonicalUuid } from "../utils.ts";
 
 /**
  * An identifier did not have the required form (HTTP 400,
@@ -37,9 +38,6 @@ export class InvalidIdentifierError extends InvalidParameterError {
   override readonly errorTitle: string = "Invalid identifier.";
 }
 
-const CANONICAL_UUID_REGEXP =
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const HEX_UUID_REGEXP = /^[0-9a-f]{32}$/i;
 const ACCESS_KEY_REGEXP = /^AKIA[A-Z2-7]{16}$/;
 const SECRET_KEY_REGEXP = /^[A-Za-z0-9_\-+/]{40}$/;
 const BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -81,14 +79,9 @@ function invalid(
  */
 export function parseUuid(value: string, kind: string = "UUID"): string {
   if (typeof value !== "string") throw invalid(kind, value, "not a string");
-  if (CANONICAL_UUID_REGEXP.test(value)) return value.toLowerCase();
-  if (HEX_UUID_REGEXP.test(value)) {
-    const h = value.toLowerCase();
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${
-      h.slice(16, 20)
-    }-${h.slice(20)}`;
-  }
-  throw invalid(kind, value, "not a UUID");
+  const uuid = canonicalUuid(value);
+  if (uuid === undefined) throw invalid(kind, value, "not a UUID");
+  return uuid;
 }
 
 function nonEmpty(kind: string, value: string): string {

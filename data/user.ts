@@ -7,6 +7,7 @@ import {
   ErrorOperation,
 } from "../exception.ts";
 import { parseUserRole, type UserRole } from "../_types/enums.ts";
+import { canonicalUuid } from "../utils.ts";
 
 /**
  * A user record failed validation: a field is missing, has the wrong type,
@@ -127,28 +128,6 @@ export interface UserDataJSON {
   domain_id: string;
 }
 
-const CANONICAL_UUID_REGEXP =
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const HEX32_UUID_REGEXP = /^[0-9a-f]{32}$/i;
-const URN_UUID_PREFIX_REGEXP = /^urn:uuid:/i;
-
-/**
- * Normalizes the UUID spellings Python's `uuid.UUID()` accepts in practice
- * (canonical, 32 hex digits, `{...}`, `urn:uuid:...`) to canonical lowercase.
- */
-function normalizeUuid(value: string): string | undefined {
-  let text = value.replace(URN_UUID_PREFIX_REGEXP, "");
-  if (text.startsWith("{") && text.endsWith("}")) text = text.slice(1, -1);
-  if (CANONICAL_UUID_REGEXP.test(text)) return text.toLowerCase();
-  if (HEX32_UUID_REGEXP.test(text)) {
-    const hex = text.toLowerCase();
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${
-      hex.slice(16, 20)
-    }-${hex.slice(20)}`;
-  }
-  return undefined;
-}
-
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
@@ -189,7 +168,7 @@ function readUuid(source: FieldSource, key: FieldKey): string {
   if (typeof value !== "string") {
     throw invalid(name, `must be a UUID string, got ${describe(value)}`, value);
   }
-  const uuid = normalizeUuid(value);
+  const uuid = canonicalUuid(value, { forms: "pydantic" });
   if (uuid === undefined) {
     throw invalid(name, `must be a UUID, got "${value}"`, value);
   }
