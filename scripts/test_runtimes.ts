@@ -11,8 +11,12 @@
  * 3. A throwaway consumer project `npm install`s `npm/`, imports every
  *    subpath, type-checks with `skipLibCheck: false`, and runs under Node and Bun.
  *
- * Doc examples run only under Deno. Integration tests are included only with
- * `TEST_RUNTIMES_INTEGRATION=1` (they do not finish under Node yet).
+ * Doc examples run only under Deno. Integration tests run too, against the
+ * halfstack (`deno task halfstack up`); `TEST_RUNTIMES_INTEGRATION=0` leaves
+ * them out. Tests reach servers through `node:net`/ioredis/fetch, never
+ * `Deno.connect`: the shim's `Deno.connect` reads sockets with `fs.read`
+ * (EAGAIN) and left Node hanging. A runtime that runs longer than
+ * `TEST_RUNTIMES_TIMEOUT_MS` (default 600000) is killed and counted failed.
  * The last line is `N passed, N failed`, summed over the runtimes.
  *
  * @module
@@ -26,7 +30,7 @@ import {
   prepareStaging,
   run,
 } from "./build_npm.ts";
-import { readHalfstackEnv } from "./halfstack.ts";
+import { halfstackDown, halfstackUp, readHalfstackEnv } from "./halfstack.ts";
 
 const RUNNER = `
 import { Deno as shim } from "@deno/shim-deno";
@@ -92,7 +96,17 @@ async function runTests(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const result = await child.output();
+  const limit = Number(Deno.env.get("TEST_RUNTIMES_TIMEOUT_MS") ?? 600_000);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, limit);
+  const result = await child.output().finally(() => clearTimeout(timer));
+  if (timedOut) {
+    console.log(`  ${runtime}: killed after ${limit} ms without finishing`);
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
   const dec = new TextDecoder();
   // bun test reports on stderr.
   const output = dec.decode(result.stdout) + "\n" + dec.decode(result.stderr);
@@ -242,10 +256,16 @@ if (import.meta.main) {
     `npm build: ${build.millis} ms, ${build.subpaths.length} subpaths`,
   );
 
-  // Integration tests under Node/Bun are opt-in for now: under Node the run
-  // does not exit once they ran (an open client handle through the Deno shim;
-  // not yet diagnosed), so CI runs the unit suite on Node and Bun.
-  const integration = Deno.env.get("TEST_RUNTIMES_INTEGRATION") === "1";
+  const integration = Deno.env.get("TEST_RUNTIMES_INTEGRATION") !== "0";
+  // Like `deno task test`: start the halfstack when it is not up, stop it after.
+  let startedHalfstack = false;
+  if (integration && readHalfstackEnv() === undefined) {
+    console.log("test_runtimes: the halfstack is not up; starting it");
+    startedHalfstack = true;
+    await halfstackUp({ log: console.log }).catch((error) =>
+      console.log(`test_runtimes: ${(error as Error).message}`)
+    );
+  }
   const halfstack = integration ? readHalfstackEnv() ?? {} : {};
   const testFiles = (await listTsFiles(`${repo}/tests`, new Set()))
     .map((file) => `tests/${file}`)
@@ -303,6 +323,7 @@ if (import.meta.main) {
     }
   } finally {
     await Deno.remove(staging, { recursive: true });
+    if (startedHalfstack) await halfstackDown({ log: console.log });
   }
   const smoke = await consumerSmoke(repo, config, bun);
   console.log(`consumer smoke: ${smoke.passed} passed, ${smoke.failed} failed`);

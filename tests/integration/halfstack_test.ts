@@ -3,6 +3,7 @@
 // Proves every halfstack server answers real protocol traffic. Needs `deno task halfstack up`.
 
 import assert from "node:assert/strict";
+import { createConnection } from "node:net";
 import { Redis } from "ioredis";
 import { halfstackEnv } from "../_halfstack.ts";
 
@@ -134,21 +135,30 @@ Deno.test("halfstack: etcd v3 JSON gateway put and range", async () => {
 
 Deno.test("halfstack: NATS greets with INFO that has JetStream enabled", async () => {
   const env = halfstackEnv();
-  const conn = await Deno.connect({
-    hostname: env.nats.host,
-    port: env.nats.port,
-  });
+  // node:net rather than Deno.connect: the same test runs under Node and Bun,
+  // where the Deno shim's Deno.connect reads the socket with fs.read (EAGAIN).
+  const socket = createConnection({ host: env.nats.host, port: env.nats.port });
   try {
-    const decoder = new TextDecoder();
-    let received = "";
-    const buffer = new Uint8Array(4096);
-    const deadline = Date.now() + 5000;
-    while (!received.includes("\r\n") && Date.now() < deadline) {
-      const n = await conn.read(buffer);
-      if (n === null) break;
-      received += decoder.decode(buffer.subarray(0, n));
-    }
-    const line = received.slice(0, received.indexOf("\r\n"));
+    const line = await new Promise<string>((resolve, reject) => {
+      let received = "";
+      const timer = setTimeout(
+        () => reject(new Error(`no INFO line within 5 s: ${received}`)),
+        5000,
+      );
+      socket.setEncoding("utf8");
+      socket.on("error", (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      socket.on("data", (chunk: string) => {
+        received += chunk;
+        const end = received.indexOf("\r\n");
+        if (end >= 0) {
+          clearTimeout(timer);
+          resolve(received.slice(0, end));
+        }
+      });
+    });
     assert.match(line, /^INFO \{/);
     const info = JSON.parse(line.slice("INFO ".length)) as {
       jetstream?: boolean;
@@ -157,7 +167,7 @@ Deno.test("halfstack: NATS greets with INFO that has JetStream enabled", async (
     assert.equal(info.jetstream, true);
     assert.equal(info.port, env.nats.port);
   } finally {
-    conn.close();
+    socket.destroy();
   }
 });
 
