@@ -1,0 +1,96 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * The errors of the message queue.
+ *
+ * @module
+ */
+
+import {
+  BackendAIError,
+  ErrorCode,
+  ErrorDetail,
+  ErrorDomain,
+  ErrorOperation,
+} from "../exception.ts";
+
+/**
+ * Raised by every operation on a closed queue component (upstream
+ * `MessageQueueClosedError`, code `message-queue_read_unavailable`).
+ *
+ * @example Usage
+ * ```ts
+ * import { MessageQueueClosedError } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * const err = new MessageQueueClosedError("The consumer is closed");
+ * assert.equal(String(err.errorCode()), "message-queue_read_unavailable");
+ * assert.equal(err.status, 503);
+ * ```
+ */
+export class MessageQueueClosedError extends BackendAIError {
+  /** HTTP 503: the queue is not available any more. */
+  override readonly status: number = 503;
+  /** The problem type URL. */
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/message-queue-closed";
+  /** The problem title. */
+  override readonly errorTitle: string = "Message queue is closed.";
+  /**
+   * The machine-readable code of this error.
+   *
+   * @returns `message-queue_read_unavailable`.
+   */
+  override errorCode(): ErrorCode {
+    return new ErrorCode(
+      ErrorDomain.MESSAGE_QUEUE,
+      ErrorOperation.READ,
+      ErrorDetail.UNAVAILABLE,
+    );
+  }
+}
+
+/**
+ * A stream entry or pub/sub message that does not match the wire format
+ * (code `message-queue_read_invalid-data-format`). `data.field` names the
+ * offending field when there is one. Consumers never die of it: the entry
+ * goes to the dead-letter stream with this error's message.
+ *
+ * @example Usage
+ * ```ts
+ * import {
+ *   decodeStreamFields,
+ *   InvalidMessagePayloadError,
+ * } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(
+ *   () => decodeStreamFields({ name: "x", source: "manager" }),
+ *   (err: unknown) =>
+ *     err instanceof InvalidMessagePayloadError &&
+ *     err.data?.field === "payload" &&
+ *     String(err.errorCode()) === "message-queue_read_invalid-data-format",
+ * );
+ * ```
+ */
+export class InvalidMessagePayloadError extends BackendAIError {
+  /** HTTP 400: the input is malformed. */
+  override readonly status: number = 400;
+  /** The problem type URL. */
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/invalid-message-payload";
+  /** The problem title. */
+  override readonly errorTitle: string = "Invalid message payload.";
+  /**
+   * The machine-readable code of this error.
+   *
+   * @returns `message-queue_read_invalid-data-format`.
+   */
+  override errorCode(): ErrorCode {
+    return new ErrorCode(
+      ErrorDomain.MESSAGE_QUEUE,
+      ErrorOperation.READ,
+      ErrorDetail.INVALID_DATA_FORMAT,
+    );
+  }
+}

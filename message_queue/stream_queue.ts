@@ -1,0 +1,1285 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * {@linkcode StreamQueue}: the message queue semantics (consumer groups,
+ * redelivery with the same id, dead letters, broadcast with a cache, durable
+ * broadcast) written once over a {@linkcode StreamStore}, the handful of
+ * Redis-Streams-shaped primitives a backend provides. `MemoryQueue` and
+ * `RedisStreamQueue` are this class over their stores, which is why one
+ * conformance suite fits both.
+ *
+ * @module
+ */
+
+import {
+  consoleLogger,
+  ExponentialBackoff,
+  type Logger,
+  sleep,
+} from "../utils.ts";
+import { InvalidAPIParameters } from "../exception.ts";
+import { MessageQueueClosedError } from "./errors.ts";
+import {
+  decodeBroadcast,
+  type DecodedMessage,
+  decodeStreamFields,
+  encodeBroadcast,
+  encodeStreamFields,
+  type OutgoingMessage,
+  type StreamFields,
+  type StreamFieldValue,
+} from "./payload.ts";
+import type {
+  Anycaster,
+  AnycasterOptions,
+  Broadcaster,
+  BroadcasterOptions,
+  CachedBroadcast,
+  ConsumedMessage,
+  Consumer,
+  ConsumerOptions,
+  DeadLetter,
+  DurableSubscriberOptions,
+  MessageId,
+  MessageQueue,
+  MessageQueueOptions,
+  SignalOptions,
+  Subscriber,
+  SubscriberOptions,
+} from "./types.ts";
+import { AsyncFifo, raceSignal } from "./_wait.ts";
+
+/**
+ * A stream entry as a {@linkcode StreamStore} returns it.
+ *
+ * @example Usage
+ * ```ts
+ * import type { StoredEntry } from "@backendai/common/message-queue";
+ *
+ * const entry: StoredEntry = { id: "1-0", fields: { name: "ping" } };
+ * ```
+ */
+export interface StoredEntry {
+  /** The entry id. */
+  readonly id: string;
+  /** The fields, by name. */
+  readonly fields: StreamFields;
+}
+
+/**
+ * An entry delivered to a consumer of a group.
+ *
+ * @example Usage
+ * ```ts
+ * import type { DeliveredEntry } from "@backendai/common/message-queue";
+ *
+ * const entry: DeliveredEntry = {
+ *   stream: "events", id: "1-0", fields: {}, deliveryCount: 1,
+ * };
+ * ```
+ */
+export interface DeliveredEntry extends StoredEntry {
+  /** The stream it is in. */
+  readonly stream: string;
+  /** The pending list's delivery counter, this delivery included. */
+  readonly deliveryCount: number;
+}
+
+/** The arguments of {@linkcode StreamReader.read} (`XREADGROUP`). */
+export interface ReadGroupArgs {
+  /** The consumer group. */
+  readonly group: string;
+  /** The consumer. */
+  readonly consumer: string;
+  /** The streams, each read from `>` (new entries). */
+  readonly streams: readonly string[];
+  /** Most entries to return (`COUNT`). */
+  readonly count: number;
+  /** Longest wait in milliseconds (`BLOCK`); 0 means do not wait. */
+  readonly blockMs: number;
+  /** Ends the wait early; the read then returns what it has (maybe nothing). */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * A blocking reader, one per consumer: on Redis a dedicated connection, so
+ * that a blocked `XREADGROUP` holds up no other command.
+ */
+export interface StreamReader {
+  /**
+   * Reads new entries for the consumer; each one becomes pending for it with
+   * a delivery count of 1.
+   *
+   * @param args The group, consumer, streams, count, wait and signal.
+   * @returns The entries, possibly none when the wait ran out.
+   * @throws {NoGroupError} When a group does not exist (any more).
+   */
+  read(args: ReadGroupArgs): Promise<DeliveredEntry[]>;
+  /** Releases the reader. */
+  close(): Promise<void>;
+}
+
+/** The arguments of {@linkcode StreamStore.claimIdle} (`XAUTOCLAIM`). */
+export interface ClaimIdleArgs {
+  /** The stream. */
+  readonly stream: string;
+  /** The consumer group. */
+  readonly group: string;
+  /** The consumer that takes the entries over. */
+  readonly consumer: string;
+  /** Only entries idle at least this long, in milliseconds. */
+  readonly minIdleMs: number;
+  /** Most entries to claim. */
+  readonly count: number;
+  /** Where to continue the scan of the pending list (`"0-0"` to start). */
+  readonly cursor: string;
+}
+
+/** What {@linkcode StreamStore.claimIdle} returns. */
+export interface ClaimIdleResult {
+  /** Where the next scan continues; `"0-0"` when the scan is complete. */
+  readonly cursor: string;
+  /** The claimed entries with their delivery count after the claim. */
+  readonly entries: DeliveredEntry[];
+  /** Pending ids whose entries were trimmed from the stream before an ack. */
+  readonly deleted: string[];
+}
+
+/** One item of {@linkcode StreamStore.publish}. */
+export interface PublishItem {
+  /** The channel. */
+  readonly channel: string;
+  /** The message text. */
+  readonly data: string;
+  /** Also store the text under this key, when given. */
+  readonly cacheKey?: string | undefined;
+  /** The cache entry's lifetime in seconds. */
+  readonly cacheTtlSeconds: number;
+}
+
+/**
+ * A live pub/sub subscription of a {@linkcode StreamStore}.
+ *
+ * @example Usage
+ * ```ts
+ * import type { StoreSubscription } from "@backendai/common/message-queue";
+ *
+ * async function stop(subscription: StoreSubscription): Promise<void> {
+ *   await subscription.close();
+ * }
+ * ```
+ */
+export interface StoreSubscription {
+  /** Unsubscribes. */
+  close(): Promise<void>;
+}
+
+/**
+ * The primitives a backend provides, with Redis Streams semantics: streams
+ * with consumer groups and pending lists, pub/sub channels, and a key/value
+ * cache with a TTL. Implement it to put {@linkcode StreamQueue} on another
+ * store.
+ *
+ * @example Usage
+ * ```ts
+ * import { MemoryStreamStore, type StreamStore } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * const store: StreamStore = new MemoryStreamStore();
+ * const [id] = await store.add([{ stream: "s", fields: ["k", "v"] }], 1000);
+ * assert.equal((await store.range("s", 10))[0]?.id, id);
+ * await store.close();
+ * ```
+ */
+export interface StreamStore {
+  /**
+   * Adds entries (`XADD stream MAXLEN ~ maxLen * …`), in one round trip.
+   *
+   * @param items The streams and flat field lists.
+   * @param maxLen The approximate length to trim each stream to.
+   * @returns The new ids, in order.
+   */
+  add(
+    items: readonly { stream: string; fields: readonly StreamFieldValue[] }[],
+    maxLen: number,
+  ): Promise<string[]>;
+  /**
+   * Creates a consumer group unless it exists (`XGROUP CREATE … MKSTREAM`).
+   *
+   * @param stream The stream (created when missing).
+   * @param group The group.
+   * @param start `"$"` for new entries only, `"0"` for all.
+   */
+  ensureGroup(stream: string, group: string, start: "$" | "0"): Promise<void>;
+  /**
+   * Opens a blocking reader.
+   *
+   * @returns The reader.
+   */
+  openReader(): StreamReader;
+  /**
+   * Acknowledges entries (`XACK`).
+   *
+   * @param stream The stream.
+   * @param group The group.
+   * @param ids The entry ids.
+   * @returns How many were pending.
+   */
+  ack(stream: string, group: string, ids: readonly string[]): Promise<number>;
+  /**
+   * Takes over entries pending longer than `minIdleMs`, keeping their ids
+   * and incrementing their delivery count.
+   *
+   * @param args The stream, group, consumer, idle time, count and cursor.
+   * @returns The claimed entries, the next cursor and trimmed ids.
+   */
+  claimIdle(args: ClaimIdleArgs): Promise<ClaimIdleResult>;
+  /**
+   * Adds `fields` to `deadLetterStream` and acknowledges `id`, atomically.
+   *
+   * @param args Where from, where to, and what.
+   * @returns The dead-letter entry's id.
+   */
+  deadLetter(args: {
+    stream: string;
+    group: string;
+    id: string;
+    deadLetterStream: string;
+    fields: readonly StreamFieldValue[];
+    maxLen: number;
+  }): Promise<string>;
+  /**
+   * Reads entries oldest first (`XRANGE stream - + COUNT count`).
+   *
+   * @param stream The stream.
+   * @param count Most entries.
+   * @param start The first id, inclusive.
+   * @returns The entries.
+   */
+  range(stream: string, count: number, start?: string): Promise<StoredEntry[]>;
+  /**
+   * Publishes messages, caching those with a `cacheKey`, in one round trip.
+   *
+   * @param items The messages.
+   */
+  publish(items: readonly PublishItem[]): Promise<void>;
+  /**
+   * Reads a cached message.
+   *
+   * @param key The cache key.
+   * @returns The text, or `undefined` when missing or expired.
+   */
+  getCache(key: string): Promise<StreamFieldValue | undefined>;
+  /**
+   * Stores a value with a lifetime (`SET key value EX ttl`).
+   *
+   * @param key The key.
+   * @param value The text.
+   * @param ttlSeconds The lifetime in seconds.
+   */
+  setCache(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /**
+   * Subscribes to channels; resolves once the subscription is active.
+   *
+   * @param channels The channels.
+   * @param onMessage Called with each message.
+   * @returns The subscription.
+   */
+  subscribe(
+    channels: readonly string[],
+    onMessage: (channel: string, data: StreamFieldValue) => void,
+  ): Promise<StoreSubscription>;
+  /** Releases every connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Thrown by a {@linkcode StreamReader} when the consumer group is missing,
+ * e.g. after the stream was deleted; the consumer then recreates it.
+ *
+ * @example Usage
+ * ```ts
+ * import { NoGroupError } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new NoGroupError("events").name, "NoGroupError");
+ * ```
+ */
+export class NoGroupError extends Error {
+  /**
+   * Makes the error.
+   *
+   * @param stream The stream whose group is missing.
+   */
+  constructor(stream: string) {
+    super(`No consumer group on stream "${stream}"`);
+    this.name = "NoGroupError";
+  }
+}
+
+/** The suffix of dead-letter streams: `events` → `events.dlq`. */
+export const DEAD_LETTER_SUFFIX = ".dlq";
+
+const DLQ_FIELDS = {
+  stream: "_dlq_stream",
+  id: "_dlq_id",
+  group: "_dlq_group",
+  consumer: "_dlq_consumer",
+  deliveryCount: "_dlq_delivery_count",
+  error: "_dlq_error",
+} as const;
+
+const DEFAULTS = {
+  nodeId: "node",
+  maxLen: 100_000,
+  stream: "events",
+  channel: "events_all",
+  cacheTtlSeconds: 300,
+  batchSize: 64,
+  blockMs: 10_000,
+  idleTimeoutMs: 300_000,
+  maxDeliveries: 5,
+} as const;
+
+function positiveInteger(
+  value: number | undefined,
+  fallback: number,
+  field: string,
+): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new InvalidAPIParameters(
+      `"${field}" must be a positive integer, got ${value}`,
+      { data: { field } },
+    );
+  }
+  return value;
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+/**
+ * The message queue over a {@linkcode StreamStore}. It owns the store and
+ * every component it makes; `close()` closes them all.
+ *
+ * @example Usage
+ * ```ts
+ * import { MemoryStreamStore, StreamQueue } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * await using queue = new StreamQueue(new MemoryStreamStore(), { nodeId: "n1" });
+ * await using consumer = await queue.consumer({ group: "g" });
+ * await queue.anycaster().anycast({ name: "hi", source: "n1", payload: "{}" });
+ * for await (const message of consumer) {
+ *   assert.equal(message.name, "hi");
+ *   await consumer.done(message);
+ *   break;
+ * }
+ * ```
+ */
+export class StreamQueue implements MessageQueue {
+  readonly #store: StreamStore;
+  readonly #nodeId: string;
+  readonly #maxLen: number;
+  readonly #logger: Logger;
+  readonly #components: Set<{ close(): Promise<void> }> = new Set();
+  #closed = false;
+
+  /**
+   * Makes a queue over `store`, which it then owns.
+   *
+   * @param store The backend.
+   * @param options The node id, stream length and logger.
+   * @throws {InvalidAPIParameters} When `maxLen` is not a positive integer.
+   */
+  constructor(store: StreamStore, options: MessageQueueOptions = {}) {
+    this.#store = store;
+    this.#nodeId = options.nodeId ?? DEFAULTS.nodeId;
+    this.#maxLen = positiveInteger(options.maxLen, DEFAULTS.maxLen, "maxLen");
+    this.#logger = options.logger ?? consoleLogger;
+  }
+
+  #checkOpen(what: string): void {
+    if (this.#closed) {
+      throw new MessageQueueClosedError(
+        `Cannot make a ${what}: the message queue is closed`,
+      );
+    }
+  }
+
+  #track<T extends { close(): Promise<void> }>(component: T): T {
+    this.#components.add(component);
+    return component;
+  }
+
+  /**
+   * Makes an anycaster for a stream.
+   *
+   * @param options The stream (default `"events"`).
+   * @returns The anycaster.
+   * @throws {MessageQueueClosedError} When the queue is closed.
+   */
+  anycaster(options: AnycasterOptions = {}): Anycaster {
+    this.#checkOpen("anycaster");
+    return this.#track(
+      new StreamAnycaster(
+        this.#store,
+        options.stream ?? DEFAULTS.stream,
+        this.#maxLen,
+      ),
+    );
+  }
+
+  /**
+   * Makes a broadcaster for a channel.
+   *
+   * @param options The channel (default `"events_all"`), cache TTL (300 s)
+   * and durable stream.
+   * @returns The broadcaster.
+   * @throws {MessageQueueClosedError} When the queue is closed.
+   */
+  broadcaster(options: BroadcasterOptions = {}): Broadcaster {
+    this.#checkOpen("broadcaster");
+    return this.#track(
+      new StreamBroadcaster(this.#store, {
+        channel: options.channel ?? DEFAULTS.channel,
+        cacheTtlSeconds: positiveInteger(
+          options.cacheTtlSeconds,
+          DEFAULTS.cacheTtlSeconds,
+          "cacheTtlSeconds",
+        ),
+        durableStream: options.durableStream,
+        maxLen: this.#maxLen,
+      }),
+    );
+  }
+
+  /**
+   * Makes a consumer and creates its group on every stream.
+   *
+   * @param options The group and the read and redelivery settings.
+   * @returns The consumer.
+   * @throws {MessageQueueClosedError} When the queue is closed.
+   * @throws {InvalidAPIParameters} When a setting is out of range.
+   */
+  async consumer(options: ConsumerOptions): Promise<Consumer> {
+    this.#checkOpen("consumer");
+    const consumer = new StreamConsumer(this.#store, {
+      ...options,
+      name: options.name ?? this.#nodeId,
+      maxLen: this.#maxLen,
+      logger: this.#logger,
+    });
+    this.#track(consumer);
+    try {
+      await consumer.start();
+    } catch (err) {
+      await consumer.close();
+      throw err;
+    }
+    return consumer;
+  }
+
+  /**
+   * Makes a subscriber; resolves once it is subscribed.
+   *
+   * @param options The channels (default `["events_all"]`).
+   * @returns The subscriber.
+   * @throws {MessageQueueClosedError} When the queue is closed.
+   */
+  async subscriber(options: SubscriberOptions = {}): Promise<Subscriber> {
+    this.#checkOpen("subscriber");
+    const subscriber = this.#track(
+      new StreamSubscriber(this.#store, {
+        channels: options.channels ?? [DEFAULTS.channel],
+        name: this.#nodeId,
+        maxLen: this.#maxLen,
+        logger: this.#logger,
+      }),
+    );
+    try {
+      await subscriber.start();
+    } catch (err) {
+      await subscriber.close();
+      throw err;
+    }
+    return subscriber;
+  }
+
+  /**
+   * Makes a durable subscriber: a consumer group of its own on the durable
+   * broadcast stream, acknowledging a message when the next is asked for.
+   *
+   * @param options The subscriber id, the stream, and consumer settings.
+   * @returns The subscriber.
+   * @throws {MessageQueueClosedError} When the queue is closed.
+   */
+  async durableSubscriber(
+    options: DurableSubscriberOptions,
+  ): Promise<Subscriber> {
+    const { subscriberId, stream, ...rest } = options;
+    const consumer = await this.consumer({
+      ...rest,
+      group: subscriberId,
+      name: subscriberId,
+      streams: [stream],
+    });
+    return new DurableSubscriber(consumer);
+  }
+
+  /**
+   * Reads the dead-letter stream (`<stream>.dlq`), oldest first.
+   *
+   * @param stream The original stream (default `"events"`).
+   * @param options How many at most (default 100) and the abort signal.
+   * @returns The dead letters.
+   * @throws {MessageQueueClosedError} When the queue is closed.
+   */
+  async deadLetters(
+    stream: string = DEFAULTS.stream,
+    options: SignalOptions & { count?: number } = {},
+  ): Promise<DeadLetter[]> {
+    this.#checkOpen("dead-letter read");
+    const entries = await raceSignal(
+      this.#store.range(
+        stream + DEAD_LETTER_SUFFIX,
+        positiveInteger(options.count, 100, "count"),
+      ),
+      options.signal,
+    );
+    return entries.map((entry) => readDeadLetter(entry));
+  }
+
+  /** Closes every component, then the store. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.allSettled([...this.#components].map((c) => c.close()));
+    this.#components.clear();
+    await this.#store.close();
+  }
+
+  /** Same as {@linkcode StreamQueue.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+function text(value: StreamFieldValue | undefined): string {
+  if (value === undefined) return "";
+  return typeof value === "string" ? value : new TextDecoder().decode(value);
+}
+
+function readDeadLetter(entry: StoredEntry): DeadLetter {
+  const fields: Record<string, StreamFieldValue> = {};
+  for (const [key, value] of Object.entries(entry.fields)) {
+    if (!key.startsWith("_dlq_")) fields[key] = value;
+  }
+  return {
+    id: entry.id,
+    stream: text(entry.fields[DLQ_FIELDS.stream]),
+    originalId: text(entry.fields[DLQ_FIELDS.id]),
+    group: text(entry.fields[DLQ_FIELDS.group]),
+    consumer: text(entry.fields[DLQ_FIELDS.consumer]),
+    deliveryCount: Number(text(entry.fields[DLQ_FIELDS.deliveryCount])),
+    error: text(entry.fields[DLQ_FIELDS.error]),
+    fields,
+  };
+}
+
+function deadLetterFields(
+  fields: StreamFields,
+  info: {
+    stream: string;
+    id: string;
+    group: string;
+    consumer: string;
+    deliveryCount: number;
+    error: string;
+  },
+): StreamFieldValue[] {
+  const flat: StreamFieldValue[] = [];
+  for (const [key, value] of Object.entries(fields)) flat.push(key, value);
+  flat.push(
+    DLQ_FIELDS.stream,
+    info.stream,
+    DLQ_FIELDS.id,
+    info.id,
+    DLQ_FIELDS.group,
+    info.group,
+    DLQ_FIELDS.consumer,
+    info.consumer,
+    DLQ_FIELDS.deliveryCount,
+    String(info.deliveryCount),
+    DLQ_FIELDS.error,
+    info.error,
+  );
+  return flat;
+}
+
+class StreamAnycaster implements Anycaster {
+  readonly stream: string;
+  readonly #store: StreamStore;
+  readonly #maxLen: number;
+  #closed = false;
+
+  constructor(store: StreamStore, stream: string, maxLen: number) {
+    this.#store = store;
+    this.stream = stream;
+    this.#maxLen = maxLen;
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) {
+      throw new MessageQueueClosedError(
+        "Cannot anycast: the anycaster is closed",
+      );
+    }
+  }
+
+  async anycast(
+    message: OutgoingMessage,
+    options: SignalOptions = {},
+  ): Promise<MessageId> {
+    this.#checkOpen();
+    options.signal?.throwIfAborted();
+    const [id] = await raceSignal(
+      this.#store.add([{
+        stream: this.stream,
+        fields: encodeStreamFields(message),
+      }], this.#maxLen),
+      options.signal,
+    );
+    return id as string;
+  }
+
+  async anycastBatch(
+    messages: readonly OutgoingMessage[],
+    options: SignalOptions = {},
+  ): Promise<MessageId[]> {
+    this.#checkOpen();
+    options.signal?.throwIfAborted();
+    if (messages.length === 0) return [];
+    const items = messages.map((message) => ({
+      stream: this.stream,
+      fields: encodeStreamFields(message),
+    }));
+    return await raceSignal(
+      this.#store.add(items, this.#maxLen),
+      options.signal,
+    );
+  }
+
+  close(): Promise<void> {
+    this.#closed = true;
+    return Promise.resolve();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+class StreamBroadcaster implements Broadcaster {
+  readonly channel: string;
+  readonly #store: StreamStore;
+  readonly #ttl: number;
+  readonly #durableStream: string | undefined;
+  readonly #maxLen: number;
+  #closed = false;
+
+  constructor(
+    store: StreamStore,
+    options: {
+      channel: string;
+      cacheTtlSeconds: number;
+      durableStream: string | undefined;
+      maxLen: number;
+    },
+  ) {
+    this.#store = store;
+    this.channel = options.channel;
+    this.#ttl = options.cacheTtlSeconds;
+    this.#durableStream = options.durableStream;
+    this.#maxLen = options.maxLen;
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) {
+      throw new MessageQueueClosedError(
+        "Cannot broadcast: the broadcaster is closed",
+      );
+    }
+  }
+
+  broadcast(
+    message: OutgoingMessage,
+    options: SignalOptions = {},
+  ): Promise<void> {
+    return this.broadcastBatch([{ message }], options);
+  }
+
+  broadcastWithCache(
+    cacheId: string,
+    message: OutgoingMessage,
+    options: SignalOptions = {},
+  ): Promise<void> {
+    return this.broadcastBatch([{ message, cacheId }], options);
+  }
+
+  async broadcastBatch(
+    items: readonly CachedBroadcast[],
+    options: SignalOptions = {},
+  ): Promise<void> {
+    this.#checkOpen();
+    options.signal?.throwIfAborted();
+    if (items.length === 0) return;
+    const published = items.map((item) => ({
+      channel: this.channel,
+      data: encodeBroadcast(item.message),
+      cacheKey: item.cacheId,
+      cacheTtlSeconds: this.#ttl,
+    }));
+    const durable = this.#durableStream;
+    const work: Promise<unknown>[] = [];
+    // The durable copy first: once broadcast returns, a durable subscriber
+    // that starts later still finds the message.
+    if (durable !== undefined) {
+      work.push(this.#store.add(
+        items.map((item) => ({
+          stream: durable,
+          fields: encodeStreamFields(item.message),
+        })),
+        this.#maxLen,
+      ));
+    }
+    work.push(this.#store.publish(published));
+    await raceSignal(Promise.all(work), options.signal);
+  }
+
+  async fetchCachedBroadcast(
+    cacheId: string,
+    options: SignalOptions = {},
+  ): Promise<DecodedMessage | undefined> {
+    this.#checkOpen();
+    const data = await raceSignal(
+      this.#store.getCache(cacheId),
+      options.signal,
+    );
+    return data === undefined ? undefined : decodeBroadcast(data);
+  }
+
+  close(): Promise<void> {
+    this.#closed = true;
+    return Promise.resolve();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+interface ResolvedConsumerOptions {
+  group: string;
+  name: string;
+  streams: readonly string[];
+  start: "$" | "0";
+  batchSize: number;
+  blockMs: number;
+  idleTimeoutMs: number;
+  reclaimIntervalMs: number;
+  maxDeliveries: number;
+  maxLen: number;
+  logger: Logger;
+}
+
+// fail() stores the handler's error under this key, with a TTL, so that the
+// consumer that finally dead-letters the entry (maybe another one, after a
+// crash) can record it. It is never deleted: it expires.
+function errorKey(stream: string, group: string, id: string): string {
+  return `${stream}${DEAD_LETTER_SUFFIX}:error:${group}:${id}`;
+}
+
+class StreamConsumer implements Consumer {
+  readonly group: string;
+  readonly name: string;
+  readonly #store: StreamStore;
+  readonly #options: ResolvedConsumerOptions;
+  readonly #closing = new AbortController();
+  readonly #buffer: ConsumedMessage[] = [];
+  readonly #pending = new Map<string, DeliveredEntry>();
+  readonly #cursors = new Map<string, string>();
+  readonly #backoff = new ExponentialBackoff({
+    initialMs: 100,
+    maxMs: 30_000,
+    jitter: "equal",
+  });
+  #reader: StreamReader | undefined;
+  #nextReclaim = 0;
+  #closed = false;
+
+  constructor(
+    store: StreamStore,
+    options: ConsumerOptions & { name: string; maxLen: number; logger: Logger },
+  ) {
+    if (typeof options.group !== "string" || options.group === "") {
+      throw new InvalidAPIParameters(
+        'A consumer needs a "group" (a non-empty string)',
+        { data: { field: "group" } },
+      );
+    }
+    const streams = options.streams ?? [DEFAULTS.stream];
+    if (streams.length === 0) {
+      throw new InvalidAPIParameters(
+        'A consumer needs at least one stream in "streams"',
+        { data: { field: "streams" } },
+      );
+    }
+    const idleTimeoutMs = positiveInteger(
+      options.idleTimeoutMs,
+      DEFAULTS.idleTimeoutMs,
+      "idleTimeoutMs",
+    );
+    this.#store = store;
+    this.group = options.group;
+    this.name = options.name;
+    this.#options = {
+      group: options.group,
+      name: options.name,
+      streams: [...new Set(streams)],
+      start: options.startFrom === "beginning" ? "0" : "$",
+      batchSize: positiveInteger(
+        options.batchSize,
+        DEFAULTS.batchSize,
+        "batchSize",
+      ),
+      blockMs: positiveInteger(options.blockMs, DEFAULTS.blockMs, "blockMs"),
+      idleTimeoutMs,
+      reclaimIntervalMs: positiveInteger(
+        options.reclaimIntervalMs,
+        Math.min(60_000, idleTimeoutMs),
+        "reclaimIntervalMs",
+      ),
+      maxDeliveries: positiveInteger(
+        options.maxDeliveries,
+        DEFAULTS.maxDeliveries,
+        "maxDeliveries",
+      ),
+      maxLen: options.maxLen,
+      logger: options.logger,
+    };
+  }
+
+  async start(): Promise<void> {
+    await this.#ensureGroups();
+    this.#nextReclaim = Date.now() + this.#options.reclaimIntervalMs;
+  }
+
+  async #ensureGroups(start: "$" | "0" = this.#options.start): Promise<void> {
+    for (const stream of this.#options.streams) {
+      await this.#store.ensureGroup(stream, this.group, start);
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<ConsumedMessage> {
+    return this.messages();
+  }
+
+  async *messages(
+    options: SignalOptions = {},
+  ): AsyncIterableIterator<ConsumedMessage> {
+    if (this.#closed) {
+      throw new MessageQueueClosedError(
+        "Cannot read: the consumer is closed",
+      );
+    }
+    const signal = options.signal === undefined
+      ? this.#closing.signal
+      : AbortSignal.any([options.signal, this.#closing.signal]);
+    while (!signal.aborted) {
+      const next = this.#buffer.shift();
+      if (next !== undefined) {
+        yield next;
+        continue;
+      }
+      try {
+        await this.#fill(signal);
+        this.#backoff.reset();
+      } catch (err) {
+        if (signal.aborted) return;
+        if (err instanceof NoGroupError) {
+          this.#options.logger.warn(
+            "message queue: consumer group missing; recreating it",
+            { group: this.group, error: err.message },
+          );
+          // From "0": the stream was deleted and made anew, so everything
+          // in it is new to this group; "$" would skip what came meanwhile.
+          await this.#ensureGroups("0").catch(() => {});
+          continue;
+        }
+        const delay = this.#backoff.next();
+        this.#options.logger.warn("message queue: read failed; retrying", {
+          group: this.group,
+          consumer: this.name,
+          delayMs: delay,
+          error: errorText(err),
+        });
+        await sleep(delay, { signal }).catch(() => {});
+      }
+    }
+  }
+
+  async #fill(signal: AbortSignal): Promise<void> {
+    const now = Date.now();
+    if (now >= this.#nextReclaim) {
+      this.#nextReclaim = now + this.#options.reclaimIntervalMs;
+      await this.#reclaim();
+      if (this.#buffer.length > 0) return;
+    }
+    this.#reader ??= this.#store.openReader();
+    const entries = await this.#reader.read({
+      group: this.group,
+      consumer: this.name,
+      streams: this.#options.streams,
+      count: this.#options.batchSize,
+      blockMs: Math.max(
+        1,
+        Math.min(this.#options.blockMs, this.#nextReclaim - Date.now()),
+      ),
+      signal,
+    });
+    for (const entry of entries) await this.#accept(entry);
+  }
+
+  async #accept(entry: DeliveredEntry): Promise<void> {
+    let message: ConsumedMessage;
+    try {
+      message = {
+        ...decodeStreamFields(entry.fields),
+        id: entry.id,
+        stream: entry.stream,
+        deliveryCount: entry.deliveryCount,
+      };
+    } catch (err) {
+      await this.#deadLetter(entry, errorText(err));
+      return;
+    }
+    this.#pending.set(entry.id, entry);
+    this.#buffer.push(message);
+  }
+
+  async #reclaim(): Promise<void> {
+    const { group, name, idleTimeoutMs, batchSize, maxDeliveries, logger } =
+      this.#options;
+    for (const stream of this.#options.streams) {
+      let cursor = this.#cursors.get(stream) ?? "0-0";
+      for (let round = 0; round < 10; round++) {
+        const result = await this.#store.claimIdle({
+          stream,
+          group,
+          consumer: name,
+          minIdleMs: idleTimeoutMs,
+          count: batchSize,
+          cursor,
+        });
+        if (result.deleted.length > 0) {
+          logger.warn(
+            "message queue: pending entries were trimmed from the stream before an ack; raise maxLen",
+            { stream, group, ids: result.deleted },
+          );
+        }
+        for (const entry of result.entries) {
+          if (entry.deliveryCount > maxDeliveries) {
+            const stored = await this.#store.getCache(
+              errorKey(stream, group, entry.id),
+            );
+            const error = stored === undefined
+              ? `No ack after ${maxDeliveries} deliveries`
+              : `${
+                text(stored)
+              } (then no ack after ${maxDeliveries} deliveries)`;
+            await this.#deadLetter(
+              { ...entry, deliveryCount: entry.deliveryCount - 1 },
+              error,
+            );
+          } else {
+            await this.#accept(entry);
+          }
+        }
+        cursor = result.cursor;
+        if (cursor === "0-0") break;
+      }
+      this.#cursors.set(stream, cursor);
+    }
+  }
+
+  async #deadLetter(entry: DeliveredEntry, error: string): Promise<void> {
+    const { group, name, maxLen, logger } = this.#options;
+    try {
+      const id = await this.#store.deadLetter({
+        stream: entry.stream,
+        group,
+        id: entry.id,
+        deadLetterStream: entry.stream + DEAD_LETTER_SUFFIX,
+        fields: deadLetterFields(entry.fields, {
+          stream: entry.stream,
+          id: entry.id,
+          group,
+          consumer: name,
+          deliveryCount: entry.deliveryCount,
+          error,
+        }),
+        maxLen,
+      });
+      this.#pending.delete(entry.id);
+      logger.warn("message queue: message moved to the dead-letter stream", {
+        stream: entry.stream,
+        id: entry.id,
+        deadLetterId: id,
+        group,
+        deliveryCount: entry.deliveryCount,
+        error,
+      });
+    } catch (err) {
+      // Left pending: a later reclaim tries again. Nothing is lost.
+      logger.error("message queue: could not dead-letter a message", {
+        stream: entry.stream,
+        id: entry.id,
+        error: errorText(err),
+      });
+    }
+  }
+
+  #streamOf(message: ConsumedMessage | MessageId): {
+    id: string;
+    stream: string | undefined;
+  } {
+    if (typeof message === "string") {
+      const pending = this.#pending.get(message);
+      return {
+        id: message,
+        stream: pending?.stream ??
+          (this.#options.streams.length === 1
+            ? this.#options.streams[0]
+            : undefined),
+      };
+    }
+    return { id: message.id, stream: message.stream };
+  }
+
+  async done(
+    message: ConsumedMessage | MessageId,
+    options: SignalOptions = {},
+  ): Promise<void> {
+    if (this.#closed) {
+      throw new MessageQueueClosedError("Cannot ack: the consumer is closed");
+    }
+    const { id, stream } = this.#streamOf(message);
+    this.#pending.delete(id);
+    if (stream !== undefined) {
+      await raceSignal(
+        this.#store.ack(stream, this.group, [id]),
+        options.signal,
+      );
+      return;
+    }
+    // A bare id and several streams: ack where it is pending (upstream too).
+    for (const candidate of this.#options.streams) {
+      const acked = await raceSignal(
+        this.#store.ack(candidate, this.group, [id]),
+        options.signal,
+      );
+      if (acked > 0) return;
+    }
+  }
+
+  async fail(
+    message: ConsumedMessage | MessageId,
+    error: unknown,
+    options: SignalOptions = {},
+  ): Promise<void> {
+    if (this.#closed) {
+      throw new MessageQueueClosedError(
+        "Cannot report a failure: the consumer is closed",
+      );
+    }
+    options.signal?.throwIfAborted();
+    const { id } = this.#streamOf(message);
+    const entry = this.#pending.get(id);
+    const text = errorText(error);
+    if (entry === undefined) return;
+    this.#pending.delete(id);
+    if (entry.deliveryCount >= this.#options.maxDeliveries) {
+      await raceSignal(this.#deadLetter(entry, text), options.signal);
+      return;
+    }
+    const { idleTimeoutMs, maxDeliveries, group } = this.#options;
+    const ttlSeconds = Math.ceil(idleTimeoutMs * (maxDeliveries + 1) / 1000) +
+      60;
+    await raceSignal(
+      this.#store.setCache(errorKey(entry.stream, group, id), text, ttlSeconds),
+      options.signal,
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closing.abort(
+      new MessageQueueClosedError("The consumer is closed"),
+    );
+    this.#buffer.length = 0;
+    await this.#reader?.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+class StreamSubscriber implements Subscriber {
+  readonly #store: StreamStore;
+  readonly #channels: readonly string[];
+  readonly #name: string;
+  readonly #maxLen: number;
+  readonly #logger: Logger;
+  readonly #fifo = new AsyncFifo<DecodedMessage>();
+  readonly #closing = new AbortController();
+  #subscription: StoreSubscription | undefined;
+  #closed = false;
+
+  constructor(
+    store: StreamStore,
+    options: {
+      channels: readonly string[];
+      name: string;
+      maxLen: number;
+      logger: Logger;
+    },
+  ) {
+    if (options.channels.length === 0) {
+      throw new InvalidAPIParameters(
+        'A subscriber needs at least one channel in "channels"',
+        { data: { field: "channels" } },
+      );
+    }
+    this.#store = store;
+    this.#channels = options.channels;
+    this.#name = options.name;
+    this.#maxLen = options.maxLen;
+    this.#logger = options.logger;
+  }
+
+  async start(): Promise<void> {
+    this.#subscription = await this.#store.subscribe(
+      this.#channels,
+      (channel, data) => this.#receive(channel, data),
+    );
+  }
+
+  #receive(channel: string, data: StreamFieldValue): void {
+    try {
+      this.#fifo.push(decodeBroadcast(data));
+    } catch (err) {
+      // Kept, not dropped: the raw message goes to `<channel>.dlq`.
+      const error = errorText(err);
+      this.#logger.warn("message queue: malformed broadcast dead-lettered", {
+        channel,
+        error,
+      });
+      this.#store.add([{
+        stream: channel + DEAD_LETTER_SUFFIX,
+        fields: [
+          "data",
+          data,
+          DLQ_FIELDS.stream,
+          channel,
+          DLQ_FIELDS.consumer,
+          this.#name,
+          DLQ_FIELDS.deliveryCount,
+          "1",
+          DLQ_FIELDS.error,
+          error,
+        ],
+      }], this.#maxLen).catch((addError) =>
+        this.#logger.error("message queue: could not dead-letter a broadcast", {
+          channel,
+          error: errorText(addError),
+        })
+      );
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<DecodedMessage> {
+    return this.messages();
+  }
+
+  async *messages(
+    options: SignalOptions = {},
+  ): AsyncIterableIterator<DecodedMessage> {
+    if (this.#closed) {
+      throw new MessageQueueClosedError(
+        "Cannot read: the subscriber is closed",
+      );
+    }
+    const signal = options.signal === undefined
+      ? this.#closing.signal
+      : AbortSignal.any([options.signal, this.#closing.signal]);
+    while (true) {
+      const message = await this.#fifo.shift(signal);
+      if (message === undefined) return;
+      yield message;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closing.abort();
+    this.#fifo.close();
+    await this.#subscription?.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+class DurableSubscriber implements Subscriber {
+  readonly #consumer: Consumer;
+
+  constructor(consumer: Consumer) {
+    this.#consumer = consumer;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<ConsumedMessage> {
+    return this.messages();
+  }
+
+  async *messages(
+    options: SignalOptions = {},
+  ): AsyncIterableIterator<ConsumedMessage> {
+    for await (const message of this.#consumer.messages(options)) {
+      yield message;
+      // Reached only when the next message is asked for: a handler that
+      // throws (or a crash) leaves the message pending for redelivery.
+      try {
+        await this.#consumer.done(message);
+      } catch (err) {
+        if (err instanceof MessageQueueClosedError) return;
+        throw err;
+      }
+    }
+  }
+
+  close(): Promise<void> {
+    return this.#consumer.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

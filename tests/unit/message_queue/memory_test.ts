@@ -1,0 +1,150 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+// What the conformance suite does not cover: option checks, trimming,
+// several streams per consumer, bare-id acks, and the store's primitives.
+
+import assert from "node:assert/strict";
+import { InvalidAPIParameters } from "../../../exception.ts";
+import {
+  MemoryQueue,
+  MemoryStreamStore,
+  NoGroupError,
+} from "../../../message_queue/mod.ts";
+import type { Logger } from "../../../utils.ts";
+import { quietLogger } from "../../_logger.ts";
+
+const message = (n: number) => ({
+  name: "m",
+  source: "test",
+  payload: JSON.stringify({ n }),
+});
+
+Deno.test("MemoryQueue: out-of-range options are refused with the field named", async () => {
+  await using queue = new MemoryQueue({ logger: quietLogger });
+  for (
+    const [field, options] of [
+      ["group", { group: "" }],
+      ["streams", { group: "g", streams: [] }],
+      ["maxDeliveries", { group: "g", maxDeliveries: 0 }],
+      ["idleTimeoutMs", { group: "g", idleTimeoutMs: 1.5 }],
+      ["batchSize", { group: "g", batchSize: -1 }],
+    ] as const
+  ) {
+    await assert.rejects(
+      queue.consumer(options),
+      (err: unknown) =>
+        err instanceof InvalidAPIParameters && err.data?.field === field,
+    );
+  }
+  assert.throws(
+    () => new MemoryQueue({ maxLen: 0 }),
+    (err: unknown) =>
+      err instanceof InvalidAPIParameters && err.data?.field === "maxLen",
+  );
+  assert.throws(
+    () => queue.broadcaster({ cacheTtlSeconds: 0 }),
+    InvalidAPIParameters,
+  );
+});
+
+Deno.test("MemoryQueue: one consumer reads several streams; a bare id acks where it is pending", async () => {
+  await using queue = new MemoryQueue({ logger: quietLogger });
+  const consumer = await queue.consumer({ group: "g", streams: ["a", "b"] });
+  await queue.anycaster({ stream: "a" }).anycast(message(1));
+  await queue.anycaster({ stream: "b" }).anycast(message(2));
+  const seen: string[] = [];
+  for await (const msg of consumer) {
+    seen.push(`${msg.stream}:${(msg.body as { n: number }).n}`);
+    await consumer.done(msg.id);
+    if (seen.length === 2) break;
+  }
+  assert.deepEqual(seen.sort(), ["a:1", "b:2"]);
+});
+
+Deno.test("MemoryQueue: entries trimmed away before their ack are reported, not silently lost", async () => {
+  const warnings: string[] = [];
+  const logger: Logger = {
+    ...quietLogger,
+    warn: (message) => warnings.push(message),
+  };
+  await using queue = new MemoryQueue({ maxLen: 3, logger });
+  const consumer = await queue.consumer({
+    group: "g",
+    idleTimeoutMs: 20,
+    reclaimIntervalMs: 10,
+  });
+  const anycaster = queue.anycaster();
+  await anycaster.anycast(message(0));
+  const iterator = consumer.messages();
+  const first = await iterator.next(); // delivered, never acked
+  assert.equal(first.done, false);
+  for (let i = 1; i <= 5; i++) await anycaster.anycast(message(i));
+  await new Promise((r) => setTimeout(r, 30));
+  const seen: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const next = await iterator.next();
+    seen.push((next.value as { body: { n: number } }).body.n);
+  }
+  assert.deepEqual(seen, [3, 4, 5], "1 and 2 were trimmed before any read");
+  assert.ok(
+    warnings.some((w) => w.includes("trimmed from the stream before an ack")),
+    `no trim warning in ${JSON.stringify(warnings)}`,
+  );
+  await iterator.return?.();
+});
+
+Deno.test("MemoryStreamStore: a read on a missing group throws NoGroupError; reads block until an add", async () => {
+  const store = new MemoryStreamStore();
+  const reader = store.openReader();
+  await assert.rejects(
+    reader.read({
+      group: "g",
+      consumer: "c",
+      streams: ["s"],
+      count: 1,
+      blockMs: 0,
+    }),
+    NoGroupError,
+  );
+  await store.ensureGroup("s", "g", "$");
+  const started = Date.now();
+  const reading = reader.read({
+    group: "g",
+    consumer: "c",
+    streams: ["s"],
+    count: 10,
+    blockMs: 5000,
+  });
+  setTimeout(() => store.add([{ stream: "s", fields: ["k", "v"] }], 10), 30);
+  const entries = await reading;
+  assert.equal(entries.length, 1);
+  assert.ok(Date.now() - started < 2000);
+  assert.equal(entries[0]?.fields.k, "v");
+  // A group created with "0" sees the whole stream.
+  await store.ensureGroup("s", "late", "0");
+  const all = await reader.read({
+    group: "late",
+    consumer: "c",
+    streams: ["s"],
+    count: 10,
+    blockMs: 0,
+  });
+  assert.equal(all.length, 1);
+  await reader.close();
+  await store.close();
+});
+
+Deno.test("MemoryStreamStore: ids grow strictly even within one millisecond", async () => {
+  const store = new MemoryStreamStore();
+  const ids = await store.add(
+    Array.from({ length: 50 }, () => ({ stream: "s", fields: ["k", "v"] })),
+    1000,
+  );
+  const parsed = ids.map((id) => id.split("-").map(Number) as [number, number]);
+  for (let i = 1; i < parsed.length; i++) {
+    const [pm, ps] = parsed[i - 1] as [number, number];
+    const [m, s] = parsed[i] as [number, number];
+    assert.ok(m > pm || (m === pm && s > ps), `${ids[i - 1]} !< ${ids[i]}`);
+  }
+  await store.close();
+});
