@@ -30,6 +30,13 @@ import {
   withUser,
 } from "../contexts/mod.ts";
 import { MessageMetadata, UserData } from "../data/mod.ts";
+import {
+  MemoryQueue,
+  type MessageQueue,
+  RedisStreamQueue,
+} from "../message_queue/mod.ts";
+import type { Logger } from "../utils.ts";
+import { readHalfstackEnv } from "./halfstack.ts";
 
 function section(title: string): void {
   console.log(`\n== ${title}`);
@@ -149,4 +156,85 @@ withMetadata(MessageMetadata.deserialize(wire), () => {
     String(currentRequestId()),
   );
 });
+async function queueTour(queue: MessageQueue): Promise<void> {
+  const stream = `demo-${crypto.randomUUID().slice(0, 8)}`;
+  const channel = `${stream}_all`;
+  const options = { streams: [stream], idleTimeoutMs: 100 };
+  const manager = await queue.consumer({ ...options, group: "manager" });
+  const proxy = await queue.consumer({ ...options, group: "appproxy" });
+  const subscriber = await queue.subscriber({ channels: [channel] });
+  const anycaster = queue.anycaster({ stream });
+  const ids = await anycaster.anycastBatch([1, 2, 3].map((n) => ({
+    name: "kernel_started",
+    source: "agent-1",
+    payload: JSON.stringify({ kernel_id: `k-${n}` }),
+  })));
+  show("anycastBatch: 3 entries", ids.join(" "));
+  for (const consumer of [manager, proxy]) {
+    const got: string[] = [];
+    for await (const message of consumer) {
+      got.push((message.body as { kernel_id: string }).kernel_id);
+      await consumer.done(message);
+      if (got.length === 3) break;
+    }
+    show(`group "${consumer.group}" got each once`, got.join(", "));
+  }
+  const billing = await queue.consumer({
+    ...options,
+    group: "billing",
+    maxDeliveries: 2,
+    reclaimIntervalMs: 20,
+  });
+  await anycaster.anycast({ name: "poison", source: "demo", payload: "{}" });
+  for await (const message of billing) {
+    await billing.fail(
+      message,
+      new Error(`handler crashed on delivery ${message.deliveryCount}`),
+    );
+    if (message.deliveryCount === 2) break;
+  }
+  const [letter] = await queue.deadLetters(stream);
+  show(
+    "poison message, dead-lettered",
+    `${letter?.originalId} after ${letter?.deliveryCount} deliveries: ${letter?.error}`,
+  );
+  const broadcaster = queue.broadcaster({ channel });
+  await broadcaster.broadcastWithCache("bgtask.demo", {
+    name: "bgtask_done",
+    source: "manager",
+    payload: '{"task_id":"demo"}',
+  });
+  for await (const message of subscriber) {
+    show("subscriber got the broadcast", message.name);
+    break;
+  }
+  show(
+    'fetchCachedBroadcast("bgtask.demo")',
+    (await broadcaster.fetchCachedBroadcast("bgtask.demo"))?.payload,
+  );
+}
+
+const silent: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: (message, fields) => console.error(message, fields ?? ""),
+};
+
+section("message_queue: MemoryQueue (embedded)");
+{
+  await using queue = new MemoryQueue({ nodeId: "demo", logger: silent });
+  await queueTour(queue);
+}
+const redisAddr = readHalfstackEnv()?.BACKEND_REDIS_ADDR;
+if (redisAddr !== undefined) {
+  section(`message_queue: RedisStreamQueue (halfstack Redis ${redisAddr})`);
+  await using queue = await RedisStreamQueue.connect(
+    { addr: redisAddr, db: 14 },
+    { nodeId: "demo", logger: silent },
+  );
+  await queueTour(queue);
+} else {
+  section("message_queue: RedisStreamQueue skipped (no halfstack running)");
+}
 console.log("\nDone: every module above ran on embedded defaults.");

@@ -17,6 +17,7 @@
  * `Deno.connect`: the shim's `Deno.connect` reads sockets with `fs.read`
  * (EAGAIN) and left Node hanging. A runtime that runs longer than
  * `TEST_RUNTIMES_TIMEOUT_MS` (default 600000) is killed and counted failed.
+ * `TEST_RUNTIMES_KEEP=1` keeps the compiled staging folder for debugging.
  * The last line is `N passed, N failed`, summed over the runtimes.
  *
  * @module
@@ -322,7 +323,11 @@ if (import.meta.main) {
       totals.skipped += counts.skipped;
     }
   } finally {
-    await Deno.remove(staging, { recursive: true });
+    if (Deno.env.get("TEST_RUNTIMES_KEEP") === "1") {
+      console.log(`test_runtimes: staging kept in ${staging}`);
+    } else {
+      await Deno.remove(staging, { recursive: true });
+    }
     if (startedHalfstack) await halfstackDown({ log: console.log });
   }
   const smoke = await consumerSmoke(repo, config, bun);
