@@ -263,6 +263,7 @@ export class MemoryStreamStore implements StreamStore {
           await this.#added.wait(left, signal);
         }
       },
+      connect: () => Promise.resolve(),
       close: () => {
         closing.abort();
         return Promise.resolve();

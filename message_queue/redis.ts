@@ -39,10 +39,9 @@ import type { MessageQueueOptions } from "./types.ts";
 type RawEntry = [Uint8Array, Uint8Array[]];
 
 // ioredis makes a `<command>Buffer` method for every command, but its types
-// lack these two; and `callBuffer` loses its command name under
+// lack this one; and `callBuffer` loses its command name under
 // auto-pipelining (ioredis 5.11), so it is no way around.
 interface BufferCommands {
-  xreadgroupBuffer(...args: (string | number)[]): Promise<unknown>;
   xautoclaimBuffer(...args: (string | number)[]): Promise<unknown>;
 }
 
@@ -55,16 +54,30 @@ function wire(fields: readonly StreamFieldValue[]): (string | Buffer)[] {
   );
 }
 
-const latin1 = new TextDecoder("latin1");
+const utf8 = new TextDecoder();
 
 function name(value: Uint8Array | string): string {
-  return typeof value === "string" ? value : latin1.decode(value);
+  return typeof value === "string" ? value : utf8.decode(value);
 }
 
 function toFields(flat: readonly Uint8Array[]): StreamFields {
   const fields: Record<string, StreamFieldValue> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) {
-    fields[new TextDecoder().decode(flat[i])] = flat[i + 1] as Uint8Array;
+    fields[name(flat[i] as Uint8Array)] = flat[i + 1] as Uint8Array;
+  }
+  return fields;
+}
+
+// The fields of a text reply, or undefined when they must be read as bytes.
+function textFields(flat: readonly string[]): StreamFields | undefined {
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const key = flat[i] as string;
+    const value = flat[i + 1] as string;
+    if (key === "args" || value.includes("\uFFFD") || key.includes("\uFFFD")) {
+      return undefined;
+    }
+    fields[key] = value;
   }
   return fields;
 }
@@ -297,19 +310,25 @@ export class RedisStreamStore implements StreamStore {
       connection = undefined;
       connecting = undefined;
     };
+    const connect = (): Promise<Redis> => {
+      if (closed) {
+        throw new MessageQueueClosedError("The stream reader is closed");
+      }
+      connecting ??= this.#open("blocking").then((c) => (connection = c));
+      return connecting;
+    };
     return {
+      connect: async () => {
+        await connect();
+      },
       read: async (args: ReadGroupArgs): Promise<DeliveredEntry[]> => {
-        if (closed) {
-          throw new MessageQueueClosedError("The stream reader is closed");
-        }
-        connecting ??= this.#open("blocking").then((c) => (connection = c));
-        const redis = await connecting;
+        const redis = await connect();
         if (args.signal?.aborted) return [];
         const onAbort = () => drop();
         args.signal?.addEventListener("abort", onAbort, { once: true });
-        let reply: [Uint8Array, RawEntry[]][] | null;
+        let reply: [string, [string, string[]][]][] | null;
         try {
-          reply = await (redis as unknown as BufferCommands).xreadgroupBuffer(
+          reply = await redis.xreadgroup(
             "GROUP",
             args.group,
             args.consumer,
@@ -320,7 +339,7 @@ export class RedisStreamStore implements StreamStore {
             "STREAMS",
             ...args.streams,
             ...args.streams.map(() => ">"),
-          ) as [Uint8Array, RawEntry[]][] | null;
+          ) as [string, [string, string[]][]][] | null;
         } catch (err) {
           if (args.signal?.aborted || closed) return [];
           if (isNoGroup(err)) {
@@ -333,16 +352,18 @@ export class RedisStreamStore implements StreamStore {
         } finally {
           args.signal?.removeEventListener("abort", onAbort);
         }
+        // Text replies are the fast path. ioredis decodes them with U+FFFD
+        // for invalid UTF-8, so an entry with U+FFFD in a field, or with
+        // the binary legacy `args`, is read again as bytes, exactly.
         const entries: DeliveredEntry[] = [];
         for (const [stream, raws] of reply ?? []) {
-          const streamName = name(stream);
-          for (const raw of raws) {
-            entries.push({
-              stream: streamName,
-              id: name(raw[0]),
-              fields: toFields(raw[1]),
-              deliveryCount: 1,
-            });
+          for (const [id, flat] of raws) {
+            let fields: StreamFields | undefined = textFields(flat);
+            if (fields === undefined) {
+              const [exact] = await this.range(stream, 1, id);
+              fields = exact?.id === id ? exact.fields : {};
+            }
+            entries.push({ stream, id, fields, deliveryCount: 1 });
           }
         }
         return entries;
@@ -363,9 +384,13 @@ export class RedisStreamStore implements StreamStore {
    * @param ids The ids.
    * @returns How many were pending.
    */
-  ack(stream: string, group: string, ids: readonly string[]): Promise<number> {
+  async ack(
+    stream: string,
+    group: string,
+    ids: readonly string[],
+  ): Promise<number> {
     this.#checkOpen();
-    return this.#command.xack(stream, group, ...ids);
+    return await this.#command.xack(stream, group, ...ids);
   }
 
   /**
@@ -555,6 +580,9 @@ export class RedisStreamStore implements StreamStore {
     clearInterval(this.#healthTimer);
     for (const connection of this.#connections) connection.disconnect();
     this.#connections.clear();
+    // QUIT bypasses ioredis's auto-pipeline: without this round trip, commands
+    // still queued there would be written after QUIT and fail.
+    await this.#command.ping().catch(() => {});
     await closeValkey(this.#command);
   }
 }

@@ -107,6 +107,11 @@ export interface ReadGroupArgs {
  */
 export interface StreamReader {
   /**
+   * Makes the reader ready (on Redis: opens its connection), so that the
+   * first read does not pay for it.
+   */
+  connect(): Promise<void>;
+  /**
    * Reads new entries for the consumer; each one becomes pending for it with
    * a delivery count of 1.
    *
@@ -803,6 +808,9 @@ function errorKey(stream: string, group: string, id: string): string {
   return `${stream}${DEAD_LETTER_SUFFIX}:error:${group}:${id}`;
 }
 
+// The longest an ack waits for the next read before it is sent on its own.
+const ACK_DELAY_MS = 20;
+
 class StreamConsumer implements Consumer {
   readonly group: string;
   readonly name: string;
@@ -811,6 +819,9 @@ class StreamConsumer implements Consumer {
   readonly #closing = new AbortController();
   readonly #buffer: ConsumedMessage[] = [];
   readonly #pending = new Map<string, DeliveredEntry>();
+  readonly #acks = new Map<string, string[]>();
+  readonly #acksInFlight = new Set<Promise<void>>();
+  #ackTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #cursors = new Map<string, string>();
   readonly #backoff = new ExponentialBackoff({
     initialMs: 100,
@@ -875,6 +886,8 @@ class StreamConsumer implements Consumer {
 
   async start(): Promise<void> {
     await this.#ensureGroups();
+    this.#reader = this.#store.openReader();
+    await this.#reader.connect();
     this.#nextReclaim = Date.now() + this.#options.reclaimIntervalMs;
   }
 
@@ -938,6 +951,9 @@ class StreamConsumer implements Consumer {
       this.#nextReclaim = now + this.#options.reclaimIntervalMs;
       await this.#reclaim();
       if (this.#buffer.length > 0) return;
+    }
+    if (this.#acks.size > 0 || this.#acksInFlight.size > 0) {
+      await this.#confirmAcks();
     }
     this.#reader ??= this.#store.openReader();
     const entries = await this.#reader.read({
@@ -1080,10 +1096,7 @@ class StreamConsumer implements Consumer {
     const { id, stream } = this.#streamOf(message);
     this.#pending.delete(id);
     if (stream !== undefined) {
-      await raceSignal(
-        this.#store.ack(stream, this.group, [id]),
-        options.signal,
-      );
+      this.#queueAck(stream, id);
       return;
     }
     // A bare id and several streams: ack where it is pending (upstream too).
@@ -1093,6 +1106,54 @@ class StreamConsumer implements Consumer {
         options.signal,
       );
       if (acked > 0) return;
+    }
+  }
+
+  // Acks are batched: done() queues the id; the queued ids go out as one
+  // XACK per stream before the next read (so one XACK per read batch, as a
+  // hand-written loop would do), or ACK_DELAY_MS after the first of them
+  // when the handler is slow, and every sent batch is confirmed before the
+  // next read and before close(). A consumer that awaits done() for each
+  // message so pays no round trip per message. An ack lost to a connection
+  // failure only means the message is delivered again (at least once).
+  #queueAck(stream: string, id: string): void {
+    let ids = this.#acks.get(stream);
+    if (ids === undefined) {
+      ids = [];
+      this.#acks.set(stream, ids);
+    }
+    ids.push(id);
+    this.#ackTimer ??= setTimeout(() => this.#sendAcks(), ACK_DELAY_MS);
+  }
+
+  #sendAcks(): void {
+    clearTimeout(this.#ackTimer);
+    this.#ackTimer = undefined;
+    for (const [stream, ids] of this.#acks) {
+      const sent: Promise<void> = this.#store.ack(stream, this.group, ids)
+        .then(
+          () => {},
+          (err) =>
+            this.#options.logger.warn(
+              "message queue: ack failed; the messages will be redelivered",
+              {
+                stream,
+                group: this.group,
+                count: ids.length,
+                error: errorText(err),
+              },
+            ),
+        )
+        .finally(() => this.#acksInFlight.delete(sent));
+      this.#acksInFlight.add(sent);
+    }
+    this.#acks.clear();
+  }
+
+  async #confirmAcks(): Promise<void> {
+    this.#sendAcks();
+    if (this.#acksInFlight.size > 0) {
+      await Promise.all(this.#acksInFlight);
     }
   }
 
@@ -1132,6 +1193,7 @@ class StreamConsumer implements Consumer {
       new MessageQueueClosedError("The consumer is closed"),
     );
     this.#buffer.length = 0;
+    await this.#confirmAcks();
     await this.#reader?.close();
   }
 

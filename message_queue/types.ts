@@ -223,7 +223,10 @@ export interface Consumer
    */
   messages(options?: SignalOptions): AsyncIterableIterator<ConsumedMessage>;
   /**
-   * Acknowledges a handled message (`XACK`).
+   * Acknowledges a handled message (`XACK`). Acks are batched: this queues
+   * the ack, which goes out with the others of the same tick and is
+   * confirmed before the next read and before `close()`; an ack lost to a
+   * connection failure means the message is delivered again.
    *
    * @param message The message, or its id.
    * @param options The abort signal.
