@@ -14,6 +14,7 @@ import type { StreamFields, StreamFieldValue } from "./payload.ts";
 import {
   type ClaimIdleArgs,
   type ClaimIdleResult,
+  type DeadLetterArgs,
   type DeliveredEntry,
   NoGroupError,
   type PublishItem,
@@ -339,14 +340,7 @@ export class MemoryStreamStore implements StreamStore {
    * @param args Where from, where to, and what.
    * @returns The dead-letter entry's id.
    */
-  async deadLetter(args: {
-    stream: string;
-    group: string;
-    id: string;
-    deadLetterStream: string;
-    fields: readonly StreamFieldValue[];
-    maxLen: number;
-  }): Promise<string> {
+  async deadLetter(args: DeadLetterArgs): Promise<string> {
     const [id] = await this.add(
       [{ stream: args.deadLetterStream, fields: args.fields }],
       args.maxLen,

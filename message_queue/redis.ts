@@ -24,6 +24,7 @@ import type { StreamFields, StreamFieldValue } from "./payload.ts";
 import {
   type ClaimIdleArgs,
   type ClaimIdleResult,
+  type DeadLetterArgs,
   type DeliveredEntry,
   NoGroupError,
   type PublishItem,
@@ -66,6 +67,21 @@ function toFields(flat: readonly Uint8Array[]): StreamFields {
     fields[name(flat[i] as Uint8Array)] = flat[i + 1] as Uint8Array;
   }
   return fields;
+}
+
+// `XADD stream MAXLEN ~ maxLen * field value …`, typed as ioredis wants it.
+function xaddArgs(
+  item: { stream: string; fields: readonly StreamFieldValue[] },
+  maxLen: number,
+): [string, "MAXLEN", "~", number, "*", ...string[]] {
+  return [
+    item.stream,
+    "MAXLEN",
+    "~",
+    maxLen,
+    "*",
+    ...wire(item.fields) as string[],
+  ];
 }
 
 // The fields of a text reply, or undefined when they must be read as bytes.
@@ -243,27 +259,11 @@ export class RedisStreamStore implements StreamStore {
     this.#checkOpen();
     if (items.length === 1) {
       const item = items[0] as (typeof items)[0];
-      return [
-        await this.#command.xadd(
-          item.stream,
-          "MAXLEN",
-          "~",
-          maxLen,
-          "*",
-          ...wire(item.fields) as string[],
-        ) as string,
-      ];
+      return [await this.#command.xadd(...xaddArgs(item, maxLen)) as string];
     }
     const pipeline = this.#command.pipeline();
     for (const item of items) {
-      pipeline.xadd(
-        item.stream,
-        "MAXLEN",
-        "~",
-        maxLen,
-        "*",
-        ...wire(item.fields) as string[],
-      );
+      pipeline.xadd(...xaddArgs(item, maxLen));
     }
     const results = await pipeline.exec();
     return (results ?? []).map(([err, id]) => {
@@ -449,24 +449,13 @@ export class RedisStreamStore implements StreamStore {
    * @param args Where from, where to, and what.
    * @returns The dead-letter entry's id.
    */
-  async deadLetter(args: {
-    stream: string;
-    group: string;
-    id: string;
-    deadLetterStream: string;
-    fields: readonly StreamFieldValue[];
-    maxLen: number;
-  }): Promise<string> {
+  async deadLetter(args: DeadLetterArgs): Promise<string> {
     this.#checkOpen();
     const results = await this.#command.multi()
-      .xadd(
-        args.deadLetterStream,
-        "MAXLEN",
-        "~",
+      .xadd(...xaddArgs(
+        { stream: args.deadLetterStream, fields: args.fields },
         args.maxLen,
-        "*",
-        ...wire(args.fields) as string[],
-      )
+      ))
       .xack(args.stream, args.group, args.id)
       .exec();
     for (const [err] of results ?? []) if (err) throw err;

@@ -150,6 +150,22 @@ export interface ClaimIdleResult {
   readonly deleted: string[];
 }
 
+/** The arguments of {@linkcode StreamStore.deadLetter}. */
+export interface DeadLetterArgs {
+  /** The stream the entry is in. */
+  readonly stream: string;
+  /** The consumer group that gives up on it. */
+  readonly group: string;
+  /** The entry id, acknowledged in the same step. */
+  readonly id: string;
+  /** Where the dead letter goes (`<stream>.dlq`). */
+  readonly deadLetterStream: string;
+  /** The dead letter's fields, flat: name, value, name, value, … */
+  readonly fields: readonly StreamFieldValue[];
+  /** The approximate length to trim the dead-letter stream to. */
+  readonly maxLen: number;
+}
+
 /** One item of {@linkcode StreamStore.publish}. */
 export interface PublishItem {
   /** The channel. */
@@ -245,14 +261,7 @@ export interface StreamStore {
    * @param args Where from, where to, and what.
    * @returns The dead-letter entry's id.
    */
-  deadLetter(args: {
-    stream: string;
-    group: string;
-    id: string;
-    deadLetterStream: string;
-    fields: readonly StreamFieldValue[];
-    maxLen: number;
-  }): Promise<string>;
+  deadLetter(args: DeadLetterArgs): Promise<string>;
   /**
    * Reads entries oldest first (`XRANGE stream - + COUNT count`).
    *
@@ -359,6 +368,13 @@ function positiveInteger(
     );
   }
   return value;
+}
+
+function untilEither(
+  signal: AbortSignal | undefined,
+  closing: AbortSignal,
+): AbortSignal {
+  return signal === undefined ? closing : AbortSignal.any([signal, closing]);
 }
 
 function errorText(error: unknown): string {
@@ -480,7 +496,7 @@ export class StreamQueue implements MessageQueue {
     });
     this.#track(consumer);
     try {
-      await consumer.start();
+      await raceSignal(consumer.start(), options.signal);
     } catch (err) {
       await consumer.close();
       throw err;
@@ -506,7 +522,7 @@ export class StreamQueue implements MessageQueue {
       }),
     );
     try {
-      await subscriber.start();
+      await raceSignal(subscriber.start(), options.signal);
     } catch (err) {
       await subscriber.close();
       throw err;
@@ -909,9 +925,7 @@ class StreamConsumer implements Consumer {
         "Cannot read: the consumer is closed",
       );
     }
-    const signal = options.signal === undefined
-      ? this.#closing.signal
-      : AbortSignal.any([options.signal, this.#closing.signal]);
+    const signal = untilEither(options.signal, this.#closing.signal);
     while (!signal.aborted) {
       const next = this.#buffer.shift();
       if (next !== undefined) {
@@ -1287,9 +1301,7 @@ class StreamSubscriber implements Subscriber {
         "Cannot read: the subscriber is closed",
       );
     }
-    const signal = options.signal === undefined
-      ? this.#closing.signal
-      : AbortSignal.any([options.signal, this.#closing.signal]);
+    const signal = untilEither(options.signal, this.#closing.signal);
     while (true) {
       const message = await this.#fifo.shift(signal);
       if (message === undefined) return;

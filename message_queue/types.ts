@@ -349,7 +349,7 @@ export interface BroadcasterOptions {
 }
 
 /** Options of {@linkcode MessageQueue.consumer}. */
-export interface ConsumerOptions {
+export interface ConsumerOptions extends SignalOptions {
   /** The consumer group; every group gets every message once. */
   group: string;
   /**
@@ -406,7 +406,7 @@ export interface ConsumerOptions {
 }
 
 /** Options of {@linkcode MessageQueue.subscriber}. */
-export interface SubscriberOptions {
+export interface SubscriberOptions extends SignalOptions {
   /**
    * The channels to subscribe to.
    *

@@ -15,6 +15,7 @@ import { MessageMetadata } from "../../data/mod.ts";
 import {
   type ConsumedMessage,
   type Consumer,
+  type DeadLetter,
   type DecodedMessage,
   MessageQueueClosedError,
   type OutgoingMessage,
@@ -100,6 +101,33 @@ async function firstOf(
     if (seen.length >= count) break;
   }
   return seen;
+}
+
+/** Takes the next message, acking it or not. */
+async function takeOne(
+  consumer: Consumer,
+  handling: "ack" | "skip",
+): Promise<ConsumedMessage> {
+  let got: ConsumedMessage | undefined;
+  await withTimeout((signal) =>
+    drain(consumer, signal, (msg) => {
+      got = msg;
+      return handling;
+    }, () => got !== undefined)
+  );
+  return got as ConsumedMessage;
+}
+
+/** Waits until the dead-letter stream of `stream` has an entry. */
+async function deadLettersOf(
+  queue: StreamQueue,
+  stream: string,
+): Promise<DeadLetter[]> {
+  while (true) {
+    const letters = await queue.deadLetters(stream);
+    if (letters.length > 0) return letters;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /**
@@ -199,23 +227,11 @@ export function defineMessageQueueConformance(
     const crashed = await queue.consumer({ ...options, name: "crashed" });
     const healthy = await queue.consumer({ ...options, name: "healthy" });
     const sentId = await queue.anycaster({ stream }).anycast(message(7));
-    let first: ConsumedMessage | undefined;
-    await withTimeout((signal) =>
-      drain(crashed, signal, (msg) => {
-        first = msg;
-        return "skip";
-      }, () => first !== undefined)
-    );
+    const first = await takeOne(crashed, "skip");
     await crashed.close(); // never acks
     assert.equal(first?.id, sentId);
     assert.equal(first?.deliveryCount, 1);
-    let again: ConsumedMessage | undefined;
-    await withTimeout((signal) =>
-      drain(healthy, signal, (msg) => {
-        again = msg;
-        return "ack";
-      }, () => again !== undefined)
-    );
+    const again = await takeOne(healthy, "ack");
     assert.equal(again?.id, sentId, "redelivery keeps the entry id");
     assert.equal(again?.deliveryCount, 2);
     assert.deepEqual(again?.body, { n: 7 });
@@ -248,9 +264,7 @@ export function defineMessageQueueConformance(
         return "ack";
       }, () => good.length === 5 && poisonDeliveries.length === 3);
       // The third failure dead-letters it at once; wait until it shows.
-      while ((await queue.deadLetters(stream)).length === 0) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await deadLettersOf(queue, stream);
     });
     assert.deepEqual(good, [1, 2, 3, 4, 5]);
     assert.deepEqual(poisonDeliveries, [1, 2, 3]);
@@ -286,9 +300,7 @@ export function defineMessageQueueConformance(
         deliveries.push(msg.deliveryCount);
         return "skip";
       }, () => false);
-      while ((await queue.deadLetters(stream)).length === 0) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await deadLettersOf(queue, stream);
       await consumer.close();
       await reading;
     });
@@ -329,9 +341,7 @@ export function defineMessageQueueConformance(
     });
     await withTimeout(async (signal) => {
       const reading = drain(second, signal, () => "skip", () => false);
-      while ((await queue.deadLetters(stream)).length === 0) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await deadLettersOf(queue, stream);
       await second.close();
       await reading;
     });
@@ -372,13 +382,7 @@ export function defineMessageQueueConformance(
       new Uint8Array([0xff, 0xfe]),
     ]);
     const goodId = await queue.anycaster({ stream }).anycast(message(9));
-    let good: ConsumedMessage | undefined;
-    await withTimeout((signal) =>
-      drain(consumer, signal, (msg) => {
-        good = msg;
-        return "ack";
-      }, () => good !== undefined)
-    );
+    const good = await takeOne(consumer, "ack");
     assert.equal(good?.id, goodId);
     const letters = await queue.deadLetters(stream);
     assert.equal(letters.length, 4);
@@ -440,13 +444,7 @@ export function defineMessageQueueConformance(
     const subscriber = await queue.subscriber({ channels: [channel] });
     await queue.anycaster({ stream }).anycast({ ...message(1), metadata });
     await queue.broadcaster({ channel }).broadcast({ ...message(2), metadata });
-    let consumed: ConsumedMessage | undefined;
-    await withTimeout((signal) =>
-      drain(consumer, signal, (msg) => {
-        consumed = msg;
-        return "ack";
-      }, () => consumed !== undefined)
-    );
+    const consumed = await takeOne(consumer, "ack");
     assert.equal(consumed?.metadata?.requestId, "req-42");
     const [broadcast] = await withTimeout((signal) =>
       firstOf(subscriber, 1, signal)
@@ -501,13 +499,7 @@ export function defineMessageQueueConformance(
       firstOf(subscriber, 1, signal)
     );
     assert.deepEqual(good?.body, { n: 1 });
-    const letters = await withTimeout(async () => {
-      while (true) {
-        const found = await queue.deadLetters(channel);
-        if (found.length > 0) return found;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    });
+    const letters = await withTimeout(() => deadLettersOf(queue, channel));
     assert.equal(
       new TextDecoder().decode(toBytes(letters[0]?.fields.data)),
       '{"name":"x"}',
@@ -600,13 +592,7 @@ export function defineMessageQueueConformance(
     await withTimeout(() => reading, 5000);
     assert.ok(Date.now() - started < 5000, "the blocked read was cut short");
     const id = await queue.anycaster({ stream }).anycast(message(1));
-    let got: ConsumedMessage | undefined;
-    await withTimeout((signal) =>
-      drain(consumer, signal, (msg) => {
-        got = msg;
-        return "ack";
-      }, () => got !== undefined)
-    );
+    const got = await takeOne(consumer, "ack");
     assert.equal(got?.id, id);
   });
 }

@@ -148,3 +148,16 @@ Deno.test("MemoryStreamStore: ids grow strictly even within one millisecond", as
   }
   await store.close();
 });
+
+Deno.test("MemoryQueue: an aborted signal cancels making a consumer or a subscriber", async () => {
+  await using queue = new MemoryQueue({ logger: quietLogger });
+  const reason = new Error("shutting down");
+  await assert.rejects(
+    queue.consumer({ group: "g", signal: AbortSignal.abort(reason) }),
+    /shutting down/,
+  );
+  await assert.rejects(
+    queue.subscriber({ signal: AbortSignal.abort(reason) }),
+    /shutting down/,
+  );
+});
