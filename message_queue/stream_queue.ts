@@ -1171,6 +1171,34 @@ class StreamConsumer implements Consumer {
     }
   }
 
+  async deadLetter(
+    message: ConsumedMessage,
+    error: unknown,
+    options: SignalOptions = {},
+  ): Promise<void> {
+    if (this.#closed) {
+      throw new MessageQueueClosedError(
+        "Cannot dead-letter: the consumer is closed",
+      );
+    }
+    options.signal?.throwIfAborted();
+    const entry = this.#pending.get(message.id) ??
+      await this.#reread(message);
+    if (entry === undefined) return; // acked or trimmed meanwhile
+    this.#pending.delete(message.id);
+    await raceSignal(this.#deadLetter(entry, errorText(error)), options.signal);
+  }
+
+  async #reread(message: ConsumedMessage): Promise<DeliveredEntry | undefined> {
+    const [entry] = await this.#store.range(message.stream, 1, message.id);
+    if (entry?.id !== message.id) return undefined;
+    return {
+      ...entry,
+      stream: message.stream,
+      deliveryCount: message.deliveryCount,
+    };
+  }
+
   async fail(
     message: ConsumedMessage | MessageId,
     error: unknown,

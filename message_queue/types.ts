@@ -249,6 +249,19 @@ export interface Consumer
     error: unknown,
     options?: SignalOptions,
   ): Promise<void>;
+  /**
+   * Moves a message to the dead-letter stream at once, with this error,
+   * whatever its delivery count (e.g. a body that can never be decoded).
+   *
+   * @param message The message.
+   * @param error Why it is given up on.
+   * @param options The abort signal.
+   */
+  deadLetter(
+    message: ConsumedMessage,
+    error: unknown,
+    options?: SignalOptions,
+  ): Promise<void>;
   /** Ends the iteration and releases the connection. */
   close(): Promise<void>;
 }
