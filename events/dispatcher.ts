@@ -1,0 +1,674 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * {@linkcode EventDispatcher}: runs typed handlers for anycast events (as a
+ * member of a consumer group, acking only when every handler succeeded) and
+ * broadcast events (as a subscriber), with the producer's request context
+ * re-entered around each handler.
+ *
+ * @module
+ */
+
+import { withMetadata } from "../contexts/metadata.ts";
+import { InvalidAPIParameters } from "../exception.ts";
+import { MessageQueueClosedError } from "../message_queue/errors.ts";
+import type { DecodedMessage } from "../message_queue/payload.ts";
+import type {
+  ConsumedMessage,
+  Consumer,
+  ConsumerOptions,
+  MessageQueue,
+  Subscriber,
+} from "../message_queue/types.ts";
+import { consoleLogger, type Logger } from "../utils.ts";
+import type { EventDefinition } from "./define.ts";
+
+/**
+ * A handler: `(context, source, body)`, sync or async (upstream's callback
+ * signature, with the typed body as the event).
+ *
+ * @typeParam Context What was given as `context` at registration.
+ * @typeParam Body The event body.
+ */
+export type EventHandler<Context, Body> = (
+  context: Context,
+  source: string,
+  body: Body,
+) => void | Promise<void>;
+
+/** Debounce settings of a handler (upstream `CoalescingOptions`). */
+export interface CoalescingOptions {
+  /** The quiet period after the last event before the handler runs, in ms. */
+  maxWaitMs: number;
+  /** Run at once when this many events came within the period. */
+  maxBatchSize: number;
+}
+
+/** What reporters and observers are told about one handler run. */
+export interface HandlerRun {
+  /** The event name. */
+  readonly event: string;
+  /** The handler's name. */
+  readonly handler: string;
+  /** The message source. */
+  readonly source: string;
+  /** The decoded body. */
+  readonly body: unknown;
+}
+
+/**
+ * Metrics hook (upstream `EventObserver`): one call per handler run.
+ *
+ * @example Counting outcomes
+ * ```ts
+ * import type { EventObserver } from "@backendai/common/events";
+ *
+ * const counts = { ok: 0, failed: 0 };
+ * const observer: EventObserver = {
+ *   onSuccess: () => void counts.ok++,
+ *   onFailure: () => void counts.failed++,
+ * };
+ * ```
+ */
+export interface EventObserver {
+  /**
+   * A handler succeeded.
+   *
+   * @param event The event name.
+   * @param durationMs How long it ran.
+   */
+  onSuccess(event: string, durationMs: number): void;
+  /**
+   * A handler failed, or the body did not decode.
+   *
+   * @param event The event name.
+   * @param durationMs How long it ran.
+   * @param error What went wrong.
+   */
+  onFailure(event: string, durationMs: number, error: unknown): void;
+}
+
+/** Options of one handler registration. */
+export interface HandlerOptions<Context> {
+  /**
+   * The first argument of every call.
+   *
+   * @default {undefined}
+   */
+  context?: Context;
+  /**
+   * The handler's name in logs and reports.
+   *
+   * @default {"evh-" + a random suffix}
+   */
+  name?: string;
+  /**
+   * Debounce the handler; skipped calls count as handled (and anycast
+   * messages are acked, unlike upstream).
+   *
+   * @default {undefined}
+   */
+  coalescing?: CoalescingOptions;
+  /**
+   * Called before the handler runs.
+   *
+   * @default {[]}
+   */
+  startReporters?: readonly ((run: HandlerRun) => void | Promise<void>)[];
+  /**
+   * Called after it ran, with the duration and the error if it failed.
+   *
+   * @default {[]}
+   */
+  completeReporters?: readonly ((
+    run: HandlerRun,
+    outcome: { durationMs: number; error: unknown },
+  ) => void | Promise<void>)[];
+}
+
+/**
+ * A registered handler; pass it to `unconsume` / `unsubscribe`.
+ *
+ * @example Usage
+ * ```ts
+ * import { BgtaskDoneEvent, EventDispatcher, type HandlerRegistration } from "@backendai/common/events";
+ * import { MemoryQueue } from "@backendai/common/message-queue";
+ *
+ * await using queue = new MemoryQueue();
+ * const dispatcher = new EventDispatcher(queue);
+ * const registration: HandlerRegistration = dispatcher.subscribe(BgtaskDoneEvent, () => {});
+ * dispatcher.unsubscribe(registration);
+ * ```
+ */
+export interface HandlerRegistration {
+  /** The handler's name. */
+  readonly name: string;
+  /** The event name. */
+  readonly event: string;
+  /** Anycast (`consume`) or broadcast (`subscribe`). */
+  readonly pattern: "anycast" | "broadcast";
+}
+
+/** Options of {@linkcode EventDispatcher}. */
+export interface EventDispatcherOptions {
+  /**
+   * The consumer group for anycast events; without it `consume()` is
+   * refused. Further consumer settings go in `consumer`.
+   *
+   * @default {undefined}
+   */
+  group?: string;
+  /**
+   * More consumer settings (name, streams, idle timeout, maxDeliveries, …).
+   *
+   * @default {{}}
+   */
+  consumer?: Omit<ConsumerOptions, "group">;
+  /**
+   * The broadcast channels.
+   *
+   * @default {["events_all"]}
+   */
+  channels?: readonly string[];
+  /**
+   * Most anycast messages handled at the same time.
+   *
+   * @default {64}
+   */
+  concurrency?: number;
+  /**
+   * Called when an anycast handler fails (the message is then redelivered,
+   * or dead-lettered after `maxDeliveries`).
+   *
+   * @default {logs an error}
+   */
+  onConsumerError?: (error: unknown, run: HandlerRun) => void;
+  /**
+   * Called when a broadcast handler fails; the other handlers still run.
+   *
+   * @default {logs an error}
+   */
+  onSubscriberError?: (error: unknown, run: HandlerRun) => void;
+  /**
+   * Success and failure counts and durations, by event name.
+   *
+   * @default {undefined}
+   */
+  observer?: EventObserver;
+  /**
+   * Where errors go when no handler above is given.
+   *
+   * @default {console}
+   */
+  logger?: Logger;
+}
+
+// Trailing-edge debounce with a size-based flush (upstream CoalescingState):
+// each call re-arms the wait and turns earlier waiting calls into "skip".
+class Coalescer {
+  readonly #options: CoalescingOptions;
+  #size = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #waiting: ((run: boolean) => void)[] = [];
+
+  constructor(options: CoalescingOptions) {
+    this.#options = options;
+  }
+
+  gate(): Promise<boolean> {
+    this.#size++;
+    clearTimeout(this.#timer);
+    this.#skipWaiting();
+    if (this.#size >= this.#options.maxBatchSize) {
+      this.#size = 0;
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => {
+      this.#waiting.push(resolve);
+      this.#timer = setTimeout(() => {
+        this.#size = 0;
+        this.#waiting = [];
+        resolve(true);
+      }, this.#options.maxWaitMs);
+    });
+  }
+
+  #skipWaiting(): void {
+    for (const resolve of this.#waiting) resolve(false);
+    this.#waiting = [];
+  }
+
+  close(): void {
+    clearTimeout(this.#timer);
+    this.#skipWaiting();
+  }
+}
+
+interface Registration<Context = unknown, Body = unknown>
+  extends HandlerRegistration {
+  readonly definition: EventDefinition<Body>;
+  readonly handler: EventHandler<Context, Body>;
+  readonly context: Context;
+  readonly coalescer: Coalescer | undefined;
+  readonly startReporters: NonNullable<
+    HandlerOptions<Context>["startReporters"]
+  >;
+  readonly completeReporters: NonNullable<
+    HandlerOptions<Context>["completeReporters"]
+  >;
+}
+
+function randomName(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return "evh-" +
+    btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(
+      /\//g,
+      "_",
+    );
+}
+
+/**
+ * Runs typed handlers for events from a message queue (upstream
+ * `EventDispatcher`).
+ *
+ * - Anycast (`consume`): the dispatcher is one member of the consumer group;
+ *   a message is acked when every handler of it succeeded, acked at once
+ *   when it has no handler, redelivered when a handler failed, and moved to
+ *   the dead-letter stream when its body cannot be decoded.
+ * - Broadcast (`subscribe`): every handler runs; one failing never stops
+ *   the others.
+ * - Around each handler the producer's request id and users are re-entered,
+ *   so `currentRequestId()` inside it is the producer's.
+ *
+ * @example Anycast with a request id flowing through
+ * ```ts
+ * import { currentRequestId, withRequestId } from "@backendai/common/contexts";
+ * import {
+ *   BgtaskDoneEvent, EventDispatcher, EventProducer,
+ * } from "@backendai/common/events";
+ * import { MemoryQueue } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * await using queue = new MemoryQueue();
+ * await using dispatcher = new EventDispatcher(queue, { group: "manager" });
+ * const seen = Promise.withResolvers<string | undefined>();
+ * dispatcher.consume(BgtaskDoneEvent, (_context, _source, body) => {
+ *   seen.resolve(`${body.message} ${currentRequestId()}`);
+ * });
+ * await dispatcher.start();
+ * const producer = new EventProducer(queue, { source: "manager" });
+ * await withRequestId("req-7", () =>
+ *   producer.anycast(BgtaskDoneEvent.create({
+ *     task_id: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d", message: "ok",
+ *   }))
+ * );
+ * assert.equal(await seen.promise, "ok req-7");
+ * ```
+ */
+export class EventDispatcher implements AsyncDisposable {
+  readonly #queue: MessageQueue;
+  readonly #options: EventDispatcherOptions;
+  readonly #logger: Logger;
+  readonly #consumers = new Map<string, Set<Registration>>();
+  readonly #subscribers = new Map<string, Set<Registration>>();
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #concurrency: number;
+  #consumer: Consumer | undefined;
+  #subscriber: Subscriber | undefined;
+  #loops: Promise<void>[] = [];
+  readonly #stopping = new AbortController();
+  #started = false;
+  #closed = false;
+
+  /**
+   * Makes a dispatcher on `queue` (which it does not own).
+   *
+   * @param queue The message queue.
+   * @param options The group, channels, concurrency and error hooks.
+   * @throws {InvalidAPIParameters} When `concurrency` is not a positive integer.
+   */
+  constructor(queue: MessageQueue, options: EventDispatcherOptions = {}) {
+    const concurrency = options.concurrency ?? 64;
+    if (!Number.isInteger(concurrency) || concurrency <= 0) {
+      throw new InvalidAPIParameters(
+        `"concurrency" must be a positive integer, got ${concurrency}`,
+        { data: { field: "concurrency" } },
+      );
+    }
+    this.#queue = queue;
+    this.#options = options;
+    this.#concurrency = concurrency;
+    this.#logger = options.logger ?? consoleLogger;
+  }
+
+  #register<Context, Body>(
+    table: Map<string, Set<Registration>>,
+    pattern: "anycast" | "broadcast",
+    definition: EventDefinition<Body>,
+    handler: EventHandler<Context, Body>,
+    options: HandlerOptions<Context>,
+    eventName: string = definition.name,
+  ): HandlerRegistration {
+    if (this.#closed) {
+      throw new MessageQueueClosedError(
+        "Cannot register a handler: the dispatcher is closed",
+      );
+    }
+    const registration: Registration<Context, Body> = {
+      name: options.name ?? randomName(),
+      event: eventName,
+      pattern,
+      definition,
+      handler,
+      context: options.context as Context,
+      coalescer: options.coalescing === undefined
+        ? undefined
+        : new Coalescer(options.coalescing),
+      startReporters: options.startReporters ?? [],
+      completeReporters: options.completeReporters ?? [],
+    };
+    let set = table.get(eventName);
+    if (set === undefined) {
+      set = new Set();
+      table.set(eventName, set);
+    }
+    set.add(registration as unknown as Registration);
+    return registration;
+  }
+
+  /**
+   * Registers an anycast handler.
+   *
+   * @param definition The event.
+   * @param handler The handler.
+   * @param options Context, name, coalescing and reporters.
+   * @returns The registration.
+   * @throws {InvalidAPIParameters} Without a `group`, or for a broadcast event.
+   */
+  consume<Body, Context = undefined>(
+    definition: EventDefinition<Body>,
+    handler: EventHandler<Context, Body>,
+    options: HandlerOptions<Context> = {},
+  ): HandlerRegistration {
+    if (this.#options.group === undefined) {
+      throw new InvalidAPIParameters(
+        'Cannot consume: the dispatcher was made without a "group"',
+        { data: { field: "group" } },
+      );
+    }
+    return this.#register(
+      this.#consumers,
+      "anycast",
+      definition,
+      handler,
+      options,
+    );
+  }
+
+  /**
+   * Registers a broadcast handler.
+   *
+   * @param definition The event.
+   * @param handler The handler.
+   * @param options Context, name, coalescing, reporters, and the event name
+   * to listen to when it differs from the definition's.
+   * @returns The registration.
+   */
+  subscribe<Body, Context = undefined>(
+    definition: EventDefinition<Body>,
+    handler: EventHandler<Context, Body>,
+    options: HandlerOptions<Context> & { eventName?: string } = {},
+  ): HandlerRegistration {
+    return this.#register(
+      this.#subscribers,
+      "broadcast",
+      definition,
+      handler,
+      options,
+      options.eventName,
+    );
+  }
+
+  /**
+   * Removes an anycast handler.
+   *
+   * @param registration What `consume` returned.
+   */
+  unconsume(registration: HandlerRegistration): void {
+    this.#unregister(this.#consumers, registration);
+  }
+
+  /**
+   * Removes a broadcast handler.
+   *
+   * @param registration What `subscribe` returned.
+   */
+  unsubscribe(registration: HandlerRegistration): void {
+    this.#unregister(this.#subscribers, registration);
+  }
+
+  #unregister(
+    table: Map<string, Set<Registration>>,
+    registration: HandlerRegistration,
+  ): void {
+    const set = table.get(registration.event);
+    set?.delete(registration as Registration);
+    (registration as Registration).coalescer?.close();
+    if (set?.size === 0) table.delete(registration.event);
+  }
+
+  /**
+   * Starts reading: the consumer (when a `group` was given) and the
+   * subscriber. Resolves once both are connected.
+   *
+   * @throws {MessageQueueClosedError} When the dispatcher or queue is closed.
+   */
+  async start(): Promise<void> {
+    if (this.#closed) {
+      throw new MessageQueueClosedError(
+        "Cannot start: the dispatcher is closed",
+      );
+    }
+    if (this.#started) return;
+    this.#started = true;
+    if (this.#options.group !== undefined) {
+      this.#consumer = await this.#queue.consumer({
+        ...this.#options.consumer,
+        group: this.#options.group,
+      });
+      this.#loops.push(this.#consumeLoop(this.#consumer));
+    }
+    const channels = this.#options.channels;
+    this.#subscriber = await this.#queue.subscriber(
+      channels === undefined ? {} : { channels },
+    );
+    this.#loops.push(this.#subscribeLoop(this.#subscriber));
+  }
+
+  async #consumeLoop(consumer: Consumer): Promise<void> {
+    let release: (() => void) | undefined;
+    for await (
+      const message of consumer.messages({ signal: this.#stopping.signal })
+    ) {
+      while (this.#inFlight.size >= this.#concurrency) {
+        await new Promise<void>((resolve) => (release = resolve));
+      }
+      const handling = this.#handleAnycast(consumer, message).finally(() => {
+        this.#inFlight.delete(handling);
+        release?.();
+        release = undefined;
+      });
+      this.#inFlight.add(handling);
+    }
+  }
+
+  async #handleAnycast(
+    consumer: Consumer,
+    message: ConsumedMessage,
+  ): Promise<void> {
+    try {
+      const registrations = this.#consumers.get(message.name);
+      if (registrations === undefined || registrations.size === 0) {
+        await consumer.done(message); // nobody here handles it (upstream too)
+        return;
+      }
+      const errors = await this.#runAll(
+        [...registrations],
+        message,
+        this.#options.onConsumerError,
+      );
+      if (errors.decode !== undefined) {
+        await consumer.deadLetter(message, errors.decode);
+      } else if (errors.handler !== undefined) {
+        await consumer.fail(message, errors.handler);
+      } else {
+        await consumer.done(message);
+      }
+    } catch (err) {
+      if (err instanceof MessageQueueClosedError) return;
+      this.#logger.error("events: could not settle an anycast message", {
+        event: message.name,
+        id: message.id,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
+  async #subscribeLoop(subscriber: Subscriber): Promise<void> {
+    for await (
+      const message of subscriber.messages({ signal: this.#stopping.signal })
+    ) {
+      const registrations = this.#subscribers.get(message.name);
+      if (registrations === undefined || registrations.size === 0) continue;
+      // Broadcast handlers run without holding up the next message.
+      const handling = this.#runAll(
+        [...registrations],
+        message,
+        this.#options.onSubscriberError,
+      ).then(() => {}, () => {}).finally(() => {
+        this.#inFlight.delete(handling);
+      });
+      this.#inFlight.add(handling);
+    }
+  }
+
+  // Runs every registration for one message; reports the first decoding
+  // error and the first handler error.
+  async #runAll(
+    registrations: Registration[],
+    message: DecodedMessage,
+    onError: ((error: unknown, run: HandlerRun) => void) | undefined,
+  ): Promise<{ decode: unknown; handler: unknown }> {
+    const outcome: { decode: unknown; handler: unknown } = {
+      decode: undefined,
+      handler: undefined,
+    };
+    const decoded = new Map<EventDefinition<unknown>, unknown>();
+    await Promise.all(registrations.map(async (registration) => {
+      const started = performance.now();
+      let body: unknown;
+      try {
+        if (!decoded.has(registration.definition)) {
+          decoded.set(
+            registration.definition,
+            registration.definition.decode(message),
+          );
+        }
+        body = decoded.get(registration.definition);
+      } catch (err) {
+        outcome.decode ??= err;
+        this.#options.observer?.onFailure(
+          message.name,
+          performance.now() - started,
+          err,
+        );
+        this.#logger.error("events: cannot decode an event", {
+          event: message.name,
+          handler: registration.name,
+          error: err instanceof Error ? err.message : String(err),
+        });
+        return;
+      }
+      const run: HandlerRun = {
+        event: message.name,
+        handler: registration.name,
+        source: message.source,
+        body,
+      };
+      const error = await this.#runOne(registration, run, message);
+      if (error !== undefined) {
+        outcome.handler ??= error;
+        if (onError !== undefined) onError(error, run);
+        else {
+          this.#logger.error("events: a handler failed", {
+            event: run.event,
+            handler: run.handler,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
+      }
+    }));
+    return outcome;
+  }
+
+  async #runOne(
+    registration: Registration,
+    run: HandlerRun,
+    message: DecodedMessage,
+  ): Promise<unknown> {
+    for (const report of registration.startReporters) await report(run);
+    if (
+      registration.coalescer !== undefined &&
+      !(await registration.coalescer.gate())
+    ) {
+      return undefined; // coalesced away: counts as handled
+    }
+    const started = performance.now();
+    let error: unknown;
+    try {
+      const call = () =>
+        registration.handler(registration.context, run.source, run.body);
+      await (message.metadata === undefined
+        ? call()
+        : withMetadata(message.metadata, call));
+    } catch (err) {
+      error = err ?? new Error("A handler threw a nullish value");
+    }
+    const durationMs = performance.now() - started;
+    if (error === undefined) {
+      this.#options.observer?.onSuccess(run.event, durationMs);
+    } else {
+      this.#options.observer?.onFailure(run.event, durationMs, error);
+    }
+    for (const report of registration.completeReporters) {
+      await report(run, { durationMs, error });
+    }
+    return error;
+  }
+
+  /**
+   * Stops reading, waits for running handlers, and closes the consumer and
+   * subscriber (not the queue). Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const table of [this.#consumers, this.#subscribers]) {
+      for (const set of table.values()) {
+        for (const registration of set) registration.coalescer?.close();
+      }
+    }
+    // Stop taking messages, let running handlers settle their messages,
+    // then release the consumer and subscriber.
+    this.#stopping.abort();
+    await Promise.allSettled(this.#loops);
+    await Promise.allSettled([...this.#inFlight]);
+    await this.#consumer?.close();
+    await this.#subscriber?.close();
+  }
+
+  /** Same as {@linkcode EventDispatcher.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

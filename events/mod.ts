@@ -1,0 +1,26 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * Typed events over the message queue, wire-compatible with upstream main:
+ * definitions ({@linkcode defineEvent}, {@linkcode EventRegistry}), the
+ * upstream catalogue (bgtask, …), and soon the producer, dispatcher and hub.
+ *
+ * @example Define, encode, decode
+ * ```ts
+ * import { BgtaskDoneEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * const text = BgtaskDoneEvent.encode({
+ *   task_id: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d", message: "ok",
+ * });
+ * assert.equal(BgtaskDoneEvent.decode({ body: JSON.parse(text) }).message, "ok");
+ * ```
+ *
+ * @module
+ */
+
+export * from "./define.ts";
+export * from "./catalogue/bgtask.ts";
+export * from "./producer.ts";
+export * from "./dispatcher.ts";
+export * from "./hub.ts";

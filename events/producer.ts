@@ -1,0 +1,230 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * {@linkcode EventProducer}: sends typed events through a message queue,
+ * with the caller's request id and users captured as message metadata.
+ *
+ * @module
+ */
+
+import { captureMetadata } from "../contexts/metadata.ts";
+import { InvalidAPIParameters } from "../exception.ts";
+import type {
+  Anycaster,
+  Broadcaster,
+  MessageId,
+  MessageQueue,
+} from "../message_queue/types.ts";
+import type { OutgoingMessage } from "../message_queue/payload.ts";
+import type { Event } from "./define.ts";
+
+/** Options of {@linkcode EventProducer}. */
+export interface EventProducerOptions {
+  /** This node's id, sent as every message's `source` (upstream `AgentId`). */
+  source: string;
+  /**
+   * The anycast stream.
+   *
+   * @default {"events"}
+   */
+  stream?: string;
+  /**
+   * The broadcast channel.
+   *
+   * @default {"events_all"}
+   */
+  channel?: string;
+  /**
+   * The cache TTL of cached broadcasts, in seconds.
+   *
+   * @default {300}
+   */
+  cacheTtlSeconds?: number;
+  /**
+   * Also write broadcasts to this stream for durable subscribers.
+   *
+   * @default {undefined}
+   */
+  durableStream?: string;
+}
+
+/** Options of one send. */
+export interface SendEventOptions {
+  /**
+   * The `source` of this message instead of the producer's.
+   *
+   * @default {the producer's source}
+   */
+  source?: string;
+  /**
+   * Cancels the send.
+   *
+   * @default {undefined}
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * Sends typed events (upstream `EventProducer`). Each send captures the
+ * caller's request id, user and triggered user (contexts) as metadata, so a
+ * handler elsewhere sees the same `currentRequestId()`.
+ *
+ * @example Anycast and broadcast
+ * ```ts
+ * import { BgtaskDoneEvent, EventProducer } from "@backendai/common/events";
+ * import { MemoryQueue } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * await using queue = new MemoryQueue();
+ * const producer = new EventProducer(queue, { source: "manager" });
+ * const event = BgtaskDoneEvent.create({
+ *   task_id: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d", message: "ok",
+ * });
+ * await producer.broadcastWithCache(event);
+ * const cached = await queue.broadcaster().fetchCachedBroadcast(
+ *   "bgtask.0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d",
+ * );
+ * assert.equal(cached?.name, "bgtask_done");
+ * await producer.close();
+ * ```
+ */
+export class EventProducer implements AsyncDisposable {
+  readonly #source: string;
+  readonly #anycaster: Anycaster;
+  readonly #broadcaster: Broadcaster;
+
+  /**
+   * Makes a producer on `queue` (which it does not own).
+   *
+   * @param queue The message queue.
+   * @param options The source id, stream, channel, cache TTL and durable stream.
+   * @throws {InvalidAPIParameters} When `source` is empty.
+   */
+  constructor(queue: MessageQueue, options: EventProducerOptions) {
+    if (typeof options.source !== "string" || options.source === "") {
+      throw new InvalidAPIParameters(
+        'An event producer needs a "source" (this node\'s id)',
+        { data: { field: "source" } },
+      );
+    }
+    this.#source = options.source;
+    this.#anycaster = queue.anycaster(
+      options.stream === undefined ? {} : { stream: options.stream },
+    );
+    this.#broadcaster = queue.broadcaster({
+      ...(options.channel === undefined ? {} : { channel: options.channel }),
+      ...(options.cacheTtlSeconds === undefined
+        ? {}
+        : { cacheTtlSeconds: options.cacheTtlSeconds }),
+      ...(options.durableStream === undefined
+        ? {}
+        : { durableStream: options.durableStream }),
+    });
+  }
+
+  #message(event: Event, source: string | undefined): OutgoingMessage {
+    return {
+      name: event.definition.name,
+      source: source ?? this.#source,
+      payload: event.definition.encode(event.body),
+      metadata: captureMetadata(),
+    };
+  }
+
+  /**
+   * Sends an event to one consumer of every group.
+   *
+   * @param event The event.
+   * @param options Source override and abort signal.
+   * @returns The stream entry id.
+   * @throws {EventPayloadEncodingError} When the body does not encode.
+   * @throws {MessageQueueClosedError} After `close()`.
+   */
+  anycast(event: Event, options: SendEventOptions = {}): Promise<MessageId> {
+    return this.#anycaster.anycast(
+      this.#message(event, options.source),
+      signalOf(options),
+    );
+  }
+
+  /**
+   * Sends an event to every subscriber.
+   *
+   * @param event The event.
+   * @param options Source override and abort signal.
+   * @throws {EventPayloadEncodingError} When the body does not encode.
+   */
+  broadcast(event: Event, options: SendEventOptions = {}): Promise<void> {
+    return this.#broadcaster.broadcast(
+      this.#message(event, options.source),
+      signalOf(options),
+    );
+  }
+
+  /**
+   * Caches the event under `cacheId` (default: the event's own cache id) and
+   * broadcasts it.
+   *
+   * @param event The event.
+   * @param options The cache id, source override and abort signal.
+   * @throws {InvalidAPIParameters} When there is no cache id.
+   */
+  broadcastWithCache(
+    event: Event,
+    options: SendEventOptions & { cacheId?: string } = {},
+  ): Promise<void> {
+    const cacheId = options.cacheId ??
+      event.definition.cacheId(event.body) ?? undefined;
+    if (cacheId === undefined) {
+      return Promise.reject(
+        new InvalidAPIParameters(
+          `Event "${event.definition.name}" has no cache id: pass one`,
+          { data: { field: "cacheId", event: event.definition.name } },
+        ),
+      );
+    }
+    return this.#broadcaster.broadcastWithCache(
+      cacheId,
+      this.#message(event, options.source),
+      signalOf(options),
+    );
+  }
+
+  /**
+   * Broadcasts several events in one round trip, each cached under its own
+   * cache id when it has one. An empty list does nothing.
+   *
+   * @param events The events.
+   * @param options Source override and abort signal.
+   */
+  broadcastBatch(
+    events: readonly Event[],
+    options: SendEventOptions = {},
+  ): Promise<void> {
+    return this.#broadcaster.broadcastBatch(
+      events.map((event) => ({
+        message: this.#message(event, options.source),
+        cacheId: event.definition.cacheId(event.body) ?? undefined,
+      })),
+      signalOf(options),
+    );
+  }
+
+  /**
+   * Stops sending. Unlike upstream, the queue stays open: it may serve
+   * others; close it yourself.
+   */
+  async close(): Promise<void> {
+    await this.#anycaster.close();
+    await this.#broadcaster.close();
+  }
+
+  /** Same as {@linkcode EventProducer.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+function signalOf(options: SendEventOptions): { signal?: AbortSignal } {
+  return options.signal === undefined ? {} : { signal: options.signal };
+}

@@ -1,0 +1,141 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { InvalidAPIParameters } from "../../../exception.ts";
+import {
+  BGTASK_EVENTS,
+  BgtaskPartialSuccessEvent,
+  BgtaskUpdatedEvent,
+  defineEvent,
+  EventDomain,
+  EventPayloadDecodingError,
+  EventPayloadEncodingError,
+  EventRegistry,
+} from "../../../events/mod.ts";
+
+const TASK = "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d";
+
+Deno.test("events: bodies encode as upstream main's JSON, floats with a decimal point", () => {
+  assert.equal(
+    BgtaskUpdatedEvent.encode({
+      task_id: TASK,
+      current_progress: 3,
+      total_progress: 10.5,
+      message: null,
+    }),
+    `{"task_id":"${TASK}","current_progress":3.0,"total_progress":10.5,"message":null}`,
+  );
+  // A string that looks like the float marker stays a string.
+  const Echo = defineEvent({
+    name: "echo_test",
+    domain: EventDomain.LOG,
+    pattern: "anycast",
+    schema: z.object({ text: z.string(), n: z.number() }),
+    floatFields: ["n"],
+  });
+  assert.equal(
+    Echo.encode({ text: "\u0000float:1", n: -2 }),
+    '{"text":"\\u0000float:1","n":-2.0}',
+  );
+});
+
+Deno.test("events: decoding ignores unknown fields, fills defaults, reads the legacy tuple", () => {
+  assert.deepEqual(
+    BgtaskUpdatedEvent.decode({
+      body: {
+        task_id: TASK,
+        current_progress: 1,
+        total_progress: 2,
+        added_later: true,
+      },
+    }),
+    { task_id: TASK, current_progress: 1, total_progress: 2, message: null },
+  );
+  assert.deepEqual(
+    BgtaskUpdatedEvent.decode({
+      body: null,
+      legacyArgs: [TASK, 0.5, 4, "halfway"],
+    }),
+    {
+      task_id: TASK,
+      current_progress: 0.5,
+      total_progress: 4,
+      message: "halfway",
+    },
+  );
+  assert.deepEqual(
+    BgtaskPartialSuccessEvent.decode({
+      body: null,
+      legacyArgs: [TASK, null, ["a failed"]],
+    }).errors,
+    ["a failed"],
+  );
+});
+
+Deno.test("events: bad bodies raise the upstream error codes with the offending paths", () => {
+  assert.throws(
+    () => BgtaskUpdatedEvent.decode({ body: { task_id: "nope" } }),
+    (err: unknown) =>
+      err instanceof EventPayloadDecodingError &&
+      String(err.errorCode()) === "event_parsing_invalid-data-format" &&
+      (err.data?.issues as string[]).some((i) => i.startsWith("task_id")) &&
+      (err.data?.issues as string[]).some((i) =>
+        i.startsWith("current_progress")
+      ),
+  );
+  assert.throws(
+    () => BgtaskUpdatedEvent.decode({ body: null }),
+    EventPayloadDecodingError,
+  );
+  assert.throws(
+    () =>
+      BgtaskUpdatedEvent.encode({
+        task_id: TASK,
+        current_progress: "1" as unknown as number,
+        total_progress: 1,
+        message: null,
+      }),
+    (err: unknown) =>
+      err instanceof EventPayloadEncodingError &&
+      String(err.errorCode()) === "event_create_invalid-data-format",
+  );
+  const Big = defineEvent({
+    name: "big_test",
+    domain: EventDomain.LOG,
+    pattern: "anycast",
+    schema: z.object({ n: z.bigint() }),
+  });
+  assert.throws(() => Big.encode({ n: 1n }), /not JSON-representable/);
+});
+
+Deno.test("events: definitions and the registry refuse bad names, duplicates and unknown names", () => {
+  assert.throws(
+    () =>
+      defineEvent({
+        name: "NotSnake",
+        domain: EventDomain.LOG,
+        pattern: "anycast",
+        schema: z.object({}),
+      }),
+    (err: unknown) =>
+      err instanceof InvalidAPIParameters && err.data?.field === "name",
+  );
+  const registry = new EventRegistry(BGTASK_EVENTS);
+  assert.equal(registry.names.length, 5);
+  assert.throws(
+    () => registry.register(BgtaskUpdatedEvent),
+    /already registered/,
+  );
+  assert.throws(
+    () => registry.decode({ name: "no_such_event", body: {} }),
+    (err: unknown) =>
+      err instanceof EventPayloadDecodingError &&
+      err.data?.event === "no_such_event",
+  );
+  const event = registry.decode({
+    name: "bgtask_done",
+    body: { task_id: TASK, message: "ok" },
+  });
+  assert.equal(event.definition.cacheId(event.body), `bgtask.${TASK}`);
+});

@@ -1,0 +1,231 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+// The dispatcher on the memory backend.
+
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { currentRequestId, withRequestId } from "../../../contexts/mod.ts";
+import {
+  BgtaskDoneEvent,
+  BgtaskUpdatedEvent,
+  defineEvent,
+  EventDispatcher,
+  EventDomain,
+  EventProducer,
+} from "../../../events/mod.ts";
+import { MemoryQueue } from "../../../message_queue/mod.ts";
+import { quietLogger } from "../../_logger.ts";
+
+const Job = defineEvent({
+  name: "test_job",
+  domain: EventDomain.SCHEDULE,
+  pattern: "anycast",
+  schema: z.object({ n: z.number() }),
+});
+const Other = defineEvent({
+  name: "test_other",
+  domain: EventDomain.SCHEDULE,
+  pattern: "anycast",
+  schema: z.object({}),
+});
+const TASK = "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d";
+
+async function until(check: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function setup(consumer = {}) {
+  const queue = new MemoryQueue({ logger: quietLogger });
+  const producer = new EventProducer(queue, { source: "test-node" });
+  const dispatcher = (group: string, name = group) =>
+    new EventDispatcher(queue, {
+      group,
+      consumer: { name, ...consumer },
+      logger: quietLogger,
+    });
+  return { queue, producer, dispatcher };
+}
+
+Deno.test("dispatcher: two dispatchers of one group handle N events once in total; another group gets all", async () => {
+  const { queue, producer, dispatcher } = setup();
+  await using _queue = queue;
+  const a = dispatcher("manager", "a");
+  const b = dispatcher("manager", "b");
+  const audit = dispatcher("audit");
+  const handled: number[] = [];
+  const audited: number[] = [];
+  for (const d of [a, b]) {
+    d.consume(Job, (_c, _s, body) => void handled.push(body.n));
+  }
+  audit.consume(Job, (_c, _s, body) => void audited.push(body.n));
+  await Promise.all([a.start(), b.start(), audit.start()]);
+  const n = 200;
+  for (let i = 0; i < n; i++) await producer.anycast(Job.create({ n: i }));
+  await until(() => handled.length >= n && audited.length >= n);
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(handled.length, n);
+  assert.deepEqual(new Set(handled).size, n);
+  assert.equal(audited.length, n);
+  await Promise.all([a.close(), b.close(), audit.close()]);
+});
+
+Deno.test("dispatcher: the handler sees the producer's request id and source", async () => {
+  const { queue, producer, dispatcher } = setup();
+  await using _queue = queue;
+  await using d = dispatcher("g");
+  const seen: string[] = [];
+  d.consume(Job, (context, source) => {
+    seen.push(`${context} ${source} ${currentRequestId()}`);
+  }, { context: "ctx" });
+  await d.start();
+  await withRequestId("req-42", () => producer.anycast(Job.create({ n: 1 })));
+  await producer.anycast(Job.create({ n: 2 }), { source: "override" });
+  await until(() => seen.length === 2);
+  assert.deepEqual(seen, ["ctx test-node req-42", "ctx override undefined"]);
+});
+
+Deno.test("dispatcher: no handler acks at once; an undecodable body is dead-lettered and acked; a failing handler gets a redelivery", async () => {
+  const { queue, producer, dispatcher } = setup({
+    idleTimeoutMs: 50,
+    reclaimIntervalMs: 10,
+  });
+  await using _queue = queue;
+  await using d = dispatcher("g");
+  const attempts: number[] = [];
+  const failures: string[] = [];
+  await using _d2 = new EventDispatcher(queue, {
+    group: "g2",
+    consumer: { idleTimeoutMs: 50, reclaimIntervalMs: 10 },
+    logger: quietLogger,
+  });
+  const flaky = new EventDispatcher(queue, {
+    group: "flaky",
+    consumer: { idleTimeoutMs: 50, reclaimIntervalMs: 10 },
+    logger: quietLogger,
+    onConsumerError: (err) => failures.push((err as Error).message),
+  });
+  flaky.consume(Job, (_c, _s, body) => {
+    attempts.push(body.n);
+    if (attempts.length === 1) throw new Error("first try fails");
+  });
+  d.consume(Job, () => {});
+  await Promise.all([d.start(), flaky.start()]);
+  await producer.anycast(Other.create({})); // nobody consumes test_other
+  await queue.anycaster().anycast({
+    name: "test_job",
+    source: "raw",
+    payload: '{"n":"not a number"}',
+  });
+  await producer.anycast(Job.create({ n: 5 }));
+  await until(() => attempts.filter((n) => n === 5).length === 2);
+  assert.deepEqual(failures, ["first try fails"]);
+  await until(() => true);
+  const letters = await queue.deadLetters();
+  const forG = letters.filter((l) => l.group === "g");
+  assert.equal(forG.length, 1);
+  assert.match(forG[0]?.error ?? "", /Cannot decode event "test_job": n:/);
+  // Nothing stays pending for "g": after the idle timeout nothing comes back.
+  await new Promise((r) => setTimeout(r, 120));
+  assert.equal(
+    (await queue.deadLetters()).filter((l) => l.group === "g").length,
+    1,
+  );
+  await flaky.close();
+});
+
+Deno.test("dispatcher: one failing subscriber does not stop the others; errors reach the hook; observer and reporters see each run", async () => {
+  const { queue, producer } = setup();
+  await using _queue = queue;
+  const errors: string[] = [];
+  const outcomes: string[] = [];
+  const reports: string[] = [];
+  await using d = new EventDispatcher(queue, {
+    logger: quietLogger,
+    onSubscriberError: (err, run) =>
+      errors.push(`${run.handler}: ${(err as Error).message}`),
+    observer: {
+      onSuccess: (event) => outcomes.push(`ok ${event}`),
+      onFailure: (event) => outcomes.push(`failed ${event}`),
+    },
+  });
+  const got: string[] = [];
+  d.subscribe(BgtaskDoneEvent, () => {
+    throw new Error("boom");
+  }, { name: "broken" });
+  d.subscribe(BgtaskDoneEvent, async (_c, _s, body) => {
+    await new Promise((r) => setTimeout(r, 1));
+    got.push(body.message ?? "");
+  }, {
+    name: "fine",
+    startReporters: [(run) => void reports.push(`start ${run.handler}`)],
+    completeReporters: [
+      (run, outcome) =>
+        void reports.push(`done ${run.handler} ${outcome.error === undefined}`),
+    ],
+  });
+  await d.start();
+  await producer.broadcast(
+    BgtaskDoneEvent.create({ task_id: TASK, message: "m" }),
+  );
+  await until(() => got.length === 1 && errors.length === 1);
+  assert.deepEqual(errors, ["broken: boom"]);
+  assert.deepEqual(outcomes.sort(), ["failed bgtask_done", "ok bgtask_done"]);
+  assert.deepEqual(reports, ["start fine", "done fine true"]);
+});
+
+Deno.test("dispatcher: unsubscribe and unconsume stop delivery; consume needs a group", async () => {
+  const { queue, producer } = setup();
+  await using _queue = queue;
+  await using d = new EventDispatcher(queue, { logger: quietLogger });
+  assert.throws(() => d.consume(Job, () => {}), /without a "group"/);
+  const got: string[] = [];
+  const registration = d.subscribe(BgtaskUpdatedEvent, (_c, _s, b) => {
+    got.push(String(b.current_progress));
+  });
+  await d.start();
+  const update = (n: number) =>
+    producer.broadcast(BgtaskUpdatedEvent.create({
+      task_id: TASK,
+      current_progress: n,
+      total_progress: 10,
+      message: null,
+    }));
+  await update(1);
+  await until(() => got.length === 1);
+  d.unsubscribe(registration);
+  await update(2);
+  await new Promise((r) => setTimeout(r, 30));
+  assert.deepEqual(got, ["1"]);
+});
+
+Deno.test("dispatcher: coalescing runs the handler once per burst, and the skipped anycast messages are acked", async () => {
+  const { queue, producer } = setup();
+  await using _queue = queue;
+  await using d = new EventDispatcher(queue, {
+    group: "g",
+    consumer: { idleTimeoutMs: 40, reclaimIntervalMs: 10 },
+    logger: quietLogger,
+  });
+  const runs: number[] = [];
+  d.consume(Job, (_c, _s, body) => void runs.push(body.n), {
+    coalescing: { maxWaitMs: 50, maxBatchSize: 5 },
+  });
+  await d.start();
+  for (let i = 0; i < 3; i++) await producer.anycast(Job.create({ n: i }));
+  await until(() => runs.length === 1);
+  assert.deepEqual(runs, [2], "the trailing call of the burst runs");
+  for (let i = 10; i < 16; i++) await producer.anycast(Job.create({ n: i }));
+  await until(() => runs.length === 3);
+  assert.deepEqual(
+    runs,
+    [2, 14, 15],
+    "the 5th runs at once, the 6th after the wait",
+  );
+  // Skipped messages were acked: nothing is redelivered after the idle timeout.
+  await new Promise((r) => setTimeout(r, 150));
+  assert.deepEqual(runs, [2, 14, 15]);
+});
