@@ -36,6 +36,15 @@ import {
   RedisStreamQueue,
 } from "../message_queue/mod.ts";
 import type { Logger } from "../utils.ts";
+import {
+  BgtaskDoneEvent,
+  BgtaskUpdatedEvent,
+  BypassPropagator,
+  EventDispatcher,
+  EventHub,
+  EventProducer,
+  eventStreamResponse,
+} from "../events/mod.ts";
 import { readHalfstackEnv } from "./halfstack.ts";
 
 function section(title: string): void {
@@ -226,6 +235,66 @@ section("message_queue: MemoryQueue (embedded)");
   await using queue = new MemoryQueue({ nodeId: "demo", logger: silent });
   await queueTour(queue);
 }
+section("events: a producer, two dispatchers, a request id, SSE (embedded)");
+{
+  await using queue = new MemoryQueue({ nodeId: "demo", logger: silent });
+  const hub = new EventHub();
+  const taskId = "6f6c2d5c-6b39-4d6a-9c5e-5f2f7e7b8a11";
+  const sse = new BypassPropagator("browser-1");
+  hub.register(sse, [["bgtask", taskId]]);
+  const streamed = eventStreamResponse(sse).text();
+  const dispatchers = [1, 2].map((n) =>
+    new EventDispatcher(queue, {
+      group: "manager",
+      consumer: { name: `manager-${n}` },
+      logger: silent,
+    })
+  );
+  const handledBy: string[] = [];
+  for (const [i, dispatcher] of dispatchers.entries()) {
+    // Anycast: one of the two dispatchers of group "manager" handles each.
+    dispatcher.consume(BgtaskUpdatedEvent, (_context, source, body) => {
+      handledBy.push(
+        `manager-${
+          i + 1
+        } got ${body.current_progress}/${body.total_progress} from ${source} (request ${currentRequestId()})`,
+      );
+    });
+    await dispatcher.start();
+  }
+  // Broadcast: every dispatcher's subscribers; here one feeds the SSE hub.
+  const sseFeeder = dispatchers[0] as EventDispatcher;
+  sseFeeder.subscribe(BgtaskUpdatedEvent, (_c, _s, body) => {
+    hub.propagate(BgtaskUpdatedEvent.create(body));
+  });
+  sseFeeder.subscribe(BgtaskDoneEvent, (_c, _s, body) => {
+    hub.propagate(BgtaskDoneEvent.create(body));
+  });
+  const producer = new EventProducer(queue, { source: "agent-1" });
+  await withRequestId("req-demo-1", async () => {
+    for (let step = 1; step <= 3; step++) {
+      const event = BgtaskUpdatedEvent.create({
+        task_id: taskId,
+        current_progress: step,
+        total_progress: 3,
+        message: `step ${step}`,
+      });
+      await producer.anycast(event);
+      await producer.broadcast(event);
+    }
+    await producer.broadcastWithCache(
+      BgtaskDoneEvent.create({ task_id: taskId, message: "finished" }),
+    );
+  });
+  const sseText = await streamed;
+  while (handledBy.length < 3) await sleep(5);
+  for (const line of handledBy) show("anycast", line);
+  for (const frame of sseText.trim().split("\n\n")) {
+    show("SSE frame", frame.replaceAll("\n", " | "));
+  }
+  await Promise.all(dispatchers.map((d) => d.close()));
+}
+
 const redisAddr = readHalfstackEnv()?.BACKEND_REDIS_ADDR;
 if (redisAddr !== undefined) {
   section(`message_queue: RedisStreamQueue (halfstack Redis ${redisAddr})`);
