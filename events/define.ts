@@ -266,6 +266,10 @@ export class EventPayloadDecodingError extends BackendAIError {
 
 const NAME_PATTERN = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 
+// Bodies made by create(): already checked, and frozen. A WeakSet, so it
+// holds nothing alive and is no state anyone can observe.
+const checkedBodies = new WeakSet<object>();
+
 function issuesOf(error: z.ZodError): string[] {
   return error.issues.map((issue) =>
     `${
@@ -375,10 +379,19 @@ export function defineEvent<Schema extends z.ZodType>(
     pattern: spec.pattern,
     cacheDomain: spec.cacheDomain,
     create(body: Body): Event<Body> {
-      return { definition, body: check(body, encodingFailure("make")) };
+      const checked = check(body, encodingFailure("make"));
+      // A body checked here is frozen and remembered, so encode() does not
+      // check it a second time on its way out.
+      if (typeof checked === "object" && checked !== null) {
+        checkedBodies.add(Object.freeze(checked));
+      }
+      return Object.freeze({ definition, body: checked });
     },
     encode(body: Body): string {
-      const checked = check(body, encodingFailure("encode"));
+      const checked =
+        typeof body === "object" && body !== null && checkedBodies.has(body)
+          ? body
+          : check(body, encodingFailure("encode"));
       try {
         return toJson(checked, floatFields);
       } catch (err) {

@@ -564,7 +564,7 @@ export class EventDispatcher implements AsyncDisposable {
       handler: undefined,
     };
     const decoded = new Map<EventDefinition<unknown>, unknown>();
-    await Promise.all(registrations.map(async (registration) => {
+    const runOne = async (registration: Registration): Promise<void> => {
       const started = performance.now();
       let body: unknown;
       try {
@@ -607,7 +607,12 @@ export class EventDispatcher implements AsyncDisposable {
           });
         }
       }
-    }));
+    };
+    if (registrations.length === 1) {
+      await runOne(registrations[0] as Registration);
+    } else {
+      await Promise.all(registrations.map(runOne));
+    }
     return outcome;
   }
 
@@ -623,7 +628,9 @@ export class EventDispatcher implements AsyncDisposable {
     ) {
       return undefined; // coalesced away: counts as handled
     }
-    const started = performance.now();
+    const timed = this.#options.observer !== undefined ||
+      registration.completeReporters.length > 0;
+    const started = timed ? performance.now() : 0;
     let error: unknown;
     try {
       const call = () =>
@@ -634,7 +641,7 @@ export class EventDispatcher implements AsyncDisposable {
     } catch (err) {
       error = err ?? new Error("A handler threw a nullish value");
     }
-    const durationMs = performance.now() - started;
+    const durationMs = timed ? performance.now() - started : 0;
     if (error === undefined) {
       this.#options.observer?.onSuccess(run.event, durationMs);
     } else {

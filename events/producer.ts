@@ -123,11 +123,18 @@ export class EventProducer implements AsyncDisposable {
   }
 
   #message(event: Event, source: string | undefined): OutgoingMessage {
+    const metadata = captureMetadata();
     return {
       name: event.definition.name,
       source: source ?? this.#source,
       payload: event.definition.encode(event.body),
-      metadata: captureMetadata(),
+      // Outside any request there is nothing to carry: the field is left out
+      // (upstream reads a missing `metadata` as None), which saves a JSON
+      // text per message on both ends.
+      metadata: metadata.requestId === null && metadata.user === null &&
+          metadata.triggeredUser === null
+        ? undefined
+        : metadata,
     };
   }
 
