@@ -59,7 +59,7 @@ async function windowed(total, send) {
 
 async function run(kind, total) {
   const s = sink(total);
-  const middlewares = (id) =>
+  const middlewares = () =>
     kind === "channels"
       ? [Channels.Middleware({
         adapter: { type: "Redis", options: { redis } },
@@ -73,7 +73,7 @@ async function run(kind, total) {
       namespace: `bench-${kind}-${process.pid}`,
       transporter: redis,
       logger: false,
-      middlewares: middlewares(i),
+      middlewares: middlewares(),
     });
     broker.createService(
       kind === "events"
@@ -105,7 +105,7 @@ async function run(kind, total) {
     namespace: `bench-${kind}-${process.pid}`,
     transporter: redis,
     logger: false,
-    middlewares: middlewares(-1),
+    middlewares: middlewares(),
   });
   await Promise.all([...brokers, producer].map((b) => b.start()));
   await producer.waitForServices(["bench"]);
