@@ -1,4 +1,5 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+// (Excluded from deno check/lint/fmt in deno.json: Node-only.)
 // The Moleculer peers of scripts/bench/events.ts, run under Node from a
 // throwaway folder where moleculer, @moleculer/channels and ioredis are
 // installed (Deno cannot load their optional ioredis peer from its cache).
