@@ -383,7 +383,7 @@ export class EventDispatcher implements AsyncDisposable {
    * @param handler The handler.
    * @param options Context, name, coalescing and reporters.
    * @returns The registration.
-   * @throws {InvalidAPIParameters} Without a `group`, or for a broadcast event.
+   * @throws {InvalidAPIParameters} When the dispatcher has no `group`.
    */
   consume<Body, Context = undefined>(
     definition: EventDefinition<Body>,
