@@ -351,6 +351,26 @@ export function defineMessageQueueConformance(
     assert.match(letter?.error ?? "", /^TypeError: bad input in first/);
   });
 
+  test("deadLetter() moves a message at once, with its error, and it is not redelivered", async ({ queue }) => {
+    const stream = unique("reject");
+    const consumer = await queue.consumer({
+      group: "g",
+      streams: [stream],
+      idleTimeoutMs: 40,
+      reclaimIntervalMs: 10,
+    });
+    const id = await queue.anycaster({ stream }).anycast(message(1));
+    const got = await takeOne(consumer, "skip");
+    await consumer.deadLetter(got, new RangeError("never decodable"));
+    const [letter] = await deadLettersOf(queue, stream);
+    assert.equal(letter?.originalId, id);
+    assert.equal(letter?.deliveryCount, 1);
+    assert.match(letter?.error ?? "", /^RangeError: never decodable/);
+    await queue.anycaster({ stream }).anycast(message(2));
+    const next = await takeOne(consumer, "ack");
+    assert.deepEqual(next.body, { n: 2 }, "the dead-lettered one is not back");
+  });
+
   test("malformed entries written raw go to the dead-letter stream and the consumer goes on", async ({ queue, writeRaw }) => {
     const stream = unique("malformed");
     const consumer = await queue.consumer({ group: "g", streams: [stream] });

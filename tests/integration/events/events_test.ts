@@ -26,12 +26,16 @@ import { CrossProcessEvent, LegacyJobEvent } from "./_events.ts";
 const DB = 15;
 const TASK = "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d";
 
-function names() {
-  const tag = crypto.randomUUID().slice(0, 8);
-  return { stream: `events-${tag}`, channel: `events_all-${tag}` };
+interface Fixture {
+  addr: string;
+  queue: RedisStreamQueue;
+  raw: Redis;
+  stream: string;
+  channel: string;
 }
 
-async function connect() {
+/** Runs `body` with a queue, a raw client and fresh names; cleans up after. */
+async function withRedis(body: (fixture: Fixture) => Promise<void>) {
   const env = halfstackEnv();
   const addr = `${env.redis.host}:${env.redis.port}`;
   const queue = await RedisStreamQueue.connect({ addr, db: DB }, {
@@ -40,7 +44,25 @@ async function connect() {
   });
   const raw = new Redis({ ...env.redis, db: DB, lazyConnect: true });
   await raw.connect();
-  return { addr, queue, raw };
+  const tag = crypto.randomUUID().slice(0, 8);
+  const stream = `events-${tag}`;
+  try {
+    await body({ addr, queue, raw, stream, channel: `events_all-${tag}` });
+  } finally {
+    await queue.close();
+    await raw.del(stream);
+    await raw.quit();
+  }
+}
+
+/** A dispatcher of group "manager" on the fixture's stream and channel. */
+function managerOf(fixture: Fixture): EventDispatcher {
+  return new EventDispatcher(fixture.queue, {
+    group: "manager",
+    consumer: { streams: [fixture.stream] },
+    channels: [fixture.channel],
+    logger: quietLogger,
+  });
 }
 
 async function until(check: () => boolean, ms = 10_000): Promise<void> {
@@ -52,10 +74,8 @@ async function until(check: () => boolean, ms = 10_000): Promise<void> {
 }
 
 Deno.test("events on Redis: two dispatchers in one group handle N once in total; two groups each all", async () => {
-  const { queue, raw } = await connect();
-  const { stream } = names();
   const made: EventDispatcher[] = [];
-  try {
+  await withRedis(async ({ queue, stream }) => {
     const handled: number[] = [];
     const other: number[] = [];
     for (
@@ -84,25 +104,15 @@ Deno.test("events on Redis: two dispatchers in one group handle N once in total;
     assert.equal(handled.length, n);
     assert.equal(new Set(handled).size, n);
     assert.equal(other.length, n);
-  } finally {
     await Promise.all(made.map((d) => d.close()));
-    await queue.close();
-    await raw.del(stream);
-    await raw.quit();
-  }
+  });
 });
 
 Deno.test("events on Redis: frames in upstream's exact format are dispatched, and ours read back the same", async () => {
-  const { queue, raw } = await connect();
-  const { stream, channel } = names();
-  try {
+  await withRedis(async (fixture) => {
+    const { queue, raw, stream, channel } = fixture;
     const seen: string[] = [];
-    await using d = new EventDispatcher(queue, {
-      group: "manager",
-      consumer: { streams: [stream] },
-      channels: [channel],
-      logger: quietLogger,
-    });
+    await using d = managerOf(fixture);
     d.consume(CrossProcessEvent, (_c, source, body) => {
       seen.push(`anycast ${source} ${body.pid} ${currentRequestId()}`);
     });
@@ -162,24 +172,14 @@ Deno.test("events on Redis: frames in upstream's exact format are dispatched, an
       "metadata",
       '{"request_id":"req-ts","user":null,"triggered_user":null}',
     ]);
-  } finally {
-    await queue.close();
-    await raw.del(stream);
-    await raw.quit();
-  }
+  });
 });
 
 Deno.test("events on Redis: the legacy msgpack form (stream args, broadcast base64 args) decodes", async () => {
-  const { queue, raw } = await connect();
-  const { stream, channel } = names();
-  try {
+  await withRedis(async (fixture) => {
+    const { queue, raw, stream, channel } = fixture;
     const seen: string[] = [];
-    await using d = new EventDispatcher(queue, {
-      group: "manager",
-      consumer: { streams: [stream] },
-      channels: [channel],
-      logger: quietLogger,
-    });
+    await using d = managerOf(fixture);
     d.consume(LegacyJobEvent, (_c, _s, body) => {
       seen.push(`${body.job_id}/${body.size}`);
     });
@@ -211,23 +211,14 @@ Deno.test("events on Redis: the legacy msgpack form (stream args, broadcast base
     );
     await until(() => seen.length === 2);
     assert.deepEqual(seen.sort(), ["1.5/3 legacy", "job-1/42"]);
-  } finally {
-    await queue.close();
-    await raw.del(stream);
-    await raw.quit();
-  }
+  });
 });
 
 Deno.test("events on Redis: a request id travels from another process to the handler", async () => {
-  const { addr, queue, raw } = await connect();
-  const { stream } = names();
-  try {
+  await withRedis(async (fixture) => {
+    const { addr, stream } = fixture;
     const seen: string[] = [];
-    await using d = new EventDispatcher(queue, {
-      group: "manager",
-      consumer: { streams: [stream] },
-      logger: quietLogger,
-    });
+    await using d = managerOf(fixture);
     d.consume(CrossProcessEvent, (_c, source, body) => {
       seen.push(`${source} ${body.pid} ${currentRequestId()}`);
     });
@@ -253,9 +244,5 @@ Deno.test("events on Redis: a request id travels from another process to the han
     assert.equal(code, 0);
     await until(() => seen.length === 1);
     assert.match(seen[0] ?? "", /^child-process \d+ req-from-child$/);
-  } finally {
-    await queue.close();
-    await raw.del(stream);
-    await raw.quit();
-  }
+  });
 });
