@@ -177,7 +177,7 @@ Deno.test("events on Redis: frames in upstream's exact format are dispatched, an
 
 Deno.test("events on Redis: the legacy msgpack form (stream args, broadcast base64 args) decodes", async () => {
   await withRedis(async (fixture) => {
-    const { queue, raw, stream, channel } = fixture;
+    const { raw, stream, channel } = fixture;
     const seen: string[] = [];
     await using d = managerOf(fixture);
     d.consume(LegacyJobEvent, (_c, _s, body) => {
