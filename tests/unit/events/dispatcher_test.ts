@@ -207,18 +207,22 @@ Deno.test("dispatcher: coalescing runs the handler once per burst, and the skipp
   await using _queue = queue;
   await using d = new EventDispatcher(queue, {
     group: "g",
-    consumer: { idleTimeoutMs: 40, reclaimIntervalMs: 10 },
+    consumer: { idleTimeoutMs: 300, reclaimIntervalMs: 20 },
     logger: quietLogger,
   });
   const runs: number[] = [];
   d.consume(Job, (_c, _s, body) => void runs.push(body.n), {
-    coalescing: { maxWaitMs: 50, maxBatchSize: 5 },
+    coalescing: { maxWaitMs: 200, maxBatchSize: 5 },
   });
   await d.start();
-  for (let i = 0; i < 3; i++) await producer.anycast(Job.create({ n: i }));
+  // Each burst is sent at once, well inside the 200 ms wait even on a busy
+  // machine.
+  const burst = (ns: number[]) =>
+    Promise.all(ns.map((n) => producer.anycast(Job.create({ n }))));
+  await burst([0, 1, 2]);
   await until(() => runs.length === 1);
   assert.deepEqual(runs, [2], "the trailing call of the burst runs");
-  for (let i = 10; i < 16; i++) await producer.anycast(Job.create({ n: i }));
+  await burst([10, 11, 12, 13, 14, 15]);
   await until(() => runs.length === 3);
   assert.deepEqual(
     runs,
@@ -226,6 +230,6 @@ Deno.test("dispatcher: coalescing runs the handler once per burst, and the skipp
     "the 5th runs at once, the 6th after the wait",
   );
   // Skipped messages were acked: nothing is redelivered after the idle timeout.
-  await new Promise((r) => setTimeout(r, 150));
-  assert.deepEqual(runs, [2, 14, 15]);
+  await new Promise((r) => setTimeout(r, 450)); // past the 300 ms idle timeout
+  assert.deepEqual(runs, [2, 14, 15], "nothing was redelivered");
 });
