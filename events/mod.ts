@@ -24,3 +24,4 @@ export * from "./catalogue/bgtask.ts";
 export * from "./producer.ts";
 export * from "./dispatcher.ts";
 export * from "./hub.ts";
+export * from "./catalogue/kernel.ts";

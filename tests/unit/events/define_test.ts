@@ -139,3 +139,38 @@ Deno.test("events: definitions and the registry refuse bad names, duplicates and
   });
   assert.equal(event.definition.cacheId(event.body), `bgtask.${TASK}`);
 });
+
+Deno.test("catalogue: kernel events in both patterns share bodies; termination does not route", async () => {
+  const {
+    KERNEL_ANYCAST_EVENTS,
+    KERNEL_BROADCAST_EVENTS,
+    KernelTerminatedBroadcastEvent,
+    KernelStartedBroadcastEvent,
+  } = await import("../../../events/mod.ts");
+  const registry = new EventRegistry([
+    ...BGTASK_EVENTS,
+    ...KERNEL_BROADCAST_EVENTS,
+  ]);
+  assert.equal(registry.names.length, 12);
+  assert.deepEqual(
+    KERNEL_ANYCAST_EVENTS.map((d) => d.name).slice(0, 7),
+    KERNEL_BROADCAST_EVENTS.map((d) => d.name),
+  );
+  const started = registry.decode({
+    name: "kernel_started",
+    body: { kernel_id: TASK, session_id: TASK, creation_info: { a: 1 } },
+  });
+  assert.equal(started.definition.domainId(started.body), TASK);
+  assert.ok(started.definition === KernelStartedBroadcastEvent);
+  const terminated = KernelTerminatedBroadcastEvent.decode({
+    body: null,
+    legacyArgs: [TASK, TASK, "user-requested", 0],
+  });
+  assert.deepEqual(terminated, {
+    kernel_id: TASK,
+    session_id: TASK,
+    reason: "user-requested",
+    exit_code: 0,
+  });
+  assert.equal(KernelTerminatedBroadcastEvent.domainId(terminated), null);
+});

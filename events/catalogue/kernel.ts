@@ -1,0 +1,379 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * Kernel lifecycle events (upstream `event_types/kernel/anycast.py` and
+ * `broadcast.py`). Every one exists in both patterns, with the same body:
+ * the anycast ones are consumed by the manager, the broadcast ones feed
+ * subscribers. Creation events route by kernel id; termination events do
+ * not route (upstream's `domain_id()` is `None` for them).
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import {
+  defineEvent,
+  type DeliveryPattern,
+  type EventDefinition,
+  EventDomain,
+} from "../define.ts";
+
+/** The body of the kernel creation events (`kernel_preparing` … `kernel_started`). */
+export interface KernelCreationBody {
+  /** The kernel's UUID. */
+  kernel_id: string;
+  /** The session's UUID. */
+  session_id: string;
+  /** Why, when given (default `""`). */
+  reason: string;
+  /** Creation details from the agent. */
+  creation_info: Record<string, unknown>;
+}
+
+/** The body of `kernel_cancelled`. */
+export interface KernelCancelledBody {
+  /** The kernel's UUID. */
+  kernel_id: string;
+  /** The session's UUID. */
+  session_id: string;
+  /** Why (default `""`). */
+  reason: string;
+}
+
+/** The body of `kernel_terminating` and `kernel_terminated`. */
+export interface KernelTerminationBody {
+  /** The kernel's UUID. */
+  kernel_id: string;
+  /** The session's UUID. */
+  session_id: string;
+  /** A `KernelLifecycleEventReason` value, e.g. `"user-requested"`. */
+  reason: string;
+  /** The container's exit code, -1 when unknown. */
+  exit_code: number;
+}
+
+/** The body of `do_sync_kernel_logs` (anycast only). */
+export interface DoSyncKernelLogsBody {
+  /** The kernel's UUID. */
+  kernel_id: string;
+  /** The container id. */
+  container_id: string;
+}
+
+const creationSchema = z.object({
+  kernel_id: z.guid(),
+  session_id: z.guid(),
+  reason: z.string().default(""),
+  creation_info: z.record(z.string(), z.unknown()).default({}),
+});
+
+const cancelledSchema = z.object({
+  kernel_id: z.guid(),
+  session_id: z.guid(),
+  reason: z.string().default(""),
+});
+
+const terminationSchema = z.object({
+  kernel_id: z.guid(),
+  session_id: z.guid(),
+  reason: z.string().default("unknown"),
+  exit_code: z.number().int().default(-1),
+});
+
+function creation(
+  name: string,
+  pattern: DeliveryPattern,
+): EventDefinition<KernelCreationBody> {
+  return defineEvent({
+    name,
+    domain: EventDomain.KERNEL,
+    pattern,
+    schema: creationSchema,
+    domainId: (body) => body.kernel_id,
+    legacyFields: ["kernel_id", "session_id", "reason", "creation_info"],
+  });
+}
+
+function cancelled(
+  pattern: DeliveryPattern,
+): EventDefinition<KernelCancelledBody> {
+  return defineEvent({
+    name: "kernel_cancelled",
+    domain: EventDomain.KERNEL,
+    pattern,
+    schema: cancelledSchema,
+    domainId: (body) => body.kernel_id,
+    legacyFields: ["kernel_id", "session_id", "reason"],
+  });
+}
+
+function termination(
+  name: string,
+  pattern: DeliveryPattern,
+): EventDefinition<KernelTerminationBody> {
+  return defineEvent({
+    name,
+    domain: EventDomain.KERNEL,
+    pattern,
+    schema: terminationSchema,
+    legacyFields: ["kernel_id", "session_id", "reason", "exit_code"],
+  });
+}
+
+/**
+ * `kernel_preparing` (anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { KernelPreparingAnycastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * const body = KernelPreparingAnycastEvent.decode({ body: {
+ *   kernel_id: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d",
+ *   session_id: "f38dea23-50fa-42a0-b5ae-338f5f4693f4",
+ * } });
+ * assert.deepEqual(body.creation_info, {});
+ * assert.equal(KernelPreparingAnycastEvent.domainId(body), body.kernel_id);
+ * ```
+ */
+export const KernelPreparingAnycastEvent: EventDefinition<KernelCreationBody> =
+  creation("kernel_preparing", "anycast");
+/**
+ * `kernel_pulling` (anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { KernelPullingAnycastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(KernelPullingAnycastEvent.pattern, "anycast");
+ * ```
+ */
+export const KernelPullingAnycastEvent: EventDefinition<KernelCreationBody> =
+  creation("kernel_pulling", "anycast");
+/**
+ * `kernel_creating` (anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { KernelCreatingAnycastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(KernelCreatingAnycastEvent.name, "kernel_creating");
+ * ```
+ */
+export const KernelCreatingAnycastEvent: EventDefinition<KernelCreationBody> =
+  creation("kernel_creating", "anycast");
+/**
+ * `kernel_started` (anycast).
+ *
+ * @example Legacy tuple
+ * ```ts
+ * import { KernelStartedAnycastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * const body = KernelStartedAnycastEvent.decode({
+ *   body: null,
+ *   legacyArgs: [
+ *     "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d",
+ *     "f38dea23-50fa-42a0-b5ae-338f5f4693f4",
+ *     "",
+ *     { container_id: "c1" },
+ *   ],
+ * });
+ * assert.deepEqual(body.creation_info, { container_id: "c1" });
+ * ```
+ */
+export const KernelStartedAnycastEvent: EventDefinition<KernelCreationBody> =
+  creation("kernel_started", "anycast");
+/**
+ * `kernel_cancelled` (anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { KernelCancelledAnycastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(KernelCancelledAnycastEvent.name, "kernel_cancelled");
+ * ```
+ */
+export const KernelCancelledAnycastEvent: EventDefinition<KernelCancelledBody> =
+  cancelled("anycast");
+/**
+ * `kernel_terminating` (anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { KernelTerminatingAnycastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * const body = KernelTerminatingAnycastEvent.decode({ body: {
+ *   kernel_id: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d",
+ *   session_id: "f38dea23-50fa-42a0-b5ae-338f5f4693f4",
+ * } });
+ * assert.equal(body.exit_code, -1);
+ * assert.equal(KernelTerminatingAnycastEvent.domainId(body), null);
+ * ```
+ */
+export const KernelTerminatingAnycastEvent: EventDefinition<
+  KernelTerminationBody
+> = termination("kernel_terminating", "anycast");
+/**
+ * `kernel_terminated` (anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { KernelTerminatedAnycastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(KernelTerminatedAnycastEvent.name, "kernel_terminated");
+ * ```
+ */
+export const KernelTerminatedAnycastEvent: EventDefinition<
+  KernelTerminationBody
+> = termination("kernel_terminated", "anycast");
+/**
+ * `do_sync_kernel_logs` (anycast): ask the agent to ship a kernel's logs.
+ *
+ * @example Usage
+ * ```ts
+ * import { DoSyncKernelLogsEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(
+ *   DoSyncKernelLogsEvent.encode({
+ *     kernel_id: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d", container_id: "c1",
+ *   }),
+ *   '{"kernel_id":"0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d","container_id":"c1"}',
+ * );
+ * ```
+ */
+export const DoSyncKernelLogsEvent: EventDefinition<DoSyncKernelLogsBody> =
+  defineEvent({
+    name: "do_sync_kernel_logs",
+    domain: EventDomain.KERNEL,
+    pattern: "anycast",
+    schema: z.object({ kernel_id: z.guid(), container_id: z.string() }),
+    domainId: (body) => body.kernel_id,
+    legacyFields: ["kernel_id", "container_id"],
+  });
+
+/**
+ * `kernel_preparing` (broadcast).
+ *
+ * @example Usage
+ * ```ts
+ * import { KernelPreparingBroadcastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(KernelPreparingBroadcastEvent.pattern, "broadcast");
+ * ```
+ */
+export const KernelPreparingBroadcastEvent: EventDefinition<
+  KernelCreationBody
+> = creation("kernel_preparing", "broadcast");
+/**
+ * `kernel_pulling` (broadcast).
+ *
+ * @example Usage
+ * ```ts
+ * import { KernelPullingBroadcastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(KernelPullingBroadcastEvent.name, "kernel_pulling");
+ * ```
+ */
+export const KernelPullingBroadcastEvent: EventDefinition<KernelCreationBody> =
+  creation("kernel_pulling", "broadcast");
+/**
+ * `kernel_creating` (broadcast).
+ *
+ * @example Usage
+ * ```ts
+ * import { KernelCreatingBroadcastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(KernelCreatingBroadcastEvent.name, "kernel_creating");
+ * ```
+ */
+export const KernelCreatingBroadcastEvent: EventDefinition<
+  KernelCreationBody
+> = creation("kernel_creating", "broadcast");
+/**
+ * `kernel_started` (broadcast).
+ *
+ * @example Usage
+ * ```ts
+ * import { KernelStartedBroadcastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(KernelStartedBroadcastEvent.name, "kernel_started");
+ * ```
+ */
+export const KernelStartedBroadcastEvent: EventDefinition<KernelCreationBody> =
+  creation("kernel_started", "broadcast");
+/**
+ * `kernel_cancelled` (broadcast).
+ *
+ * @example Usage
+ * ```ts
+ * import { KernelCancelledBroadcastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(KernelCancelledBroadcastEvent.pattern, "broadcast");
+ * ```
+ */
+export const KernelCancelledBroadcastEvent: EventDefinition<
+  KernelCancelledBody
+> = cancelled("broadcast");
+/**
+ * `kernel_terminating` (broadcast).
+ *
+ * @example Usage
+ * ```ts
+ * import { KernelTerminatingBroadcastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(KernelTerminatingBroadcastEvent.name, "kernel_terminating");
+ * ```
+ */
+export const KernelTerminatingBroadcastEvent: EventDefinition<
+  KernelTerminationBody
+> = termination("kernel_terminating", "broadcast");
+/**
+ * `kernel_terminated` (broadcast).
+ *
+ * @example Usage
+ * ```ts
+ * import { KernelTerminatedBroadcastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(KernelTerminatedBroadcastEvent.name, "kernel_terminated");
+ * ```
+ */
+export const KernelTerminatedBroadcastEvent: EventDefinition<
+  KernelTerminationBody
+> = termination("kernel_terminated", "broadcast");
+
+/** The anycast kernel events. */
+export const KERNEL_ANYCAST_EVENTS: readonly EventDefinition<unknown>[] = [
+  KernelPreparingAnycastEvent,
+  KernelPullingAnycastEvent,
+  KernelCreatingAnycastEvent,
+  KernelStartedAnycastEvent,
+  KernelCancelledAnycastEvent,
+  KernelTerminatingAnycastEvent,
+  KernelTerminatedAnycastEvent,
+  DoSyncKernelLogsEvent,
+];
+
+/** The broadcast kernel events (register these in an `EventRegistry`). */
+export const KERNEL_BROADCAST_EVENTS: readonly EventDefinition<unknown>[] = [
+  KernelPreparingBroadcastEvent,
+  KernelPullingBroadcastEvent,
+  KernelCreatingBroadcastEvent,
+  KernelStartedBroadcastEvent,
+  KernelCancelledBroadcastEvent,
+  KernelTerminatingBroadcastEvent,
+  KernelTerminatedBroadcastEvent,
+];
