@@ -25,3 +25,5 @@ export * from "./producer.ts";
 export * from "./dispatcher.ts";
 export * from "./hub.ts";
 export * from "./catalogue/kernel.ts";
+export * from "./catalogue/session.ts";
+export * from "./catalogue/builtin.ts";

@@ -174,3 +174,25 @@ Deno.test("catalogue: kernel events in both patterns share bodies; termination d
   });
   assert.equal(KernelTerminatedBroadcastEvent.domainId(terminated), null);
 });
+
+Deno.test("catalogue: the built-in registry has every ported broadcast event once", async () => {
+  const { builtinEventRegistry, BUILTIN_BROADCAST_EVENTS } = await import(
+    "../../../events/mod.ts"
+  );
+  const registry = builtinEventRegistry();
+  assert.equal(registry.names.length, BUILTIN_BROADCAST_EVENTS.length);
+  assert.equal(registry.names.length, 23);
+  for (const definition of BUILTIN_BROADCAST_EVENTS) {
+    assert.equal(definition.pattern, "broadcast", definition.name);
+  }
+  const session = registry.decode({
+    name: "session_failure",
+    body: null,
+    legacyArgs: [TASK, "failed-to-start", 1],
+  });
+  assert.deepEqual(session.body, {
+    session_id: TASK,
+    reason: "failed-to-start",
+    exit_code: 1,
+  });
+});

@@ -1,0 +1,277 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * Session lifecycle broadcast events (upstream
+ * `event_types/session/broadcast.py`), routed by session id. The anycast
+ * session events (`session/anycast.py`) are not ported yet.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { defineEvent, type EventDefinition, EventDomain } from "../define.ts";
+
+/** The body of `do_terminate_session`. */
+export interface DoTerminateSessionBody {
+  /** The session's UUID. */
+  session_id: string;
+  /** A `KernelLifecycleEventReason` value. */
+  reason: string;
+}
+
+/** The body of the session creation events (`session_enqueued` … `session_started`). */
+export interface SessionCreationBody {
+  /** The session's UUID. */
+  session_id: string;
+  /** The id of the creation request. */
+  creation_id: string;
+  /** A `KernelLifecycleEventReason` value (default `"unknown"`). */
+  reason: string;
+}
+
+/** The body of `session_terminating` and `session_terminated`. */
+export interface SessionTerminationBody {
+  /** The session's UUID. */
+  session_id: string;
+  /** Why (default `""`). */
+  reason: string;
+}
+
+/** The body of `session_success` and `session_failure`. */
+export interface SessionResultBody {
+  /** The session's UUID. */
+  session_id: string;
+  /** A `KernelLifecycleEventReason` value (default `"unknown"`). */
+  reason: string;
+  /** The exit code, -1 when unknown. */
+  exit_code: number;
+}
+
+const sessionId = z.guid();
+
+function creation(name: string): EventDefinition<SessionCreationBody> {
+  return defineEvent({
+    name,
+    domain: EventDomain.SESSION,
+    pattern: "broadcast",
+    schema: z.object({
+      session_id: sessionId,
+      creation_id: z.string(),
+      reason: z.string().default("unknown"),
+    }),
+    domainId: (body) => body.session_id,
+    legacyFields: ["session_id", "creation_id", "reason"],
+  });
+}
+
+function termination(name: string): EventDefinition<SessionTerminationBody> {
+  return defineEvent({
+    name,
+    domain: EventDomain.SESSION,
+    pattern: "broadcast",
+    schema: z.object({
+      session_id: sessionId,
+      reason: z.string().default(""),
+    }),
+    domainId: (body) => body.session_id,
+    legacyFields: ["session_id", "reason"],
+  });
+}
+
+function result(name: string): EventDefinition<SessionResultBody> {
+  return defineEvent({
+    name,
+    domain: EventDomain.SESSION,
+    pattern: "broadcast",
+    schema: z.object({
+      session_id: sessionId,
+      reason: z.string().default("unknown"),
+      exit_code: z.number().int().default(-1),
+    }),
+    domainId: (body) => body.session_id,
+    legacyFields: ["session_id", "reason", "exit_code"],
+  });
+}
+
+/**
+ * `do_terminate_session`: ask the manager to terminate a session.
+ *
+ * @example Usage
+ * ```ts
+ * import { DoTerminateSessionEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * const body = DoTerminateSessionEvent.decode({
+ *   body: null,
+ *   legacyArgs: ["f38dea23-50fa-42a0-b5ae-338f5f4693f4", "idle-timeout"],
+ * });
+ * assert.equal(body.reason, "idle-timeout");
+ * ```
+ */
+export const DoTerminateSessionEvent: EventDefinition<DoTerminateSessionBody> =
+  defineEvent({
+    name: "do_terminate_session",
+    domain: EventDomain.SESSION,
+    pattern: "broadcast",
+    schema: z.object({ session_id: sessionId, reason: z.string() }),
+    domainId: (body) => body.session_id,
+    legacyFields: ["session_id", "reason"],
+  });
+
+/**
+ * `session_enqueued`.
+ *
+ * @example Usage
+ * ```ts
+ * import { SessionEnqueuedEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * const body = SessionEnqueuedEvent.decode({ body: {
+ *   session_id: "f38dea23-50fa-42a0-b5ae-338f5f4693f4", creation_id: "c-1",
+ * } });
+ * assert.equal(body.reason, "unknown");
+ * assert.equal(SessionEnqueuedEvent.domainId(body), body.session_id);
+ * ```
+ */
+export const SessionEnqueuedEvent: EventDefinition<SessionCreationBody> =
+  creation("session_enqueued");
+/**
+ * `session_scheduled`.
+ *
+ * @example Usage
+ * ```ts
+ * import { SessionScheduledEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SessionScheduledEvent.name, "session_scheduled");
+ * ```
+ */
+export const SessionScheduledEvent: EventDefinition<SessionCreationBody> =
+  creation("session_scheduled");
+/**
+ * `session_checking_precondition`.
+ *
+ * @example Usage
+ * ```ts
+ * import { SessionCheckingPreconditionEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SessionCheckingPreconditionEvent.name, "session_checking_precondition");
+ * ```
+ */
+export const SessionCheckingPreconditionEvent: EventDefinition<
+  SessionCreationBody
+> = creation("session_checking_precondition");
+/**
+ * `session_preparing`.
+ *
+ * @example Usage
+ * ```ts
+ * import { SessionPreparingEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SessionPreparingEvent.name, "session_preparing");
+ * ```
+ */
+export const SessionPreparingEvent: EventDefinition<SessionCreationBody> =
+  creation("session_preparing");
+/**
+ * `session_cancelled`.
+ *
+ * @example Usage
+ * ```ts
+ * import { SessionCancelledEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SessionCancelledEvent.name, "session_cancelled");
+ * ```
+ */
+export const SessionCancelledEvent: EventDefinition<SessionCreationBody> =
+  creation("session_cancelled");
+/**
+ * `session_started` (broadcast).
+ *
+ * @example Usage
+ * ```ts
+ * import { SessionStartedBroadcastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SessionStartedBroadcastEvent.pattern, "broadcast");
+ * ```
+ */
+export const SessionStartedBroadcastEvent: EventDefinition<
+  SessionCreationBody
+> = creation("session_started");
+/**
+ * `session_terminating`.
+ *
+ * @example Usage
+ * ```ts
+ * import { SessionTerminatingEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SessionTerminatingEvent.name, "session_terminating");
+ * ```
+ */
+export const SessionTerminatingEvent: EventDefinition<SessionTerminationBody> =
+  termination("session_terminating");
+/**
+ * `session_terminated` (broadcast).
+ *
+ * @example Usage
+ * ```ts
+ * import { SessionTerminatedBroadcastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SessionTerminatedBroadcastEvent.name, "session_terminated");
+ * ```
+ */
+export const SessionTerminatedBroadcastEvent: EventDefinition<
+  SessionTerminationBody
+> = termination("session_terminated");
+/**
+ * `session_success`.
+ *
+ * @example Usage
+ * ```ts
+ * import { SessionSuccessEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * const body = SessionSuccessEvent.decode({
+ *   body: { session_id: "f38dea23-50fa-42a0-b5ae-338f5f4693f4", exit_code: 0 },
+ * });
+ * assert.equal(body.exit_code, 0);
+ * ```
+ */
+export const SessionSuccessEvent: EventDefinition<SessionResultBody> = result(
+  "session_success",
+);
+/**
+ * `session_failure`.
+ *
+ * @example Usage
+ * ```ts
+ * import { SessionFailureEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SessionFailureEvent.name, "session_failure");
+ * ```
+ */
+export const SessionFailureEvent: EventDefinition<SessionResultBody> = result(
+  "session_failure",
+);
+
+/** The broadcast session events (register these in an `EventRegistry`). */
+export const SESSION_BROADCAST_EVENTS: readonly EventDefinition<unknown>[] = [
+  DoTerminateSessionEvent,
+  SessionEnqueuedEvent,
+  SessionScheduledEvent,
+  SessionCheckingPreconditionEvent,
+  SessionPreparingEvent,
+  SessionCancelledEvent,
+  SessionStartedBroadcastEvent,
+  SessionTerminatingEvent,
+  SessionTerminatedBroadcastEvent,
+  SessionSuccessEvent,
+  SessionFailureEvent,
+];
