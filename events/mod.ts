@@ -27,3 +27,6 @@ export * from "./hub.ts";
 export * from "./catalogue/kernel.ts";
 export * from "./catalogue/session.ts";
 export * from "./catalogue/builtin.ts";
+export * from "./catalogue/agent.ts";
+export * from "./catalogue/image.ts";
+export * from "./catalogue/volume.ts";

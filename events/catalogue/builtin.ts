@@ -10,12 +10,14 @@ import { type EventDefinition, EventRegistry } from "../define.ts";
 import { BGTASK_EVENTS } from "./bgtask.ts";
 import { KERNEL_BROADCAST_EVENTS } from "./kernel.ts";
 import { SESSION_BROADCAST_EVENTS } from "./session.ts";
+import { VOLUME_EVENTS } from "./volume.ts";
 
 /** The broadcast events of the ported upstream catalogue. */
 export const BUILTIN_BROADCAST_EVENTS: readonly EventDefinition<unknown>[] = [
   ...BGTASK_EVENTS,
   ...KERNEL_BROADCAST_EVENTS,
   ...SESSION_BROADCAST_EVENTS,
+  ...VOLUME_EVENTS,
 ];
 
 /**

@@ -181,7 +181,7 @@ Deno.test("catalogue: the built-in registry has every ported broadcast event onc
   );
   const registry = builtinEventRegistry();
   assert.equal(registry.names.length, BUILTIN_BROADCAST_EVENTS.length);
-  assert.equal(registry.names.length, 23);
+  assert.equal(registry.names.length, 27);
   for (const definition of BUILTIN_BROADCAST_EVENTS) {
     assert.equal(definition.pattern, "broadcast", definition.name);
   }

@@ -1,0 +1,238 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * Agent events (upstream `event_types/agent/anycast.py`), anycast to the
+ * manager; none of them routes to SSE clients.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { defineEvent, type EventDefinition, EventDomain } from "../define.ts";
+
+/** The body of `agent_started` and `agent_terminated`. */
+export interface AgentLifecycleBody {
+  /** Why. */
+  reason: string;
+}
+
+/** The body of `agent_error`. */
+export interface AgentErrorBody {
+  /** The error message. */
+  message: string;
+  /** The traceback, if any. */
+  traceback: string | null;
+  /** Who caused it, if known. */
+  user: unknown;
+  /** Context values. */
+  context_env: Record<string, unknown>;
+  /** A log level name (upstream `LogLevel`), default `"ERROR"`. */
+  severity: string;
+}
+
+/** The body of `agent_heartbeat`. */
+export interface AgentHeartbeatBody {
+  /** The agent's self-description (slots, images, …). */
+  agent_info: Record<string, unknown>;
+}
+
+/** The body of `agent_images_remove`. */
+export interface AgentImagesRemoveBody {
+  /** Canonical names of the removed images. */
+  image_canonicals: string[];
+}
+
+/** The body of `do_agent_resource_check`. */
+export interface DoAgentResourceCheckBody {
+  /** The agent to check. */
+  agent_id: string;
+}
+
+/** One container in {@linkcode AgentStatusHeartbeatBody}. */
+export interface ContainerStatusData {
+  /** The container id. */
+  container_id: string;
+  /** The kernel's UUID. */
+  kernel_id: string;
+  /** A `ContainerStatus` value. */
+  status: string;
+  /** The kernel lifecycle status. */
+  kernel_lifecycle_status: string;
+}
+
+/** The body of `agent_status_heartbeat`. */
+export interface AgentStatusHeartbeatBody {
+  /** The agent. */
+  agent_id: string;
+  /** Its containers. */
+  containers: ContainerStatusData[];
+}
+
+function lifecycle(name: string): EventDefinition<AgentLifecycleBody> {
+  return defineEvent({
+    name,
+    domain: EventDomain.AGENT,
+    pattern: "anycast",
+    schema: z.object({ reason: z.string() }),
+    legacyFields: ["reason"],
+  });
+}
+
+/**
+ * `agent_started`.
+ *
+ * @example Usage
+ * ```ts
+ * import { AgentStartedEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(AgentStartedEvent.encode({ reason: "self-started" }), '{"reason":"self-started"}');
+ * ```
+ */
+export const AgentStartedEvent: EventDefinition<AgentLifecycleBody> = lifecycle(
+  "agent_started",
+);
+
+/**
+ * `agent_terminated`.
+ *
+ * @example Usage
+ * ```ts
+ * import { AgentTerminatedEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(AgentTerminatedEvent.domainId({ reason: "shutdown" }), null);
+ * ```
+ */
+export const AgentTerminatedEvent: EventDefinition<AgentLifecycleBody> =
+  lifecycle("agent_terminated");
+
+/**
+ * `agent_error`.
+ *
+ * @example Usage
+ * ```ts
+ * import { AgentErrorEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * const body = AgentErrorEvent.decode({ body: { message: "disk full" } });
+ * assert.equal(body.severity, "ERROR");
+ * assert.equal(body.traceback, null);
+ * ```
+ */
+export const AgentErrorEvent: EventDefinition<AgentErrorBody> = defineEvent({
+  name: "agent_error",
+  domain: EventDomain.AGENT,
+  pattern: "anycast",
+  schema: z.object({
+    message: z.string(),
+    traceback: z.string().nullable().default(null),
+    user: z.unknown().default(null),
+    context_env: z.record(z.string(), z.unknown()).default({}),
+    severity: z.string().default("ERROR"),
+  }),
+  legacyFields: ["message", "traceback", "user", "context_env", "severity"],
+});
+
+/**
+ * `agent_heartbeat`.
+ *
+ * @example Usage
+ * ```ts
+ * import { AgentHeartbeatEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * const body = AgentHeartbeatEvent.decode({ body: null, legacyArgs: [{ region: "local" }] });
+ * assert.deepEqual(body.agent_info, { region: "local" });
+ * ```
+ */
+export const AgentHeartbeatEvent: EventDefinition<AgentHeartbeatBody> =
+  defineEvent({
+    name: "agent_heartbeat",
+    domain: EventDomain.AGENT,
+    pattern: "anycast",
+    schema: z.object({ agent_info: z.record(z.string(), z.unknown()) }),
+    legacyFields: ["agent_info"],
+  });
+
+/**
+ * `agent_images_remove`.
+ *
+ * @example Usage
+ * ```ts
+ * import { AgentImagesRemoveEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(AgentImagesRemoveEvent.name, "agent_images_remove");
+ * ```
+ */
+export const AgentImagesRemoveEvent: EventDefinition<AgentImagesRemoveBody> =
+  defineEvent({
+    name: "agent_images_remove",
+    domain: EventDomain.AGENT,
+    pattern: "anycast",
+    schema: z.object({ image_canonicals: z.array(z.string()) }),
+    legacyFields: ["image_canonicals"],
+  });
+
+/**
+ * `do_agent_resource_check`.
+ *
+ * @example Usage
+ * ```ts
+ * import { DoAgentResourceCheckEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DoAgentResourceCheckEvent.encode({ agent_id: "i-1" }), '{"agent_id":"i-1"}');
+ * ```
+ */
+export const DoAgentResourceCheckEvent: EventDefinition<
+  DoAgentResourceCheckBody
+> = defineEvent({
+  name: "do_agent_resource_check",
+  domain: EventDomain.AGENT,
+  pattern: "anycast",
+  schema: z.object({ agent_id: z.string() }),
+  legacyFields: ["agent_id"],
+});
+
+/**
+ * `agent_status_heartbeat`.
+ *
+ * @example Usage
+ * ```ts
+ * import { AgentStatusHeartbeatEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * const body = AgentStatusHeartbeatEvent.decode({ body: { agent_id: "i-1", containers: [] } });
+ * assert.deepEqual(body.containers, []);
+ * ```
+ */
+export const AgentStatusHeartbeatEvent: EventDefinition<
+  AgentStatusHeartbeatBody
+> = defineEvent({
+  name: "agent_status_heartbeat",
+  domain: EventDomain.AGENT,
+  pattern: "anycast",
+  schema: z.object({
+    agent_id: z.string(),
+    containers: z.array(z.object({
+      container_id: z.string(),
+      kernel_id: z.guid(),
+      status: z.string(),
+      kernel_lifecycle_status: z.string(),
+    })),
+  }),
+  legacyFields: ["agent_id", "containers"],
+});
+
+/** The agent events (all anycast). */
+export const AGENT_EVENTS: readonly EventDefinition<unknown>[] = [
+  AgentStartedEvent,
+  AgentTerminatedEvent,
+  AgentErrorEvent,
+  AgentHeartbeatEvent,
+  AgentImagesRemoveEvent,
+  DoAgentResourceCheckEvent,
+  AgentStatusHeartbeatEvent,
+];

@@ -1,0 +1,126 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * Image pull events (upstream `event_types/image/anycast.py`), anycast,
+ * routed by image name. `image_ref` is kept as an opaque object: its
+ * legacy form is a pickle-based msgpack ext that cannot be decoded outside
+ * Python (such messages go to the dead-letter stream).
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { defineEvent, type EventDefinition, EventDomain } from "../define.ts";
+
+/** The fields every image event has. */
+export interface ImageEventBody {
+  /** The image name. */
+  image: string;
+  /** The agent pulling it. */
+  agent_id: string;
+  /** The image reference, when sent (opaque). */
+  image_ref: Record<string, unknown> | null;
+}
+
+/** The body of `image_pull_started`. */
+export interface ImagePullStartedBody extends ImageEventBody {
+  /** When, in seconds since the epoch (a Python float). */
+  timestamp: number;
+}
+
+/** The body of `image_pull_finished`. */
+export interface ImagePullFinishedBody extends ImagePullStartedBody {
+  /** A message, if any. */
+  msg: string | null;
+}
+
+/** The body of `image_pull_failed`. */
+export interface ImagePullFailedBody extends ImageEventBody {
+  /** What went wrong. */
+  msg: string;
+}
+
+const base = {
+  image: z.string(),
+  agent_id: z.string(),
+  image_ref: z.record(z.string(), z.unknown()).nullable().default(null),
+};
+
+/**
+ * `image_pull_started`.
+ *
+ * @example Usage
+ * ```ts
+ * import { ImagePullStartedEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * const body = ImagePullStartedEvent.decode({ body: null, legacyArgs: ["python:3.12", "i-1", 1700000000] });
+ * assert.equal(ImagePullStartedEvent.domainId(body), "python:3.12");
+ * assert.match(ImagePullStartedEvent.encode(body), /"timestamp":1700000000.0/);
+ * ```
+ */
+export const ImagePullStartedEvent: EventDefinition<ImagePullStartedBody> =
+  defineEvent({
+    name: "image_pull_started",
+    domain: EventDomain.IMAGE,
+    pattern: "anycast",
+    schema: z.object({ ...base, timestamp: z.number() }),
+    domainId: (body) => body.image,
+    legacyFields: ["image", "agent_id", "timestamp", "image_ref"],
+    floatFields: ["timestamp"],
+  });
+
+/**
+ * `image_pull_finished`.
+ *
+ * @example Usage
+ * ```ts
+ * import { ImagePullFinishedEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * const body = ImagePullFinishedEvent.decode({ body: { image: "x", agent_id: "i-1", timestamp: 1.5 } });
+ * assert.equal(body.msg, null);
+ * ```
+ */
+export const ImagePullFinishedEvent: EventDefinition<ImagePullFinishedBody> =
+  defineEvent({
+    name: "image_pull_finished",
+    domain: EventDomain.IMAGE,
+    pattern: "anycast",
+    schema: z.object({
+      ...base,
+      timestamp: z.number(),
+      msg: z.string().nullable().default(null),
+    }),
+    domainId: (body) => body.image,
+    legacyFields: ["image", "agent_id", "timestamp", "msg", "image_ref"],
+    floatFields: ["timestamp"],
+  });
+
+/**
+ * `image_pull_failed`.
+ *
+ * @example Usage
+ * ```ts
+ * import { ImagePullFailedEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(ImagePullFailedEvent.name, "image_pull_failed");
+ * ```
+ */
+export const ImagePullFailedEvent: EventDefinition<ImagePullFailedBody> =
+  defineEvent({
+    name: "image_pull_failed",
+    domain: EventDomain.IMAGE,
+    pattern: "anycast",
+    schema: z.object({ ...base, msg: z.string() }),
+    domainId: (body) => body.image,
+    legacyFields: ["image", "agent_id", "msg", "image_ref"],
+  });
+
+/** The image events (all anycast). */
+export const IMAGE_EVENTS: readonly EventDefinition<unknown>[] = [
+  ImagePullStartedEvent,
+  ImagePullFinishedEvent,
+  ImagePullFailedEvent,
+];

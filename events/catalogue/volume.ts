@@ -1,0 +1,214 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * Volume mount events (upstream `event_types/volume/broadcast.py`),
+ * broadcast to agents and storage proxies; none routes to SSE clients.
+ * `quota_scope_id` is upstream's `QuotaScopeID`: its legacy form is the
+ * string `"<type>:<id>"`; the JSON form is accepted as a string or an object.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { defineEvent, type EventDefinition, EventDomain } from "../define.ts";
+
+/** A quota scope id: `"user:<uuid>"` style text, or upstream's object form. */
+export type QuotaScopeIdValue = string | Record<string, unknown>;
+
+/** The body of `do_volume_mount`. */
+export interface DoVolumeMountBody {
+  /** The directory name under the mount prefix. */
+  dir_name: string;
+  /** The storage backend's name. */
+  volume_backend_name: string;
+  /** The quota scope. */
+  quota_scope_id: QuotaScopeIdValue;
+  /** What to mount (e.g. `host:/export`). */
+  fs_location: string;
+  /** The filesystem type (default `"nfs"`). */
+  fs_type: string;
+  /** Mount options. */
+  cmd_options: string | null;
+  /** Only nodes of this scaling group. */
+  scaling_group: string | null;
+  /** Whether to edit fstab. */
+  edit_fstab: boolean;
+  /** Which fstab (default `"/etc/fstab"`). */
+  fstab_path: string;
+}
+
+/** The body of `do_volume_unmount`. */
+export interface DoVolumeUnmountBody {
+  /** The directory name under the mount prefix. */
+  dir_name: string;
+  /** The storage backend's name. */
+  volume_backend_name: string;
+  /** The quota scope. */
+  quota_scope_id: QuotaScopeIdValue;
+  /** Only nodes of this scaling group. */
+  scaling_group: string | null;
+  /** Whether to edit fstab. */
+  edit_fstab: boolean;
+  /** Which fstab. */
+  fstab_path: string | null;
+}
+
+/** The body of `volume_mounted` and `volume_unmounted`. */
+export interface VolumeMountResultBody {
+  /** The node that (un)mounted. */
+  node_id: string;
+  /** `"agent"` or `"storage-proxy"` (upstream `VolumeMountableNodeType`). */
+  node_type: string;
+  /** Where. */
+  mount_path: string;
+  /** The quota scope. */
+  quota_scope_id: QuotaScopeIdValue;
+  /** The error, if it failed. */
+  err_msg: string | null;
+}
+
+const quotaScopeId = z.union([
+  z.string(),
+  z.record(z.string(), z.unknown()),
+]);
+
+/**
+ * `do_volume_mount`.
+ *
+ * @example Usage
+ * ```ts
+ * import { DoVolumeMountEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * const body = DoVolumeMountEvent.decode({ body: {
+ *   dir_name: "d", volume_backend_name: "nfs1", quota_scope_id: "user:u-1",
+ *   fs_location: "10.0.0.1:/export",
+ * } });
+ * assert.equal(body.fs_type, "nfs");
+ * assert.equal(body.fstab_path, "/etc/fstab");
+ * ```
+ */
+export const DoVolumeMountEvent: EventDefinition<DoVolumeMountBody> =
+  defineEvent({
+    name: "do_volume_mount",
+    domain: EventDomain.VOLUME,
+    pattern: "broadcast",
+    schema: z.object({
+      dir_name: z.string(),
+      volume_backend_name: z.string(),
+      quota_scope_id: quotaScopeId,
+      fs_location: z.string(),
+      fs_type: z.string().default("nfs"),
+      cmd_options: z.string().nullable().default(null),
+      scaling_group: z.string().nullable().default(null),
+      edit_fstab: z.boolean().default(false),
+      fstab_path: z.string().default("/etc/fstab"),
+    }),
+    legacyFields: [
+      "dir_name",
+      "volume_backend_name",
+      "quota_scope_id",
+      "fs_location",
+      "fs_type",
+      "cmd_options",
+      "scaling_group",
+      "edit_fstab",
+      "fstab_path",
+    ],
+  });
+
+/**
+ * `do_volume_unmount`.
+ *
+ * @example Usage
+ * ```ts
+ * import { DoVolumeUnmountEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * const body = DoVolumeUnmountEvent.decode({
+ *   body: null,
+ *   legacyArgs: ["d", "nfs1", "project:p-1", null, true, null],
+ * });
+ * assert.equal(body.edit_fstab, true);
+ * ```
+ */
+export const DoVolumeUnmountEvent: EventDefinition<DoVolumeUnmountBody> =
+  defineEvent({
+    name: "do_volume_unmount",
+    domain: EventDomain.VOLUME,
+    pattern: "broadcast",
+    schema: z.object({
+      dir_name: z.string(),
+      volume_backend_name: z.string(),
+      quota_scope_id: quotaScopeId,
+      scaling_group: z.string().nullable().default(null),
+      edit_fstab: z.boolean().default(false),
+      fstab_path: z.string().nullable().default(null),
+    }),
+    legacyFields: [
+      "dir_name",
+      "volume_backend_name",
+      "quota_scope_id",
+      "scaling_group",
+      "edit_fstab",
+      "fstab_path",
+    ],
+  });
+
+function mountResult(name: string): EventDefinition<VolumeMountResultBody> {
+  return defineEvent({
+    name,
+    domain: EventDomain.VOLUME,
+    pattern: "broadcast",
+    schema: z.object({
+      node_id: z.string(),
+      node_type: z.string(),
+      mount_path: z.string(),
+      quota_scope_id: quotaScopeId,
+      err_msg: z.string().nullable().default(null),
+    }),
+    legacyFields: [
+      "node_id",
+      "node_type",
+      "mount_path",
+      "quota_scope_id",
+      "err_msg",
+    ],
+  });
+}
+
+/**
+ * `volume_mounted`.
+ *
+ * @example Usage
+ * ```ts
+ * import { VolumeMountedEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(VolumeMountedEvent.pattern, "broadcast");
+ * ```
+ */
+export const VolumeMountedEvent: EventDefinition<VolumeMountResultBody> =
+  mountResult("volume_mounted");
+
+/**
+ * `volume_unmounted`.
+ *
+ * @example Usage
+ * ```ts
+ * import { VolumeUnmountedEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(VolumeUnmountedEvent.name, "volume_unmounted");
+ * ```
+ */
+export const VolumeUnmountedEvent: EventDefinition<VolumeMountResultBody> =
+  mountResult("volume_unmounted");
+
+/** The volume events (all broadcast). */
+export const VOLUME_EVENTS: readonly EventDefinition<unknown>[] = [
+  DoVolumeMountEvent,
+  DoVolumeUnmountEvent,
+  VolumeMountedEvent,
+  VolumeUnmountedEvent,
+];
