@@ -30,3 +30,6 @@ export * from "./catalogue/builtin.ts";
 export * from "./catalogue/agent.ts";
 export * from "./catalogue/image.ts";
 export * from "./catalogue/volume.ts";
+export * from "./catalogue/schedule.ts";
+export * from "./catalogue/vfolder.ts";
+export * from "./catalogue/service_discovery.ts";

@@ -196,3 +196,40 @@ Deno.test("catalogue: the built-in registry has every ported broadcast event onc
     exit_code: 1,
   });
 });
+
+Deno.test("catalogue: names are unique within each pattern, and every definition has the pattern its list says", async () => {
+  const events = await import("../../../events/mod.ts");
+  const anycast = [
+    ...events.KERNEL_ANYCAST_EVENTS,
+    ...events.AGENT_EVENTS,
+    ...events.IMAGE_EVENTS,
+    ...events.SCHEDULE_EVENTS,
+    ...events.VFOLDER_EVENTS,
+    ...events.SERVICE_DISCOVERY_EVENTS,
+  ];
+  const broadcast = events.BUILTIN_BROADCAST_EVENTS;
+  for (
+    const [list, pattern] of [[anycast, "anycast"], [
+      broadcast,
+      "broadcast",
+    ]] as const
+  ) {
+    const names = list.map((d) => d.name);
+    assert.equal(new Set(names).size, names.length, `duplicates in ${pattern}`);
+    for (const d of list) assert.equal(d.pattern, pattern, d.name);
+  }
+  assert.equal(anycast.length, 32);
+  // Names that exist in both patterns, as upstream has them.
+  const both = anycast.map((d) => d.name).filter((n) =>
+    broadcast.some((d) => d.name === n)
+  );
+  assert.deepEqual(both.sort(), [
+    "kernel_cancelled",
+    "kernel_creating",
+    "kernel_preparing",
+    "kernel_pulling",
+    "kernel_started",
+    "kernel_terminated",
+    "kernel_terminating",
+  ]);
+});

@@ -1,0 +1,137 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * Scheduler trigger events (upstream `event_types/schedule/anycast.py`),
+ * anycast to the manager; they do not route.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { defineEvent, type EventDefinition, EventDomain } from "../define.ts";
+
+/** The body of the Sokovan scheduler triggers. */
+export interface ScheduleTypeBody {
+  /** Which schedule to process. */
+  schedule_type: string;
+}
+
+/** The body of the deployment and route lifecycle triggers. */
+export interface LifecycleTypeBody {
+  /** Which lifecycle to process. */
+  lifecycle_type: string;
+}
+
+function trigger<Field extends "schedule_type" | "lifecycle_type">(
+  name: string,
+  field: Field,
+): EventDefinition<Record<Field, string>> {
+  return defineEvent({
+    name,
+    domain: EventDomain.SCHEDULE,
+    pattern: "anycast",
+    schema: z.object({ [field]: z.string() }) as unknown as z.ZodType<
+      Record<Field, string>
+    >,
+    legacyFields: [field],
+  });
+}
+
+/**
+ * `do_sokovan_process_if_needed`: process if marks are present (short cycle).
+ *
+ * @example Usage
+ * ```ts
+ * import { DoSokovanProcessIfNeededEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(
+ *   DoSokovanProcessIfNeededEvent.encode({ schedule_type: "schedule" }),
+ *   '{"schedule_type":"schedule"}',
+ * );
+ * ```
+ */
+export const DoSokovanProcessIfNeededEvent: EventDefinition<ScheduleTypeBody> =
+  trigger("do_sokovan_process_if_needed", "schedule_type");
+
+/**
+ * `do_sokovan_process_schedule`: process unconditionally (long cycle).
+ *
+ * @example Usage
+ * ```ts
+ * import { DoSokovanProcessScheduleEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * const body = DoSokovanProcessScheduleEvent.decode({ body: null, legacyArgs: ["start"] });
+ * assert.equal(body.schedule_type, "start");
+ * ```
+ */
+export const DoSokovanProcessScheduleEvent: EventDefinition<ScheduleTypeBody> =
+  trigger("do_sokovan_process_schedule", "schedule_type");
+
+/**
+ * `do_deployment_lifecycle_if_needed`.
+ *
+ * @example Usage
+ * ```ts
+ * import { DoDeploymentLifecycleIfNeededEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DoDeploymentLifecycleIfNeededEvent.name, "do_deployment_lifecycle_if_needed");
+ * ```
+ */
+export const DoDeploymentLifecycleIfNeededEvent: EventDefinition<
+  LifecycleTypeBody
+> = trigger("do_deployment_lifecycle_if_needed", "lifecycle_type");
+
+/**
+ * `do_deployment_lifecycle`.
+ *
+ * @example Usage
+ * ```ts
+ * import { DoDeploymentLifecycleEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DoDeploymentLifecycleEvent.name, "do_deployment_lifecycle");
+ * ```
+ */
+export const DoDeploymentLifecycleEvent: EventDefinition<LifecycleTypeBody> =
+  trigger("do_deployment_lifecycle", "lifecycle_type");
+
+/**
+ * `do_route_lifecycle_if_needed`.
+ *
+ * @example Usage
+ * ```ts
+ * import { DoRouteLifecycleIfNeededEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DoRouteLifecycleIfNeededEvent.name, "do_route_lifecycle_if_needed");
+ * ```
+ */
+export const DoRouteLifecycleIfNeededEvent: EventDefinition<LifecycleTypeBody> =
+  trigger("do_route_lifecycle_if_needed", "lifecycle_type");
+
+/**
+ * `do_route_lifecycle`.
+ *
+ * @example Usage
+ * ```ts
+ * import { DoRouteLifecycleEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DoRouteLifecycleEvent.domainId({ lifecycle_type: "x" }), null);
+ * ```
+ */
+export const DoRouteLifecycleEvent: EventDefinition<LifecycleTypeBody> =
+  trigger("do_route_lifecycle", "lifecycle_type");
+
+/** The schedule events (all anycast). */
+export const SCHEDULE_EVENTS: readonly EventDefinition<unknown>[] = [
+  DoSokovanProcessIfNeededEvent,
+  DoSokovanProcessScheduleEvent,
+  DoDeploymentLifecycleIfNeededEvent,
+  DoDeploymentLifecycleEvent,
+  DoRouteLifecycleIfNeededEvent,
+  DoRouteLifecycleEvent,
+];

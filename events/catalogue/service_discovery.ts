@@ -1,0 +1,147 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * Service discovery events (upstream
+ * `event_types/service_discovery/anycast.py`), anycast; they do not route.
+ * These are pydantic models upstream: JSON only, no legacy tuple.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { defineEvent, type EventDefinition, EventDomain } from "../define.ts";
+
+/** One endpoint of a service instance (upstream `ServiceEndpointInfo`). */
+export interface ServiceEndpointInfo {
+  /** E.g. `"main"`, `"health"`, `"internal"`. */
+  role: string;
+  /** E.g. `"public"`, `"private"`. */
+  scope: string;
+  /** Host name or IP address. */
+  address: string;
+  /** Port number. */
+  port: number;
+  /** E.g. `"grpc"`, `"http"`. */
+  protocol: string;
+  /** More about it. */
+  metadata: Record<string, unknown>;
+}
+
+/** The body of `service_registered`. */
+export interface ServiceRegisteredBody {
+  /** The instance id. */
+  instance_id: string;
+  /** The logical service group. */
+  service_group: string;
+  /** A human-readable name. */
+  display_name: string;
+  /** The version. */
+  version: string;
+  /** Labels. */
+  labels: Record<string, string>;
+  /** The endpoints. */
+  endpoints: ServiceEndpointInfo[];
+  /** When the instance started (ISO 8601, as pydantic writes datetimes). */
+  startup_time: string;
+  /** A hash of its configuration (default `""`). */
+  config_hash: string;
+}
+
+/** The body of `service_deregistered`. */
+export interface ServiceDeregisteredBody {
+  /** The instance id. */
+  instance_id: string;
+  /** The logical service group. */
+  service_group: string;
+}
+
+/**
+ * `service_registered`: an instance registered or sent a heartbeat.
+ *
+ * @example Usage
+ * ```ts
+ * import { ServiceRegisteredEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * const body = ServiceRegisteredEvent.decode({ body: {
+ *   instance_id: "i-1", service_group: "manager", display_name: "Manager",
+ *   version: "26.1.0", startup_time: "2026-11-28T12:00:00Z",
+ *   endpoints: [{ role: "main", scope: "private", address: "10.0.0.2", port: 8081, protocol: "http" }],
+ * } });
+ * assert.deepEqual(body.endpoints[0]?.metadata, {});
+ * assert.equal(body.config_hash, "");
+ * ```
+ */
+export const ServiceRegisteredEvent: EventDefinition<ServiceRegisteredBody> =
+  defineEvent({
+    name: "service_registered",
+    domain: EventDomain.SERVICE_DISCOVERY,
+    pattern: "anycast",
+    schema: z.object({
+      instance_id: z.string(),
+      service_group: z.string(),
+      display_name: z.string(),
+      version: z.string(),
+      labels: z.record(z.string(), z.string()).default({}),
+      endpoints: z.array(z.object({
+        role: z.string(),
+        scope: z.string(),
+        address: z.string(),
+        port: z.number().int(),
+        protocol: z.string(),
+        metadata: z.record(z.string(), z.unknown()).default({}),
+      })).default([]),
+      startup_time: z.string(),
+      config_hash: z.string().default(""),
+    }),
+  });
+
+/**
+ * `service_deregistered`.
+ *
+ * @example Usage
+ * ```ts
+ * import { ServiceDeregisteredEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(
+ *   ServiceDeregisteredEvent.encode({ instance_id: "i-1", service_group: "manager" }),
+ *   '{"instance_id":"i-1","service_group":"manager"}',
+ * );
+ * ```
+ */
+export const ServiceDeregisteredEvent: EventDefinition<
+  ServiceDeregisteredBody
+> = defineEvent({
+  name: "service_deregistered",
+  domain: EventDomain.SERVICE_DISCOVERY,
+  pattern: "anycast",
+  schema: z.object({ instance_id: z.string(), service_group: z.string() }),
+});
+
+/**
+ * `do_sweep_stale_services`: sweep stale services from the catalog.
+ *
+ * @example Usage
+ * ```ts
+ * import { DoSweepStaleServicesEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DoSweepStaleServicesEvent.encode({}), "{}");
+ * ```
+ */
+export const DoSweepStaleServicesEvent: EventDefinition<
+  Record<string, never>
+> = defineEvent({
+  name: "do_sweep_stale_services",
+  domain: EventDomain.SERVICE_DISCOVERY,
+  pattern: "anycast",
+  schema: z.object({}) as unknown as z.ZodType<Record<string, never>>,
+});
+
+/** The service discovery events (all anycast). */
+export const SERVICE_DISCOVERY_EVENTS: readonly EventDefinition<unknown>[] = [
+  ServiceRegisteredEvent,
+  ServiceDeregisteredEvent,
+  DoSweepStaleServicesEvent,
+];
