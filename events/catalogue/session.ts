@@ -1,15 +1,20 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 
 /**
- * Session lifecycle broadcast events (upstream
- * `event_types/session/broadcast.py`), routed by session id. The anycast
- * session events (`session/anycast.py`) are not ported yet.
+ * Session lifecycle events (upstream `event_types/session/broadcast.py` and
+ * `anycast.py`), routed by session id. Most exist in both patterns with the
+ * same body; the anycast consts end in `AnycastEvent`.
  *
  * @module
  */
 
 import { z } from "zod";
-import { defineEvent, type EventDefinition, EventDomain } from "../define.ts";
+import {
+  defineEvent,
+  type DeliveryPattern,
+  type EventDefinition,
+  EventDomain,
+} from "../define.ts";
 
 /** The body of `do_terminate_session`. */
 export interface DoTerminateSessionBody {
@@ -49,11 +54,14 @@ export interface SessionResultBody {
 
 const sessionId = z.guid();
 
-function creation(name: string): EventDefinition<SessionCreationBody> {
+function creation(
+  name: string,
+  pattern: DeliveryPattern = "broadcast",
+): EventDefinition<SessionCreationBody> {
   return defineEvent({
     name,
     domain: EventDomain.SESSION,
-    pattern: "broadcast",
+    pattern,
     schema: z.object({
       session_id: sessionId,
       creation_id: z.string(),
@@ -64,11 +72,14 @@ function creation(name: string): EventDefinition<SessionCreationBody> {
   });
 }
 
-function termination(name: string): EventDefinition<SessionTerminationBody> {
+function termination(
+  name: string,
+  pattern: DeliveryPattern = "broadcast",
+): EventDefinition<SessionTerminationBody> {
   return defineEvent({
     name,
     domain: EventDomain.SESSION,
-    pattern: "broadcast",
+    pattern,
     schema: z.object({
       session_id: sessionId,
       reason: z.string().default(""),
@@ -78,11 +89,14 @@ function termination(name: string): EventDefinition<SessionTerminationBody> {
   });
 }
 
-function result(name: string): EventDefinition<SessionResultBody> {
+function result(
+  name: string,
+  pattern: DeliveryPattern = "broadcast",
+): EventDefinition<SessionResultBody> {
   return defineEvent({
     name,
     domain: EventDomain.SESSION,
-    pattern: "broadcast",
+    pattern,
     schema: z.object({
       session_id: sessionId,
       reason: z.string().default("unknown"),
@@ -109,14 +123,20 @@ function result(name: string): EventDefinition<SessionResultBody> {
  * ```
  */
 export const DoTerminateSessionEvent: EventDefinition<DoTerminateSessionBody> =
-  defineEvent({
+  doTerminate("broadcast");
+
+function doTerminate(
+  pattern: DeliveryPattern,
+): EventDefinition<DoTerminateSessionBody> {
+  return defineEvent({
     name: "do_terminate_session",
     domain: EventDomain.SESSION,
-    pattern: "broadcast",
+    pattern,
     schema: z.object({ session_id: sessionId, reason: z.string() }),
     domainId: (body) => body.session_id,
     legacyFields: ["session_id", "reason"],
   });
+}
 
 /**
  * `session_enqueued`.
@@ -274,4 +294,216 @@ export const SESSION_BROADCAST_EVENTS: readonly EventDefinition<unknown>[] = [
   SessionTerminatedBroadcastEvent,
   SessionSuccessEvent,
   SessionFailureEvent,
+];
+
+/** The body of the execution events (`execution_started` …). */
+export interface SessionExecutionBody {
+  /** The session's UUID. */
+  session_id: string;
+}
+
+function execution(name: string): EventDefinition<SessionExecutionBody> {
+  return defineEvent({
+    name,
+    domain: EventDomain.SESSION,
+    pattern: "anycast",
+    schema: z.object({ session_id: sessionId }),
+    domainId: (body) => body.session_id,
+    legacyFields: ["session_id"],
+  });
+}
+
+/**
+ * `do_terminate_session` (anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { DoTerminateSessionAnycastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DoTerminateSessionAnycastEvent.pattern, "anycast");
+ * ```
+ */
+export const DoTerminateSessionAnycastEvent: EventDefinition<
+  DoTerminateSessionBody
+> = doTerminate("anycast");
+/**
+ * `session_enqueued` (anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { SessionEnqueuedAnycastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SessionEnqueuedAnycastEvent.name, "session_enqueued");
+ * ```
+ */
+export const SessionEnqueuedAnycastEvent: EventDefinition<SessionCreationBody> =
+  creation("session_enqueued", "anycast");
+/**
+ * `session_checking_precondition` (anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { SessionCheckingPreconditionAnycastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SessionCheckingPreconditionAnycastEvent.pattern, "anycast");
+ * ```
+ */
+export const SessionCheckingPreconditionAnycastEvent: EventDefinition<
+  SessionCreationBody
+> = creation("session_checking_precondition", "anycast");
+/**
+ * `session_cancelled` (anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { SessionCancelledAnycastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SessionCancelledAnycastEvent.name, "session_cancelled");
+ * ```
+ */
+export const SessionCancelledAnycastEvent: EventDefinition<
+  SessionCreationBody
+> = creation("session_cancelled", "anycast");
+/**
+ * `session_started` (anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { SessionStartedAnycastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SessionStartedAnycastEvent.name, "session_started");
+ * ```
+ */
+export const SessionStartedAnycastEvent: EventDefinition<SessionCreationBody> =
+  creation("session_started", "anycast");
+/**
+ * `session_terminating` (anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { SessionTerminatingAnycastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SessionTerminatingAnycastEvent.name, "session_terminating");
+ * ```
+ */
+export const SessionTerminatingAnycastEvent: EventDefinition<
+  SessionTerminationBody
+> = termination("session_terminating", "anycast");
+/**
+ * `session_terminated` (anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { SessionTerminatedAnycastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SessionTerminatedAnycastEvent.name, "session_terminated");
+ * ```
+ */
+export const SessionTerminatedAnycastEvent: EventDefinition<
+  SessionTerminationBody
+> = termination("session_terminated", "anycast");
+/**
+ * `session_success` (anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { SessionSuccessAnycastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SessionSuccessAnycastEvent.name, "session_success");
+ * ```
+ */
+export const SessionSuccessAnycastEvent: EventDefinition<SessionResultBody> =
+  result("session_success", "anycast");
+/**
+ * `session_failure` (anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { SessionFailureAnycastEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SessionFailureAnycastEvent.name, "session_failure");
+ * ```
+ */
+export const SessionFailureAnycastEvent: EventDefinition<SessionResultBody> =
+  result("session_failure", "anycast");
+/**
+ * `execution_started`.
+ *
+ * @example Usage
+ * ```ts
+ * import { ExecutionStartedEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * const body = ExecutionStartedEvent.decode({
+ *   body: null, legacyArgs: ["f38dea23-50fa-42a0-b5ae-338f5f4693f4"],
+ * });
+ * assert.equal(ExecutionStartedEvent.domainId(body), body.session_id);
+ * ```
+ */
+export const ExecutionStartedEvent: EventDefinition<SessionExecutionBody> =
+  execution("execution_started");
+/**
+ * `execution_finished`.
+ *
+ * @example Usage
+ * ```ts
+ * import { ExecutionFinishedEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(ExecutionFinishedEvent.name, "execution_finished");
+ * ```
+ */
+export const ExecutionFinishedEvent: EventDefinition<SessionExecutionBody> =
+  execution("execution_finished");
+/**
+ * `execution_timeout`.
+ *
+ * @example Usage
+ * ```ts
+ * import { ExecutionTimeoutEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(ExecutionTimeoutEvent.name, "execution_timeout");
+ * ```
+ */
+export const ExecutionTimeoutEvent: EventDefinition<SessionExecutionBody> =
+  execution("execution_timeout");
+/**
+ * `execution_cancelled`.
+ *
+ * @example Usage
+ * ```ts
+ * import { ExecutionCancelledEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(ExecutionCancelledEvent.name, "execution_cancelled");
+ * ```
+ */
+export const ExecutionCancelledEvent: EventDefinition<SessionExecutionBody> =
+  execution("execution_cancelled");
+
+/** The anycast session events. */
+export const SESSION_ANYCAST_EVENTS: readonly EventDefinition<unknown>[] = [
+  DoTerminateSessionAnycastEvent,
+  SessionEnqueuedAnycastEvent,
+  SessionCheckingPreconditionAnycastEvent,
+  SessionCancelledAnycastEvent,
+  SessionStartedAnycastEvent,
+  SessionTerminatingAnycastEvent,
+  SessionTerminatedAnycastEvent,
+  SessionSuccessAnycastEvent,
+  SessionFailureAnycastEvent,
+  ExecutionStartedEvent,
+  ExecutionFinishedEvent,
+  ExecutionTimeoutEvent,
+  ExecutionCancelledEvent,
 ];

@@ -206,6 +206,7 @@ Deno.test("catalogue: names are unique within each pattern, and every definition
     ...events.SCHEDULE_EVENTS,
     ...events.VFOLDER_EVENTS,
     ...events.SERVICE_DISCOVERY_EVENTS,
+    ...events.SESSION_ANYCAST_EVENTS,
   ];
   const broadcast = events.BUILTIN_BROADCAST_EVENTS;
   for (
@@ -218,12 +219,13 @@ Deno.test("catalogue: names are unique within each pattern, and every definition
     assert.equal(new Set(names).size, names.length, `duplicates in ${pattern}`);
     for (const d of list) assert.equal(d.pattern, pattern, d.name);
   }
-  assert.equal(anycast.length, 32);
+  assert.equal(anycast.length, 45);
   // Names that exist in both patterns, as upstream has them.
   const both = anycast.map((d) => d.name).filter((n) =>
     broadcast.some((d) => d.name === n)
   );
   assert.deepEqual(both.sort(), [
+    "do_terminate_session",
     "kernel_cancelled",
     "kernel_creating",
     "kernel_preparing",
@@ -231,5 +233,13 @@ Deno.test("catalogue: names are unique within each pattern, and every definition
     "kernel_started",
     "kernel_terminated",
     "kernel_terminating",
+    "session_cancelled",
+    "session_checking_precondition",
+    "session_enqueued",
+    "session_failure",
+    "session_started",
+    "session_success",
+    "session_terminated",
+    "session_terminating",
   ]);
 });
