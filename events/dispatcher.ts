@@ -291,9 +291,10 @@ function randomName(): string {
  *
  * await using queue = new MemoryQueue();
  * await using dispatcher = new EventDispatcher(queue, { group: "manager" });
- * const seen = Promise.withResolvers<string | undefined>();
+ * let report!: (line: string) => void;
+ * const seen = new Promise<string>((resolve) => (report = resolve));
  * dispatcher.consume(BgtaskDoneEvent, (_context, _source, body) => {
- *   seen.resolve(`${body.message} ${currentRequestId()}`);
+ *   report(`${body.message} ${currentRequestId()}`);
  * });
  * await dispatcher.start();
  * const producer = new EventProducer(queue, { source: "manager" });
@@ -302,7 +303,7 @@ function randomName(): string {
  *     task_id: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d", message: "ok",
  *   }))
  * );
- * assert.equal(await seen.promise, "ok req-7");
+ * assert.equal(await seen, "ok req-7");
  * ```
  */
 export class EventDispatcher implements AsyncDisposable {
@@ -311,7 +312,10 @@ export class EventDispatcher implements AsyncDisposable {
   readonly #logger: Logger;
   readonly #consumers = new Map<string, Set<Registration>>();
   readonly #subscribers = new Map<string, Set<Registration>>();
-  readonly #inFlight = new Set<Promise<void>>();
+  // Running anycast handlings (bounded by `concurrency`) and broadcast
+  // handlings (unbounded: pub/sub cannot wait); close() waits for both.
+  readonly #anycastInFlight = new Set<Promise<void>>();
+  readonly #broadcastInFlight = new Set<Promise<void>>();
   readonly #concurrency: number;
   #consumer: Consumer | undefined;
   #subscriber: Subscriber | undefined;
@@ -490,15 +494,15 @@ export class EventDispatcher implements AsyncDisposable {
     for await (
       const message of consumer.messages({ signal: this.#stopping.signal })
     ) {
-      while (this.#inFlight.size >= this.#concurrency) {
+      while (this.#anycastInFlight.size >= this.#concurrency) {
         await new Promise<void>((resolve) => (release = resolve));
       }
       const handling = this.#handleAnycast(consumer, message).finally(() => {
-        this.#inFlight.delete(handling);
+        this.#anycastInFlight.delete(handling);
         release?.();
         release = undefined;
       });
-      this.#inFlight.add(handling);
+      this.#anycastInFlight.add(handling);
     }
   }
 
@@ -546,9 +550,9 @@ export class EventDispatcher implements AsyncDisposable {
         message,
         this.#options.onSubscriberError,
       ).then(() => {}, () => {}).finally(() => {
-        this.#inFlight.delete(handling);
+        this.#broadcastInFlight.delete(handling);
       });
-      this.#inFlight.add(handling);
+      this.#broadcastInFlight.add(handling);
     }
   }
 
@@ -669,7 +673,10 @@ export class EventDispatcher implements AsyncDisposable {
     // then release the consumer and subscriber.
     this.#stopping.abort();
     await Promise.allSettled(this.#loops);
-    await Promise.allSettled([...this.#inFlight]);
+    await Promise.allSettled([
+      ...this.#anycastInFlight,
+      ...this.#broadcastInFlight,
+    ]);
     await this.#consumer?.close();
     await this.#subscriber?.close();
   }

@@ -233,3 +233,29 @@ Deno.test("dispatcher: coalescing runs the handler once per burst, and the skipp
   await new Promise((r) => setTimeout(r, 450)); // past the 300 ms idle timeout
   assert.deepEqual(runs, [2, 14, 15], "nothing was redelivered");
 });
+
+Deno.test("dispatcher: slow broadcast handlers do not hold up anycast handling (separate bounds)", async () => {
+  const { queue, producer } = setup();
+  await using _queue = queue;
+  await using d = new EventDispatcher(queue, {
+    group: "g",
+    concurrency: 1,
+    logger: quietLogger,
+  });
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  d.subscribe(BgtaskDoneEvent, () => gate); // stays busy
+  const handled: number[] = [];
+  d.consume(Job, (_c, _s, body) => void handled.push(body.n));
+  await d.start();
+  await producer.broadcast(
+    BgtaskDoneEvent.create({ task_id: TASK, message: null }),
+  );
+  await producer.broadcast(
+    BgtaskDoneEvent.create({ task_id: TASK, message: null }),
+  );
+  for (let i = 0; i < 3; i++) await producer.anycast(Job.create({ n: i }));
+  await until(() => handled.length === 3);
+  assert.deepEqual(handled, [0, 1, 2]);
+  open();
+});
