@@ -42,6 +42,12 @@ export interface AgentImagesRemoveBody {
   image_canonicals: string[];
 }
 
+/** The body of `agent_installed_images_remove`. */
+export interface AgentInstalledImagesRemoveBody {
+  /** Scanned images by name (upstream `ScannedImage` objects). */
+  scanned_images: Record<string, unknown>;
+}
+
 /** The body of `do_agent_resource_check`. */
 export interface DoAgentResourceCheckBody {
   /** The agent to check. */
@@ -176,6 +182,27 @@ export const AgentImagesRemoveEvent: EventDefinition<AgentImagesRemoveBody> =
   });
 
 /**
+ * `agent_installed_images_remove`.
+ *
+ * @example Usage
+ * ```ts
+ * import { AgentInstalledImagesRemoveEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(AgentInstalledImagesRemoveEvent.name, "agent_installed_images_remove");
+ * ```
+ */
+export const AgentInstalledImagesRemoveEvent: EventDefinition<
+  AgentInstalledImagesRemoveBody
+> = defineEvent({
+  name: "agent_installed_images_remove",
+  domain: EventDomain.AGENT,
+  pattern: "anycast",
+  schema: z.object({ scanned_images: z.record(z.string(), z.unknown()) }),
+  legacyFields: ["scanned_images"],
+});
+
+/**
  * `do_agent_resource_check`.
  *
  * @example Usage
@@ -233,6 +260,7 @@ export const AGENT_EVENTS: readonly EventDefinition<unknown>[] = [
   AgentErrorEvent,
   AgentHeartbeatEvent,
   AgentImagesRemoveEvent,
+  AgentInstalledImagesRemoveEvent,
   DoAgentResourceCheckEvent,
   AgentStatusHeartbeatEvent,
 ];

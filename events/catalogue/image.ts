@@ -40,9 +40,10 @@ export interface ImagePullFailedBody extends ImageEventBody {
   msg: string;
 }
 
-const base = {
-  image: z.string(),
-  agent_id: z.string(),
+// `image_ref` goes last, as upstream's field order has it (the JSON text is
+// written in schema order).
+const head = { image: z.string(), agent_id: z.string() };
+const imageRef = {
   image_ref: z.record(z.string(), z.unknown()).nullable().default(null),
 };
 
@@ -56,7 +57,10 @@ const base = {
  *
  * const body = ImagePullStartedEvent.decode({ body: null, legacyArgs: ["python:3.12", "i-1", 1700000000] });
  * assert.equal(ImagePullStartedEvent.domainId(body), "python:3.12");
- * assert.match(ImagePullStartedEvent.encode(body), /"timestamp":1700000000.0/);
+ * assert.equal(
+ *   ImagePullStartedEvent.encode(body),
+ *   '{"image":"python:3.12","agent_id":"i-1","timestamp":1700000000.0,"image_ref":null}',
+ * );
  * ```
  */
 export const ImagePullStartedEvent: EventDefinition<ImagePullStartedBody> =
@@ -64,7 +68,7 @@ export const ImagePullStartedEvent: EventDefinition<ImagePullStartedBody> =
     name: "image_pull_started",
     domain: EventDomain.IMAGE,
     pattern: "anycast",
-    schema: z.object({ ...base, timestamp: z.number() }),
+    schema: z.object({ ...head, timestamp: z.number(), ...imageRef }),
     domainId: (body) => body.image,
     legacyFields: ["image", "agent_id", "timestamp", "image_ref"],
     floatFields: ["timestamp"],
@@ -88,9 +92,10 @@ export const ImagePullFinishedEvent: EventDefinition<ImagePullFinishedBody> =
     domain: EventDomain.IMAGE,
     pattern: "anycast",
     schema: z.object({
-      ...base,
+      ...head,
       timestamp: z.number(),
       msg: z.string().nullable().default(null),
+      ...imageRef,
     }),
     domainId: (body) => body.image,
     legacyFields: ["image", "agent_id", "timestamp", "msg", "image_ref"],
@@ -113,7 +118,7 @@ export const ImagePullFailedEvent: EventDefinition<ImagePullFailedBody> =
     name: "image_pull_failed",
     domain: EventDomain.IMAGE,
     pattern: "anycast",
-    schema: z.object({ ...base, msg: z.string() }),
+    schema: z.object({ ...head, msg: z.string(), ...imageRef }),
     domainId: (body) => body.image,
     legacyFields: ["image", "agent_id", "msg", "image_ref"],
   });

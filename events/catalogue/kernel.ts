@@ -4,8 +4,9 @@
  * Kernel lifecycle events (upstream `event_types/kernel/anycast.py` and
  * `broadcast.py`). Every one exists in both patterns, with the same body:
  * the anycast ones are consumed by the manager, the broadcast ones feed
- * subscribers. Creation events route by kernel id; termination events do
- * not route (upstream's `domain_id()` is `None` for them).
+ * subscribers. Creation events route by kernel id; termination events
+ * route by kernel id when broadcast and not at all when anycast, as in
+ * upstream since 2026-08. `kernel_started` requires `creation_info`.
  *
  * @module
  */
@@ -80,6 +81,13 @@ const terminationSchema = z.object({
   exit_code: z.number().int().default(-1),
 });
 
+// Newer upstream drops `creation_info` from preparing/pulling/creating
+// (a consumer ignores it) and requires it on `kernel_started`, so only
+// kernel_started has no default.
+const startedSchema = creationSchema.extend({
+  creation_info: z.record(z.string(), z.unknown()),
+});
+
 function creation(
   name: string,
   pattern: DeliveryPattern,
@@ -88,7 +96,7 @@ function creation(
     name,
     domain: EventDomain.KERNEL,
     pattern,
-    schema: creationSchema,
+    schema: name === "kernel_started" ? startedSchema : creationSchema,
     domainId: (body) => body.kernel_id,
     legacyFields: ["kernel_id", "session_id", "reason", "creation_info"],
   });
@@ -116,6 +124,11 @@ function termination(
     domain: EventDomain.KERNEL,
     pattern,
     schema: terminationSchema,
+    // Upstream routes the broadcast ones by kernel id (since 2026-08), the
+    // anycast ones not at all.
+    ...(pattern === "broadcast"
+      ? { domainId: (body: KernelTerminationBody) => body.kernel_id }
+      : {}),
     legacyFields: ["kernel_id", "session_id", "reason", "exit_code"],
   });
 }

@@ -16,13 +16,27 @@ export interface ScheduleTypeBody {
   schedule_type: string;
 }
 
-/** The body of the deployment and route lifecycle triggers. */
+/** The body of the route lifecycle triggers. */
 export interface LifecycleTypeBody {
   /** Which lifecycle to process. */
   lifecycle_type: string;
 }
 
-function trigger<Field extends "schedule_type" | "lifecycle_type">(
+/** The body of the deployment lifecycle triggers. */
+export interface DeploymentLifecycleBody extends LifecycleTypeBody {
+  /** A sub-step of the lifecycle, or `null`. */
+  sub_step: string | null;
+}
+
+/** The body of the reconcile triggers. */
+export interface ReconcileTypeBody {
+  /** Which reconciliation to run. */
+  reconcile_type: string;
+}
+
+function trigger<
+  Field extends "schedule_type" | "lifecycle_type" | "reconcile_type",
+>(
   name: string,
   field: Field,
 ): EventDefinition<Record<Field, string>> {
@@ -81,8 +95,21 @@ export const DoSokovanProcessScheduleEvent: EventDefinition<ScheduleTypeBody> =
  * ```
  */
 export const DoDeploymentLifecycleIfNeededEvent: EventDefinition<
-  LifecycleTypeBody
-> = trigger("do_deployment_lifecycle_if_needed", "lifecycle_type");
+  DeploymentLifecycleBody
+> = deployment("do_deployment_lifecycle_if_needed");
+
+function deployment(name: string): EventDefinition<DeploymentLifecycleBody> {
+  return defineEvent({
+    name,
+    domain: EventDomain.SCHEDULE,
+    pattern: "anycast",
+    schema: z.object({
+      lifecycle_type: z.string(),
+      sub_step: z.string().nullable().default(null),
+    }),
+    legacyFields: ["lifecycle_type", "sub_step"],
+  });
+}
 
 /**
  * `do_deployment_lifecycle`.
@@ -95,8 +122,9 @@ export const DoDeploymentLifecycleIfNeededEvent: EventDefinition<
  * assert.equal(DoDeploymentLifecycleEvent.name, "do_deployment_lifecycle");
  * ```
  */
-export const DoDeploymentLifecycleEvent: EventDefinition<LifecycleTypeBody> =
-  trigger("do_deployment_lifecycle", "lifecycle_type");
+export const DoDeploymentLifecycleEvent: EventDefinition<
+  DeploymentLifecycleBody
+> = deployment("do_deployment_lifecycle");
 
 /**
  * `do_route_lifecycle_if_needed`.
@@ -126,6 +154,38 @@ export const DoRouteLifecycleIfNeededEvent: EventDefinition<LifecycleTypeBody> =
 export const DoRouteLifecycleEvent: EventDefinition<LifecycleTypeBody> =
   trigger("do_route_lifecycle", "lifecycle_type");
 
+/**
+ * `do_reconcile_process_if_needed`.
+ *
+ * @example Usage
+ * ```ts
+ * import { DoReconcileProcessIfNeededEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(
+ *   DoReconcileProcessIfNeededEvent.encode({ reconcile_type: "kernel" }),
+ *   '{"reconcile_type":"kernel"}',
+ * );
+ * ```
+ */
+export const DoReconcileProcessIfNeededEvent: EventDefinition<
+  ReconcileTypeBody
+> = trigger("do_reconcile_process_if_needed", "reconcile_type");
+
+/**
+ * `do_reconcile_process`.
+ *
+ * @example Usage
+ * ```ts
+ * import { DoReconcileProcessEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DoReconcileProcessEvent.name, "do_reconcile_process");
+ * ```
+ */
+export const DoReconcileProcessEvent: EventDefinition<ReconcileTypeBody> =
+  trigger("do_reconcile_process", "reconcile_type");
+
 /** The schedule events (all anycast). */
 export const SCHEDULE_EVENTS: readonly EventDefinition<unknown>[] = [
   DoSokovanProcessIfNeededEvent,
@@ -134,4 +194,6 @@ export const SCHEDULE_EVENTS: readonly EventDefinition<unknown>[] = [
   DoDeploymentLifecycleEvent,
   DoRouteLifecycleIfNeededEvent,
   DoRouteLifecycleEvent,
+  DoReconcileProcessIfNeededEvent,
+  DoReconcileProcessEvent,
 ];

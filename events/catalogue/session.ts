@@ -12,6 +12,7 @@ import { z } from "zod";
 import {
   defineEvent,
   type DeliveryPattern,
+  EventCacheDomain,
   type EventDefinition,
   EventDomain,
 } from "../define.ts";
@@ -281,6 +282,52 @@ export const SessionFailureEvent: EventDefinition<SessionResultBody> = result(
   "session_failure",
 );
 
+/** The body of `scheduling`. */
+export interface SchedulingBody {
+  /** The session's UUID. */
+  session_id: string;
+  /** The id of the creation request. */
+  creation_id: string;
+  /** The scheduler's status transition. */
+  status_transition: string;
+  /** Why. */
+  reason: string;
+}
+
+/**
+ * `scheduling`: the scheduler's progress on a session, cached under
+ * `session_scheduler.<session id>`.
+ *
+ * @example Usage
+ * ```ts
+ * import { SchedulingEvent } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * const body = SchedulingEvent.decode({
+ *   body: null,
+ *   legacyArgs: ["f38dea23-50fa-42a0-b5ae-338f5f4693f4", "c-1", "pending->scheduled", "ok"],
+ * });
+ * assert.equal(
+ *   SchedulingEvent.cacheId(body),
+ *   "session_scheduler.f38dea23-50fa-42a0-b5ae-338f5f4693f4",
+ * );
+ * ```
+ */
+export const SchedulingEvent: EventDefinition<SchedulingBody> = defineEvent({
+  name: "scheduling",
+  domain: EventDomain.SESSION,
+  pattern: "broadcast",
+  schema: z.object({
+    session_id: sessionId,
+    creation_id: z.string(),
+    status_transition: z.string(),
+    reason: z.string().default(""),
+  }),
+  domainId: (body) => body.session_id,
+  cacheDomain: EventCacheDomain.SESSION_SCHEDULER,
+  legacyFields: ["session_id", "creation_id", "status_transition", "reason"],
+});
+
 /** The broadcast session events (register these in an `EventRegistry`). */
 export const SESSION_BROADCAST_EVENTS: readonly EventDefinition<unknown>[] = [
   DoTerminateSessionEvent,
@@ -294,6 +341,7 @@ export const SESSION_BROADCAST_EVENTS: readonly EventDefinition<unknown>[] = [
   SessionTerminatedBroadcastEvent,
   SessionSuccessEvent,
   SessionFailureEvent,
+  SchedulingEvent,
 ];
 
 /** The body of the execution events (`execution_started` …). */

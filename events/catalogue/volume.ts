@@ -57,7 +57,7 @@ export interface DoVolumeUnmountBody {
 export interface VolumeMountResultBody {
   /** The node that (un)mounted. */
   node_id: string;
-  /** `"agent"` or `"storage-proxy"` (upstream `VolumeMountableNodeType`). */
+  /** `"agent"` or `"storage_proxy"` (upstream `VolumeMountableNodeType`). */
   node_type: string;
   /** Where. */
   mount_path: string;

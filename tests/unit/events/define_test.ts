@@ -140,7 +140,7 @@ Deno.test("events: definitions and the registry refuse bad names, duplicates and
   assert.equal(event.definition.cacheId(event.body), `bgtask.${TASK}`);
 });
 
-Deno.test("catalogue: kernel events in both patterns share bodies; termination does not route", async () => {
+Deno.test("catalogue: kernel events in both patterns share bodies; only broadcast termination routes", async () => {
   const {
     KERNEL_ANYCAST_EVENTS,
     KERNEL_BROADCAST_EVENTS,
@@ -172,7 +172,11 @@ Deno.test("catalogue: kernel events in both patterns share bodies; termination d
     reason: "user-requested",
     exit_code: 0,
   });
-  assert.equal(KernelTerminatedBroadcastEvent.domainId(terminated), null);
+  assert.equal(KernelTerminatedBroadcastEvent.domainId(terminated), TASK);
+  const { KernelTerminatedAnycastEvent } = await import(
+    "../../../events/mod.ts"
+  );
+  assert.equal(KernelTerminatedAnycastEvent.domainId(terminated), null);
 });
 
 Deno.test("catalogue: the built-in registry has every ported broadcast event once", async () => {
@@ -181,7 +185,7 @@ Deno.test("catalogue: the built-in registry has every ported broadcast event onc
   );
   const registry = builtinEventRegistry();
   assert.equal(registry.names.length, BUILTIN_BROADCAST_EVENTS.length);
-  assert.equal(registry.names.length, 27);
+  assert.equal(registry.names.length, 28);
   for (const definition of BUILTIN_BROADCAST_EVENTS) {
     assert.equal(definition.pattern, "broadcast", definition.name);
   }
@@ -219,7 +223,7 @@ Deno.test("catalogue: names are unique within each pattern, and every definition
     assert.equal(new Set(names).size, names.length, `duplicates in ${pattern}`);
     for (const d of list) assert.equal(d.pattern, pattern, d.name);
   }
-  assert.equal(anycast.length, 45);
+  assert.equal(anycast.length, 48);
   // Names that exist in both patterns, as upstream has them.
   const both = anycast.map((d) => d.name).filter((n) =>
     broadcast.some((d) => d.name === n)
