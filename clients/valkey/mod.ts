@@ -31,6 +31,7 @@ import {
   ErrorOperation,
   InvalidAPIParameters,
 } from "../../exception.ts";
+import { HostPortPair } from "../../types.ts";
 import { computeBackoff } from "../../utils.ts";
 
 /** A host and TCP port. */
@@ -256,17 +257,20 @@ export class ValkeyConnectionError extends BackendAIError {
   }
 }
 
+// `host:port` through the project's HostPortPair (IPv6 brackets, port
+// range), reported against the target field it came from.
 function parseAddress(text: string, field: string): ValkeyAddress {
-  const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(text.trim());
-  if (match === null) {
+  try {
+    const { host, port } = HostPortPair.parse(text.trim());
+    return { host, port };
+  } catch (err) {
     throw new InvalidAPIParameters(
       `Invalid Valkey address in "${field}": expected "host:port", got ${
         JSON.stringify(text)
       }`,
-      { data: { field, value: text } },
+      { cause: err, data: { field, value: text } },
     );
   }
-  return { host: match[1] as string, port: Number(match[2]) };
 }
 
 /**

@@ -75,4 +75,8 @@ Deno.test("valkeyOptions: a bad target names the field", () => {
   assert.throws(() => valkeyOptions({ url: "redis://h/x" }), invalid("url"));
   assert.throws(() => valkeyOptions({ url: "::" }), invalid("url"));
   assert.throws(() => valkeyOptions({ addr: "h:1", db: -1 }), invalid("db"));
+  assert.throws(() => valkeyOptions({ addr: "h:70000" }), invalid("addr"));
+  const v6 = valkeyOptions({ addr: "[::1]:16379" });
+  assert.equal(v6.host, "::1");
+  assert.equal(v6.port, 16379);
 });
