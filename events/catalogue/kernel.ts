@@ -12,6 +12,7 @@
  */
 
 import { z } from "zod";
+import { KernelLifecycleEventReason } from "../../types.ts";
 import {
   defineEvent,
   type DeliveryPattern,
@@ -77,7 +78,7 @@ const cancelledSchema = z.object({
 const terminationSchema = z.object({
   kernel_id: z.guid(),
   session_id: z.guid(),
-  reason: z.string().default("unknown"),
+  reason: z.string().default(KernelLifecycleEventReason.UNKNOWN),
   exit_code: z.number().int().default(-1),
 });
 

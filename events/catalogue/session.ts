@@ -9,6 +9,7 @@
  */
 
 import { z } from "zod";
+import { KernelLifecycleEventReason } from "../../types.ts";
 import {
   defineEvent,
   type DeliveryPattern,
@@ -66,7 +67,7 @@ function creation(
     schema: z.object({
       session_id: sessionId,
       creation_id: z.string(),
-      reason: z.string().default("unknown"),
+      reason: z.string().default(KernelLifecycleEventReason.UNKNOWN),
     }),
     domainId: (body) => body.session_id,
     legacyFields: ["session_id", "creation_id", "reason"],
@@ -100,7 +101,7 @@ function result(
     pattern,
     schema: z.object({
       session_id: sessionId,
-      reason: z.string().default("unknown"),
+      reason: z.string().default(KernelLifecycleEventReason.UNKNOWN),
       exit_code: z.number().int().default(-1),
     }),
     domainId: (body) => body.session_id,

@@ -3,22 +3,20 @@
 /**
  * Virtual folder events (upstream `event_types/vfolder/anycast.py`),
  * anycast, routed by the folder id. A `VFolderID` travels as its string
- * form (`str(vfid)`) in the legacy tuple; the JSON form is accepted as a
- * string or an object.
+ * form (`str(vfid)`: `[<quota scope>/]<uuid>`), checked with
+ * {@linkcode VFolderId.fromString}.
  *
  * @module
  */
 
 import { z } from "zod";
+import { VFolderId } from "../../types.ts";
 import { defineEvent, type EventDefinition, EventDomain } from "../define.ts";
-
-/** A virtual folder id: its string form, or upstream's object form. */
-export type VFolderIdValue = string | Record<string, unknown>;
 
 /** The body of `vfolder_deletion_success`. */
 export interface VFolderBody {
   /** The folder. */
-  vfid: VFolderIdValue;
+  vfid: string;
 }
 
 /** The body of `vfolder_deletion_failure`. */
@@ -30,7 +28,7 @@ export interface VFolderFailureBody extends VFolderBody {
 /** The body of `vfolder_clone_success`. */
 export interface VFolderCloneBody extends VFolderBody {
   /** The new folder. */
-  dst_vfid: VFolderIdValue;
+  dst_vfid: string;
 }
 
 /** The body of `vfolder_clone_failure`. */
@@ -45,9 +43,15 @@ export interface VFolderDeleteRequestBody extends VFolderBody {
   volume: string;
 }
 
-const vfid = z.union([z.string(), z.record(z.string(), z.unknown())]);
-const routeBy = (body: VFolderBody): string =>
-  typeof body.vfid === "string" ? body.vfid : JSON.stringify(body.vfid);
+const vfid = z.string().refine((text) => {
+  try {
+    VFolderId.fromString(text);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected a vfolder id "[<quota scope>/]<uuid>"');
+const routeBy = (body: VFolderBody): string => body.vfid;
 
 /**
  * `vfolder_deletion_success`.
@@ -57,8 +61,9 @@ const routeBy = (body: VFolderBody): string =>
  * import { VFolderDeletionSuccessEvent } from "@backendai/common/events";
  * import assert from "node:assert/strict";
  *
- * const body = VFolderDeletionSuccessEvent.decode({ body: null, legacyArgs: ["user:u-1/f-1"] });
- * assert.equal(VFolderDeletionSuccessEvent.domainId(body), "user:u-1/f-1");
+ * const VFID = "user:f38dea23-50fa-42a0-b5ae-338f5f4693f4/0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d";
+ * const body = VFolderDeletionSuccessEvent.decode({ body: null, legacyArgs: [VFID] });
+ * assert.equal(VFolderDeletionSuccessEvent.domainId(body), VFID);
  * ```
  */
 export const VFolderDeletionSuccessEvent: EventDefinition<VFolderBody> =
@@ -100,8 +105,12 @@ export const VFolderDeletionFailureEvent: EventDefinition<VFolderFailureBody> =
  * import { VFolderCloneSuccessEvent } from "@backendai/common/events";
  * import assert from "node:assert/strict";
  *
- * const body = VFolderCloneSuccessEvent.decode({ body: { vfid: "a", dst_vfid: "b" } });
- * assert.equal(body.dst_vfid, "b");
+ * const body = VFolderCloneSuccessEvent.decode({ body: {
+ *   vfid: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d",
+ *   dst_vfid: "f38dea23-50fa-42a0-b5ae-338f5f4693f4",
+ * } });
+ * assert.equal(body.dst_vfid, "f38dea23-50fa-42a0-b5ae-338f5f4693f4");
+ * assert.throws(() => VFolderCloneSuccessEvent.decode({ body: { vfid: "a", dst_vfid: "b" } }));
  * ```
  */
 export const VFolderCloneSuccessEvent: EventDefinition<VFolderCloneBody> =

@@ -3,17 +3,15 @@
 /**
  * Volume mount events (upstream `event_types/volume/broadcast.py`),
  * broadcast to agents and storage proxies; none routes to SSE clients.
- * `quota_scope_id` is upstream's `QuotaScopeID`: its legacy form is the
- * string `"<type>:<id>"`; the JSON form is accepted as a string or an object.
+ * `quota_scope_id` is upstream's `QuotaScopeID` in its string form
+ * `"<type>:<uuid>"`, checked with {@linkcode QuotaScopeId.parse}.
  *
  * @module
  */
 
 import { z } from "zod";
+import { QuotaScopeId } from "../../types.ts";
 import { defineEvent, type EventDefinition, EventDomain } from "../define.ts";
-
-/** A quota scope id: `"user:<uuid>"` style text, or upstream's object form. */
-export type QuotaScopeIdValue = string | Record<string, unknown>;
 
 /** The body of `do_volume_mount`. */
 export interface DoVolumeMountBody {
@@ -22,7 +20,7 @@ export interface DoVolumeMountBody {
   /** The storage backend's name. */
   volume_backend_name: string;
   /** The quota scope. */
-  quota_scope_id: QuotaScopeIdValue;
+  quota_scope_id: string;
   /** What to mount (e.g. `host:/export`). */
   fs_location: string;
   /** The filesystem type (default `"nfs"`). */
@@ -44,7 +42,7 @@ export interface DoVolumeUnmountBody {
   /** The storage backend's name. */
   volume_backend_name: string;
   /** The quota scope. */
-  quota_scope_id: QuotaScopeIdValue;
+  quota_scope_id: string;
   /** Only nodes of this scaling group. */
   scaling_group: string | null;
   /** Whether to edit fstab. */
@@ -62,15 +60,19 @@ export interface VolumeMountResultBody {
   /** Where. */
   mount_path: string;
   /** The quota scope. */
-  quota_scope_id: QuotaScopeIdValue;
+  quota_scope_id: string;
   /** The error, if it failed. */
   err_msg: string | null;
 }
 
-const quotaScopeId = z.union([
-  z.string(),
-  z.record(z.string(), z.unknown()),
-]);
+const quotaScopeId = z.string().refine((text) => {
+  try {
+    QuotaScopeId.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected a quota scope id "<user|project>:<uuid>"');
 
 /**
  * `do_volume_mount`.
@@ -81,7 +83,7 @@ const quotaScopeId = z.union([
  * import assert from "node:assert/strict";
  *
  * const body = DoVolumeMountEvent.decode({ body: {
- *   dir_name: "d", volume_backend_name: "nfs1", quota_scope_id: "user:u-1",
+ *   dir_name: "d", volume_backend_name: "nfs1", quota_scope_id: "user:f38dea23-50fa-42a0-b5ae-338f5f4693f4",
  *   fs_location: "10.0.0.1:/export",
  * } });
  * assert.equal(body.fs_type, "nfs");
@@ -127,7 +129,7 @@ export const DoVolumeMountEvent: EventDefinition<DoVolumeMountBody> =
  *
  * const body = DoVolumeUnmountEvent.decode({
  *   body: null,
- *   legacyArgs: ["d", "nfs1", "project:p-1", null, true, null],
+ *   legacyArgs: ["d", "nfs1", "project:f38dea23-50fa-42a0-b5ae-338f5f4693f4", null, true, null],
  * });
  * assert.equal(body.edit_fstab, true);
  * ```
