@@ -13,7 +13,7 @@
 
 import { InvalidAPIParameters } from "../exception.ts";
 import type { Broadcaster } from "../message_queue/types.ts";
-import { AsyncFifo, Wakeup } from "../message_queue/_wait.ts";
+import { AsyncFifo, Wakeup } from "../_wait.ts";
 import type { Event, EventDomain, EventRegistry } from "./define.ts";
 
 /**

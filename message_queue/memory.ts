@@ -26,7 +26,7 @@ import {
   type StreamStore,
 } from "./stream_queue.ts";
 import type { MessageQueueOptions } from "./types.ts";
-import { Wakeup } from "./_wait.ts";
+import { Wakeup } from "../_wait.ts";
 
 interface MemoryEntry {
   readonly id: string;

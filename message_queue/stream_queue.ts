@@ -47,7 +47,7 @@ import type {
   Subscriber,
   SubscriberOptions,
 } from "./types.ts";
-import { AsyncFifo, raceSignal } from "./_wait.ts";
+import { AsyncFifo, raceSignal } from "../_wait.ts";
 
 /**
  * A stream entry as a {@linkcode StreamStore} returns it.

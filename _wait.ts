@@ -1,7 +1,7 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 
-// Small waiting helpers of the message queue: a wake-up list, an async FIFO,
-// and racing a promise against an AbortSignal.
+// Small waiting helpers shared by the message queue and the event hub: a
+// wake-up list, an async FIFO, and racing a promise against an AbortSignal.
 
 /** A set of sleepers that `notify()` wakes all at once. */
 export class Wakeup {
@@ -48,7 +48,7 @@ export class AsyncFifo<T> {
     return this.#items.length - this.#head;
   }
 
-  /** Ends every iteration once the queued items are taken... or at once. */
+  /** Ends every iteration at once; items still queued are dropped. */
   close(): void {
     this.#closed = true;
     this.#items = [];
