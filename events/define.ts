@@ -20,7 +20,18 @@ import {
 } from "../exception.ts";
 import type { DecodedMessage } from "../message_queue/payload.ts";
 
-/** Upstream `EventDomain`: what an event is about. */
+/**
+ * Upstream `EventDomain`: what an event is about.
+ *
+ * @example Usage
+ * ```ts
+ * import { EventDomain } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(EventDomain.BGTASK, "bgtask");
+ * assert.equal(Object.keys(EventDomain).length, 16);
+ * ```
+ */
 export const EventDomain = {
   BGTASK: "bgtask",
   IMAGE: "image",
@@ -42,7 +53,17 @@ export const EventDomain = {
 /** One of the {@linkcode EventDomain} values. */
 export type EventDomain = typeof EventDomain[keyof typeof EventDomain];
 
-/** Upstream `EventCacheDomain`: the prefix of broadcast cache ids. */
+/**
+ * Upstream `EventCacheDomain`: the prefix of broadcast cache ids.
+ *
+ * @example Usage
+ * ```ts
+ * import { EventCacheDomain } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(EventCacheDomain.SESSION_SCHEDULER, "session_scheduler");
+ * ```
+ */
 export const EventCacheDomain = {
   BGTASK: "bgtask",
   SESSION_SCHEDULER: "session_scheduler",

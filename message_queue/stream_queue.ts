@@ -331,7 +331,17 @@ export class NoGroupError extends Error {
   }
 }
 
-/** The suffix of dead-letter streams: `events` → `events.dlq`. */
+/**
+ * The suffix of dead-letter streams: `events` → `events.dlq`.
+ *
+ * @example Usage
+ * ```ts
+ * import { DEAD_LETTER_SUFFIX } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(`events${DEAD_LETTER_SUFFIX}`, "events.dlq");
+ * ```
+ */
 export const DEAD_LETTER_SUFFIX = ".dlq";
 
 const DLQ_FIELDS = {

@@ -253,7 +253,18 @@ export const AgentStatusHeartbeatEvent: EventDefinition<
   legacyFields: ["agent_id", "containers"],
 });
 
-/** The agent events (all anycast). */
+/**
+ * The agent events (all anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { AGENT_EVENTS } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(AGENT_EVENTS.length, 8);
+ * assert.ok(AGENT_EVENTS.every((definition) => definition.pattern === "anycast"));
+ * ```
+ */
 export const AGENT_EVENTS: readonly EventDefinition<unknown>[] = [
   AgentStartedEvent,
   AgentTerminatedEvent,

@@ -204,7 +204,18 @@ export const BgtaskPartialSuccessEvent: EventDefinition<
   userEvent: closing("bgtask_done"),
 });
 
-/** Every bgtask event definition. */
+/**
+ * Every bgtask event definition.
+ *
+ * @example Usage
+ * ```ts
+ * import { BGTASK_EVENTS } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(BGTASK_EVENTS.length, 5);
+ * assert.ok(BGTASK_EVENTS.every((definition) => definition.pattern === "broadcast"));
+ * ```
+ */
 export const BGTASK_EVENTS: readonly EventDefinition<unknown>[] = [
   BgtaskUpdatedEvent,
   BgtaskDoneEvent,

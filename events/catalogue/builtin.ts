@@ -12,7 +12,18 @@ import { KERNEL_BROADCAST_EVENTS } from "./kernel.ts";
 import { SESSION_BROADCAST_EVENTS } from "./session.ts";
 import { VOLUME_EVENTS } from "./volume.ts";
 
-/** The broadcast events of the ported upstream catalogue. */
+/**
+ * The broadcast events of the ported upstream catalogue.
+ *
+ * @example Usage
+ * ```ts
+ * import { BUILTIN_BROADCAST_EVENTS } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(BUILTIN_BROADCAST_EVENTS.length, 28);
+ * assert.ok(BUILTIN_BROADCAST_EVENTS.every((definition) => definition.pattern === "broadcast"));
+ * ```
+ */
 export const BUILTIN_BROADCAST_EVENTS: readonly EventDefinition<unknown>[] = [
   ...BGTASK_EVENTS,
   ...KERNEL_BROADCAST_EVENTS,

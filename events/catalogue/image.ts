@@ -123,7 +123,18 @@ export const ImagePullFailedEvent: EventDefinition<ImagePullFailedBody> =
     legacyFields: ["image", "agent_id", "msg", "image_ref"],
   });
 
-/** The image events (all anycast). */
+/**
+ * The image events (all anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { IMAGE_EVENTS } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(IMAGE_EVENTS.length, 3);
+ * assert.ok(IMAGE_EVENTS.every((definition) => definition.pattern === "anycast"));
+ * ```
+ */
 export const IMAGE_EVENTS: readonly EventDefinition<unknown>[] = [
   ImagePullStartedEvent,
   ImagePullFinishedEvent,

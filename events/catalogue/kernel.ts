@@ -369,7 +369,18 @@ export const KernelTerminatedBroadcastEvent: EventDefinition<
   KernelTerminationBody
 > = termination("kernel_terminated", "broadcast");
 
-/** The anycast kernel events. */
+/**
+ * The anycast kernel events.
+ *
+ * @example Usage
+ * ```ts
+ * import { KERNEL_ANYCAST_EVENTS } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(KERNEL_ANYCAST_EVENTS.length, 8);
+ * assert.ok(KERNEL_ANYCAST_EVENTS.every((definition) => definition.pattern === "anycast"));
+ * ```
+ */
 export const KERNEL_ANYCAST_EVENTS: readonly EventDefinition<unknown>[] = [
   KernelPreparingAnycastEvent,
   KernelPullingAnycastEvent,
@@ -381,7 +392,18 @@ export const KERNEL_ANYCAST_EVENTS: readonly EventDefinition<unknown>[] = [
   DoSyncKernelLogsEvent,
 ];
 
-/** The broadcast kernel events (register these in an `EventRegistry`). */
+/**
+ * The broadcast kernel events (register these in an `EventRegistry`).
+ *
+ * @example Usage
+ * ```ts
+ * import { KERNEL_BROADCAST_EVENTS } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(KERNEL_BROADCAST_EVENTS.length, 7);
+ * assert.ok(KERNEL_BROADCAST_EVENTS.every((definition) => definition.pattern === "broadcast"));
+ * ```
+ */
 export const KERNEL_BROADCAST_EVENTS: readonly EventDefinition<unknown>[] = [
   KernelPreparingBroadcastEvent,
   KernelPullingBroadcastEvent,

@@ -186,7 +186,18 @@ export const DoReconcileProcessIfNeededEvent: EventDefinition<
 export const DoReconcileProcessEvent: EventDefinition<ReconcileTypeBody> =
   trigger("do_reconcile_process", "reconcile_type");
 
-/** The schedule events (all anycast). */
+/**
+ * The schedule events (all anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { SCHEDULE_EVENTS } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SCHEDULE_EVENTS.length, 8);
+ * assert.ok(SCHEDULE_EVENTS.every((definition) => definition.pattern === "anycast"));
+ * ```
+ */
 export const SCHEDULE_EVENTS: readonly EventDefinition<unknown>[] = [
   DoSokovanProcessIfNeededEvent,
   DoSokovanProcessScheduleEvent,

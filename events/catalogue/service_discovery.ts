@@ -139,7 +139,18 @@ export const DoSweepStaleServicesEvent: EventDefinition<
   schema: z.object({}) as unknown as z.ZodType<Record<string, never>>,
 });
 
-/** The service discovery events (all anycast). */
+/**
+ * The service discovery events (all anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { SERVICE_DISCOVERY_EVENTS } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SERVICE_DISCOVERY_EVENTS.length, 3);
+ * assert.ok(SERVICE_DISCOVERY_EVENTS.every((definition) => definition.pattern === "anycast"));
+ * ```
+ */
 export const SERVICE_DISCOVERY_EVENTS: readonly EventDefinition<unknown>[] = [
   ServiceRegisteredEvent,
   ServiceDeregisteredEvent,

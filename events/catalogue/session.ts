@@ -329,7 +329,18 @@ export const SchedulingEvent: EventDefinition<SchedulingBody> = defineEvent({
   legacyFields: ["session_id", "creation_id", "status_transition", "reason"],
 });
 
-/** The broadcast session events (register these in an `EventRegistry`). */
+/**
+ * The broadcast session events (register these in an `EventRegistry`).
+ *
+ * @example Usage
+ * ```ts
+ * import { SESSION_BROADCAST_EVENTS } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SESSION_BROADCAST_EVENTS.length, 12);
+ * assert.ok(SESSION_BROADCAST_EVENTS.every((definition) => definition.pattern === "broadcast"));
+ * ```
+ */
 export const SESSION_BROADCAST_EVENTS: readonly EventDefinition<unknown>[] = [
   DoTerminateSessionEvent,
   SessionEnqueuedEvent,
@@ -540,7 +551,18 @@ export const ExecutionTimeoutEvent: EventDefinition<SessionExecutionBody> =
 export const ExecutionCancelledEvent: EventDefinition<SessionExecutionBody> =
   execution("execution_cancelled");
 
-/** The anycast session events. */
+/**
+ * The anycast session events.
+ *
+ * @example Usage
+ * ```ts
+ * import { SESSION_ANYCAST_EVENTS } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SESSION_ANYCAST_EVENTS.length, 13);
+ * assert.ok(SESSION_ANYCAST_EVENTS.every((definition) => definition.pattern === "anycast"));
+ * ```
+ */
 export const SESSION_ANYCAST_EVENTS: readonly EventDefinition<unknown>[] = [
   DoTerminateSessionAnycastEvent,
   SessionEnqueuedAnycastEvent,

@@ -167,7 +167,18 @@ export const VFolderDeleteRequestEvent: EventDefinition<
   legacyFields: ["vfid", "volume"],
 });
 
-/** The vfolder events (all anycast). */
+/**
+ * The vfolder events (all anycast).
+ *
+ * @example Usage
+ * ```ts
+ * import { VFOLDER_EVENTS } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(VFOLDER_EVENTS.length, 5);
+ * assert.ok(VFOLDER_EVENTS.every((definition) => definition.pattern === "anycast"));
+ * ```
+ */
 export const VFOLDER_EVENTS: readonly EventDefinition<unknown>[] = [
   VFolderDeletionSuccessEvent,
   VFolderDeletionFailureEvent,

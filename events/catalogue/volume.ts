@@ -207,7 +207,18 @@ export const VolumeMountedEvent: EventDefinition<VolumeMountResultBody> =
 export const VolumeUnmountedEvent: EventDefinition<VolumeMountResultBody> =
   mountResult("volume_unmounted");
 
-/** The volume events (all broadcast). */
+/**
+ * The volume events (all broadcast).
+ *
+ * @example Usage
+ * ```ts
+ * import { VOLUME_EVENTS } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(VOLUME_EVENTS.length, 4);
+ * assert.ok(VOLUME_EVENTS.every((definition) => definition.pattern === "broadcast"));
+ * ```
+ */
 export const VOLUME_EVENTS: readonly EventDefinition<unknown>[] = [
   DoVolumeMountEvent,
   DoVolumeUnmountEvent,
