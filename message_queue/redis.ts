@@ -569,9 +569,6 @@ export class RedisStreamStore implements StreamStore {
     clearInterval(this.#healthTimer);
     for (const connection of this.#connections) connection.disconnect();
     this.#connections.clear();
-    // QUIT bypasses ioredis's auto-pipeline: without this round trip, commands
-    // still queued there would be written after QUIT and fail.
-    await this.#command.ping().catch(() => {});
     await closeValkey(this.#command);
   }
 }

@@ -517,10 +517,12 @@ export async function checkValkeyHealth(
 }
 
 /**
- * Closes a connection made by {@linkcode connectValkey}: `QUIT` (pending
- * replies arrive first), then `disconnect()`. Use it rather than `quit()`
- * alone: with Sentinel, ioredis 5.11's `quit()` leaves the failover
- * detector's Sentinel connections open, which keeps a Node process alive.
+ * Closes a connection made by {@linkcode connectValkey}: a `PING` to flush
+ * ioredis's auto-pipeline (`QUIT` bypasses it, so commands still queued
+ * there would be written after `QUIT` and fail), `QUIT` (pending replies
+ * arrive first), then `disconnect()`. Use it rather than `quit()` alone:
+ * with Sentinel, ioredis 5.11's `quit()` leaves the failover detector's
+ * Sentinel connections open, which keeps a Node process alive.
  *
  * @example Usage
  * ```ts ignore
@@ -534,7 +536,10 @@ export async function checkValkeyHealth(
  */
 export async function closeValkey(redis: Redis): Promise<void> {
   try {
-    if (redis.status === "ready") await redis.quit();
+    if (redis.status === "ready") {
+      await redis.ping();
+      await redis.quit();
+    }
   } catch {
     // Already closing or gone: disconnect() below is enough.
   } finally {
