@@ -26,8 +26,9 @@ export const WARMUP = 2_000;
 
 export const addr = Deno.env.get("BACKEND_REDIS_ADDR") ??
   readHalfstackEnv()?.BACKEND_REDIS_ADDR ?? "127.0.0.1:16379";
-export const [host = "127.0.0.1", portText = "16379"] = addr.split(":");
-export const port = Number(portText);
+const [hostText = "127.0.0.1", portText = "16379"] = addr.split(":");
+export const host: string = hostText;
+export const port: number = Number(portText);
 
 export const quiet: Logger = {
   debug: () => {},
