@@ -386,6 +386,13 @@ export class BackendAIError extends Error {
   readonly extraMessage: string | undefined;
   /** Structured data about this occurrence (upstream's `extra_data`). */
   readonly data: Record<string, unknown> | undefined;
+  /**
+   * Whether repeating the failed operation can help. `false` makes a retry
+   * policy give up at once (resilience/); `undefined`, the default, leaves the
+   * decision to the policy. Subclasses for conditions that a retry cannot
+   * fix (an open circuit, a rejected request) set it to `false`.
+   */
+  readonly retryable: boolean | undefined = undefined;
 
   /**
    * Makes an error.
