@@ -1,0 +1,206 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+import assert from "node:assert/strict";
+import { BackendAIError, InvalidAPIParameters } from "../../../exception.ts";
+import {
+  CircuitOpenError,
+  ManualClock,
+  RetryPolicy,
+} from "../../../resilience/mod.ts";
+
+function failing(
+  calls: { n: number },
+  error: () => unknown = () => new Error("busy"),
+) {
+  return (): never => {
+    calls.n++;
+    throw error();
+  };
+}
+
+Deno.test("retry: maxAttempts counts every call, and the last error is thrown", async () => {
+  const clock = new ManualClock();
+  const retry = new RetryPolicy({ maxAttempts: 3, delayMs: 100, clock });
+  const calls = { n: 0 };
+  let last: unknown;
+  const call = retry.execute(failing(calls, () => (last = new Error("busy"))));
+  call.catch(() => {});
+  await clock.advance(200);
+  await assert.rejects(call, (error) => error === last);
+  assert.equal(calls.n, 3);
+  assert.equal(clock.pending, 0); // no wait after the last attempt
+});
+
+Deno.test("retry: fixed, exponential and capped delays", async () => {
+  const sequence = async (
+    options: ConstructorParameters<typeof RetryPolicy>[0],
+  ) => {
+    const clock = new ManualClock();
+    const retry = new RetryPolicy({ ...options, clock });
+    const delays: number[] = [];
+    const attempts: number[] = [];
+    retry.onRetry((event) => {
+      delays.push(event.delayMs);
+      attempts.push(event.attempt);
+    });
+    const call = retry.execute(failing({ n: 0 }));
+    call.catch(() => {});
+    await clock.advance(100_000);
+    await assert.rejects(call, /busy/);
+    return { delays, attempts };
+  };
+  assert.deepEqual(await sequence({ maxAttempts: 4, delayMs: 50 }), {
+    delays: [50, 50, 50],
+    attempts: [1, 2, 3],
+  });
+  assert.deepEqual(
+    (await sequence({
+      maxAttempts: 6,
+      delayMs: 100,
+      backoff: "exponential",
+      maxDelayMs: 1000,
+    })).delays,
+    [100, 200, 400, 800, 1000],
+  );
+  assert.deepEqual(
+    (await sequence({
+      maxAttempts: 4,
+      delayMs: 100,
+      backoff: "exponential",
+      jitter: "full",
+      random: () => 0.5,
+    })).delays,
+    [50, 100, 200],
+  );
+  assert.deepEqual(
+    (await sequence({
+      maxAttempts: 3,
+      delayMs: 100,
+      backoff: "exponential",
+      jitter: "equal",
+      random: () => 0,
+    })).delays,
+    [50, 100],
+  );
+});
+
+Deno.test("retry: the waits really wait on the clock", async () => {
+  const clock = new ManualClock();
+  const retry = new RetryPolicy({ maxAttempts: 2, delayMs: 100, clock });
+  const calls = { n: 0 };
+  const call = retry.execute(() => {
+    if (++calls.n === 1) throw new Error("busy");
+    return "ok";
+  });
+  await clock.advance(99);
+  assert.equal(calls.n, 1);
+  await clock.advance(1);
+  assert.equal(await call, "ok");
+  assert.equal(calls.n, 2);
+});
+
+Deno.test("retry: programming errors and non-retryable errors are thrown after one call", async () => {
+  const cases: [
+    string,
+    () => unknown,
+    ConstructorParameters<typeof RetryPolicy>[0],
+  ][] = [
+    ["TypeError", () => new TypeError("x is not a function"), {}],
+    ["ReferenceError", () => new ReferenceError("y is not defined"), {}],
+    ["SyntaxError", () => new SyntaxError("bad JSON"), {}],
+    ["CircuitOpenError", () => new CircuitOpenError("c", 10), {}],
+    ["listed class", () => new BackendAIError("any"), {
+      nonRetryable: [BackendAIError],
+    }],
+    ["predicate", () => new Error("fatal"), {
+      retryIf: (error) => (error as Error).message !== "fatal",
+    }],
+    ["predicate cannot retry a TypeError", () => new TypeError("t"), {
+      retryIf: () => true,
+    }],
+  ];
+  for (const [label, make, options] of cases) {
+    const calls = { n: 0 };
+    const retry = new RetryPolicy({ maxAttempts: 5, delayMs: 0, ...options });
+    const gaveUp: number[] = [];
+    retry.onGiveUp((event) => gaveUp.push(event.attempts));
+    await assert.rejects(retry.execute(failing(calls, make)));
+    assert.equal(calls.n, 1, label);
+    assert.deepEqual(gaveUp, [1], label);
+  }
+});
+
+Deno.test("retry: the predicate sees the error and the attempt", async () => {
+  const seen: number[] = [];
+  const retry = new RetryPolicy({
+    maxAttempts: 5,
+    delayMs: 0,
+    retryIf: (_error, attempt) => {
+      seen.push(attempt);
+      return attempt < 3;
+    },
+  });
+  const calls = { n: 0 };
+  await assert.rejects(retry.execute(failing(calls)));
+  assert.deepEqual(seen, [1, 2, 3]);
+  assert.equal(calls.n, 3);
+});
+
+Deno.test("retry: an abort during the wait rejects at once and stops the attempts", async () => {
+  const clock = new ManualClock();
+  const retry = new RetryPolicy({ maxAttempts: 5, delayMs: 10_000, clock });
+  const controller = new AbortController();
+  const calls = { n: 0 };
+  const call = retry.execute(failing(calls), { signal: controller.signal });
+  call.catch(() => {});
+  await clock.advance(1);
+  assert.equal(clock.pending, 1); // the backoff timer
+  controller.abort(new Error("shutting down"));
+  await assert.rejects(call, /shutting down/);
+  assert.equal(clock.pending, 0);
+  assert.equal(calls.n, 1);
+});
+
+Deno.test("retry: an error after the caller aborted is not retried", async () => {
+  const controller = new AbortController();
+  const calls = { n: 0 };
+  const retry = new RetryPolicy({ maxAttempts: 5, delayMs: 0 });
+  await assert.rejects(
+    retry.execute(() => {
+      calls.n++;
+      controller.abort(new Error("stop"));
+      throw new Error("interrupted");
+    }, { signal: controller.signal }),
+    /interrupted/,
+  );
+  assert.equal(calls.n, 1);
+});
+
+Deno.test("retry: attempts are numbered in the context", async () => {
+  const seen: number[] = [];
+  await new RetryPolicy({ maxAttempts: 3, delayMs: 0 }).execute(
+    ({ attempt }) => {
+      seen.push(attempt);
+      if (attempt < 3) throw new Error("again");
+    },
+  );
+  assert.deepEqual(seen, [1, 2, 3]);
+});
+
+Deno.test("retry: invalid options name the field", () => {
+  for (
+    const [options, field] of [
+      [{ maxAttempts: 0 }, "maxAttempts"],
+      [{ maxAttempts: 1.5 }, "maxAttempts"],
+      [{ delayMs: -1 }, "delayMs"],
+      [{ backoff: "linear" as "fixed" }, "backoff"],
+      [{ jitter: "some" as "none" }, "jitter"],
+    ] as const
+  ) {
+    assert.throws(
+      () => new RetryPolicy(options),
+      (error) =>
+        error instanceof InvalidAPIParameters &&
+        error.message.includes(field),
+    );
+  }
+});
