@@ -6,7 +6,7 @@
  * @module
  */
 
-import { InvalidAPIParameters } from "../exception.ts";
+import { invalidOption } from "./_options.ts";
 import { BulkheadRejectedError } from "./errors.ts";
 import {
   Emitter,
@@ -130,10 +130,7 @@ class BulkheadStage implements PolicyStage {
       ] as const
     ) {
       if (!(Number.isInteger(value) && value >= min) && value !== Infinity) {
-        throw new InvalidAPIParameters(
-          `Invalid bulkhead option "${field}": must be an integer >= ${min}`,
-          { data: { field, value } },
-        );
+        invalidOption("bulkhead", field, value, `must be an integer >= ${min}`);
       }
     }
     this.#maxConcurrent = maxConcurrent;

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { InvalidAPIParameters } from "../exception.ts";
+import { invalidOption } from "./_options.ts";
 import { type Clock, clockWait, systemClock } from "./clock.ts";
 import { ChaosFaultError } from "./errors.ts";
 import {
@@ -129,10 +129,7 @@ export interface ChaosCounts {
 
 function checkRate(field: string, rate: number): void {
   if (!(rate >= 0 && rate <= 1)) {
-    throw new InvalidAPIParameters(
-      `Invalid chaos option "${field}": must be in [0, 1]`,
-      { data: { field, value: rate } },
-    );
+    invalidOption("chaos", field, rate, "must be in [0, 1]");
   }
 }
 
@@ -195,9 +192,11 @@ class ChaosStage implements PolicyStage {
     if (options.latency) {
       checkRate("latency.rate", options.latency.rate);
       if (!(options.latency.ms >= 0)) {
-        throw new InvalidAPIParameters(
-          'Invalid chaos option "latency.ms": must be >= 0',
-          { data: { field: "latency.ms", value: options.latency.ms } },
+        invalidOption(
+          "chaos",
+          "latency.ms",
+          options.latency.ms,
+          "must be >= 0",
         );
       }
     }

@@ -7,7 +7,8 @@
  * @module
  */
 
-import { BackendAIError, InvalidAPIParameters } from "../exception.ts";
+import { BackendAIError } from "../exception.ts";
+import { invalidOption } from "./_options.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { CircuitOpenError } from "./errors.ts";
 import {
@@ -155,10 +156,7 @@ function isClientError(error: unknown): boolean {
 }
 
 function invalid(field: string, value: unknown, rule: string): never {
-  throw new InvalidAPIParameters(
-    `Invalid circuit breaker option "${field}": ${rule}`,
-    { data: { field, value } },
-  );
+  return invalidOption("circuit breaker", field, value, rule);
 }
 
 /**

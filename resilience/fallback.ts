@@ -6,7 +6,7 @@
  * @module
  */
 
-import { InvalidAPIParameters } from "../exception.ts";
+import { invalidOption } from "./_options.ts";
 import {
   Emitter,
   type Listener,
@@ -113,9 +113,11 @@ class FallbackStage<F> implements PolicyStage {
   constructor(options: FallbackOptions<F>) {
     const hasValue = "value" in options;
     if (hasValue === (options.fallback !== undefined)) {
-      throw new InvalidAPIParameters(
-        'Invalid fallback options: give exactly one of "value" and "fallback"',
-        { data: { field: "value" } },
+      invalidOption(
+        "fallback",
+        "value",
+        options.value,
+        'give exactly one of "value" and "fallback"',
       );
     }
     this.#options = options;

@@ -7,7 +7,8 @@
  * @module
  */
 
-import { BackendAIError, InvalidAPIParameters } from "../exception.ts";
+import { BackendAIError } from "../exception.ts";
+import { invalidOption } from "./_options.ts";
 import { type BackoffJitter, computeBackoff } from "../utils.ts";
 import { type Clock, clockWait, systemClock } from "./clock.ts";
 import {
@@ -119,12 +120,7 @@ function checkNumber(
   valid: boolean,
   rule: string,
 ): void {
-  if (!valid) {
-    throw new InvalidAPIParameters(
-      `Invalid retry option "${field}": ${rule}`,
-      { data: { field, value } },
-    );
-  }
+  if (!valid) invalidOption("retry", field, value, rule);
 }
 
 /**
@@ -279,9 +275,11 @@ class RetryStage implements PolicyStage {
     );
     checkNumber("maxDelayMs", maxDelayMs, maxDelayMs >= 0, "must be >= 0");
     if (backoff !== "fixed" && backoff !== "exponential") {
-      throw new InvalidAPIParameters(
-        'Invalid retry option "backoff": must be "fixed" or "exponential"',
-        { data: { field: "backoff", value: backoff } },
+      invalidOption(
+        "retry",
+        "backoff",
+        backoff,
+        'must be "fixed" or "exponential"',
       );
     }
     this.#maxAttempts = maxAttempts;

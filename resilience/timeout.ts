@@ -7,7 +7,7 @@
  * @module
  */
 
-import { InvalidAPIParameters } from "../exception.ts";
+import { invalidOption } from "./_options.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { ResilienceTimeoutError } from "./errors.ts";
 import {
@@ -233,10 +233,7 @@ class TimeoutStage implements PolicyStage {
   constructor(options: TimeoutOptions) {
     const { timeoutMs } = options;
     if (!(typeof timeoutMs === "number" && timeoutMs > 0)) {
-      throw new InvalidAPIParameters(
-        'Invalid timeout option "timeoutMs": must be a number > 0',
-        { data: { field: "timeoutMs", value: timeoutMs } },
-      );
+      invalidOption("timeout", "timeoutMs", timeoutMs, "must be a number > 0");
     }
     this.timeoutMs = timeoutMs;
     this.#clock = options.clock ?? systemClock;
