@@ -48,8 +48,8 @@ interface MemoryGroup {
 }
 
 interface MemoryStream {
+  /** In id order; found by binary search (a Map by id cost a rehash per growth). */
   entries: MemoryEntry[];
-  readonly byId: Map<string, MemoryEntry>;
   lastMs: number;
   lastSeq: number;
   readonly groups: Map<string, MemoryGroup>;
@@ -65,6 +65,26 @@ function compareIds(a: string, b: string): number {
   const [am, as] = parseId(a);
   const [bm, bs] = parseId(b);
   return am !== bm ? am - bm : as - bs;
+}
+
+/** The entry with `id` in id-ordered `entries`, by binary search. */
+function findEntry(
+  entries: readonly MemoryEntry[],
+  id: string,
+): MemoryEntry | undefined {
+  const [ms, seq] = parseId(id);
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    const entry = entries[mid] as MemoryEntry;
+    if (entry.ms < ms || (entry.ms === ms && entry.seq < seq)) low = mid + 1;
+    else high = mid;
+  }
+  const found = entries[low];
+  return found !== undefined && found.ms === ms && found.seq === seq
+    ? found
+    : undefined;
 }
 
 function toFields(flat: readonly StreamFieldValue[]): StreamFields {
@@ -120,7 +140,6 @@ export class MemoryStreamStore implements StreamStore {
     if (stream === undefined && create) {
       stream = {
         entries: [],
-        byId: new Map(),
         lastMs: 0,
         lastSeq: 0,
         groups: new Map(),
@@ -161,13 +180,8 @@ export class MemoryStreamStore implements StreamStore {
         fields: toFields(item.fields),
       };
       stream.entries.push(entry);
-      stream.byId.set(entry.id, entry);
       if (stream.entries.length > maxLen) {
-        const removed = stream.entries.splice(
-          0,
-          stream.entries.length - maxLen,
-        );
-        for (const old of removed) stream.byId.delete(old.id);
+        stream.entries.splice(0, stream.entries.length - maxLen);
       }
       ids.push(entry.id);
     }
@@ -315,7 +329,7 @@ export class MemoryStreamStore implements StreamStore {
       }
       const pending = group.pending.get(id) as PendingEntry;
       if (now - pending.deliveredAt < args.minIdleMs) continue;
-      const entry = stream.byId.get(id);
+      const entry = findEntry(stream.entries, id);
       if (entry === undefined) {
         group.pending.delete(id);
         deleted.push(id);

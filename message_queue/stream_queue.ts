@@ -991,10 +991,16 @@ class StreamConsumer implements Consumer {
       ),
       signal,
     });
-    for (const entry of entries) await this.#accept(entry);
+    for (const entry of entries) {
+      // Synchronous unless the entry is malformed and must be dead-lettered:
+      // an await per entry cost a microtask turn per message.
+      const deadLettering = this.#accept(entry);
+      if (deadLettering !== undefined) await deadLettering;
+    }
   }
 
-  async #accept(entry: DeliveredEntry): Promise<void> {
+  /** Buffers a decoded entry; returns a promise only when dead-lettering it. */
+  #accept(entry: DeliveredEntry): Promise<void> | undefined {
     let message: ConsumedMessage;
     try {
       message = {
@@ -1004,11 +1010,11 @@ class StreamConsumer implements Consumer {
         deliveryCount: entry.deliveryCount,
       };
     } catch (err) {
-      await this.#deadLetter(entry, errorText(err));
-      return;
+      return this.#deadLetter(entry, errorText(err));
     }
     this.#pending.set(entry.id, entry);
     this.#buffer.push(message);
+    return undefined;
   }
 
   async #reclaim(): Promise<void> {
