@@ -15,7 +15,10 @@ import type {
   MessageId,
   MessageQueue,
 } from "../message_queue/types.ts";
-import type { OutgoingMessage } from "../message_queue/payload.ts";
+import {
+  encodeBroadcast,
+  type OutgoingMessage,
+} from "../message_queue/payload.ts";
 import type { Event } from "./define.ts";
 
 /** Options of {@linkcode EventProducer}. */
@@ -46,6 +49,23 @@ export interface EventProducerOptions {
    * @default {undefined}
    */
   durableStream?: string;
+}
+
+/**
+ * A broadcast encoded for the wire but not sent: what a store publishes in
+ * the same round trip as its own writes (the background task store does).
+ * Publishing it means `SET <cacheId> <data> EX <cacheTtlSeconds>` (when
+ * `cacheId` is set) and `PUBLISH <channel> <data>`.
+ */
+export interface PreparedBroadcast {
+  /** The pub/sub channel. */
+  readonly channel: string;
+  /** The broadcast JSON, exactly as a broadcaster writes it. */
+  readonly data: string;
+  /** The cache key, if the broadcast is cached. */
+  readonly cacheId: string | undefined;
+  /** The cache lifetime in seconds. */
+  readonly cacheTtlSeconds: number;
 }
 
 /** Options of one send. */
@@ -92,6 +112,9 @@ export class EventProducer implements AsyncDisposable {
   readonly #source: string;
   readonly #anycaster: Anycaster;
   readonly #broadcaster: Broadcaster;
+  readonly #cacheTtlSeconds: number;
+  /** The stream broadcasts are also written to, if any (see `durableStream`). */
+  readonly durableStream: string | undefined;
 
   /**
    * Makes a producer on `queue` (which it does not own).
@@ -108,6 +131,8 @@ export class EventProducer implements AsyncDisposable {
       );
     }
     this.#source = options.source;
+    this.#cacheTtlSeconds = options.cacheTtlSeconds ?? 300;
+    this.durableStream = options.durableStream;
     this.#anycaster = queue.anycaster(
       options.stream === undefined ? {} : { stream: options.stream },
     );
@@ -215,6 +240,46 @@ export class EventProducer implements AsyncDisposable {
       })),
       signalOf(options),
     );
+  }
+
+  /**
+   * Encodes a broadcast with the caller's metadata, without sending it: for
+   * a store that publishes it atomically with its own writes. A producer
+   * with a `durableStream` must send through
+   * {@linkcode EventProducer.broadcastWithCache} instead, or the durable
+   * copy is skipped.
+   *
+   * @example Usage
+   * ```ts
+   * import { BgtaskDoneEvent, EventProducer } from "@backendai/common/events";
+   * import { MemoryQueue } from "@backendai/common/message-queue";
+   * import assert from "node:assert/strict";
+   *
+   * await using queue = new MemoryQueue();
+   * const producer = new EventProducer(queue, { source: "manager-1" });
+   * const prepared = producer.prepareBroadcast(BgtaskDoneEvent.create({
+   *   task_id: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d", message: "ok",
+   * }));
+   * assert.equal(prepared.channel, "events_all");
+   * assert.equal(prepared.cacheId, "bgtask.0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d");
+   * assert.equal(JSON.parse(prepared.data).name, "bgtask_done");
+   * ```
+   *
+   * @param event The event.
+   * @param options The source and a cache id other than the event's own.
+   * @returns The channel, the wire text and the cache key and lifetime.
+   */
+  prepareBroadcast(
+    event: Event,
+    options: { source?: string; cacheId?: string } = {},
+  ): PreparedBroadcast {
+    return {
+      channel: this.#broadcaster.channel,
+      data: encodeBroadcast(this.#message(event, options.source)),
+      cacheId: options.cacheId ?? event.definition.cacheId(event.body) ??
+        undefined,
+      cacheTtlSeconds: this.#cacheTtlSeconds,
+    };
   }
 
   /**
