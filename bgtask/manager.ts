@@ -1,0 +1,1015 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * {@linkcode BackgroundTaskManager}: runs background tasks, reports their
+ * progress as events, and revives retriable tasks orphaned by a dead server.
+ *
+ * @module
+ */
+
+import {
+  BgtaskCancelledEvent,
+  BgtaskDoneEvent,
+  BgtaskFailedEvent,
+  BgtaskPartialSuccessEvent,
+  BgtaskUpdatedEvent,
+} from "../events/catalogue/bgtask.ts";
+import type { Event } from "../events/define.ts";
+import type { EventProducer } from "../events/producer.ts";
+import { BackendAIError, InvalidAPIParameters } from "../exception.ts";
+import { consoleLogger, type Logger } from "../utils.ts";
+import {
+  type BackgroundTaskHandler,
+  BackgroundTaskHandlerRegistry,
+  PartialSuccess,
+  type TaskContext,
+  type TaskOutcome,
+} from "./handler.ts";
+import { MemoryBgtaskStore } from "./memory.ts";
+import { ProgressReporter } from "./reporter.ts";
+import { type BgtaskStore, ongoingSubtask } from "./store.ts";
+import {
+  BgtaskManagerClosedError,
+  BgtaskNotFoundError,
+  BgtaskNotRegisteredError,
+  BgtaskStatus,
+  type StoredTask,
+  TaskStatus,
+  TaskType,
+  WHOLE_TASK_KEY,
+} from "./types.ts";
+
+/**
+ * How many final statuses a manager keeps for
+ * {@linkcode BackgroundTaskManager.wait}: a bounded memory, the oldest
+ * forgotten first.
+ */
+export const RECENT_RESULTS = 1024;
+
+/** Metrics hooks of a {@linkcode BackgroundTaskManager} (upstream `BgTaskMetricObserver`). */
+export interface BgtaskObserver {
+  /**
+   * A task started (the running gauge goes up).
+   *
+   * @param taskName The task's name.
+   */
+  taskStarted(taskName: string): void;
+  /**
+   * A task ended (the gauge goes down; done count, duration).
+   *
+   * @param taskName The task's name.
+   * @param status `bgtask_done`, `bgtask_partial_success`, `bgtask_failed` or `bgtask_cancelled`.
+   * @param durationSeconds How long it ran.
+   * @param errorCode The error's code for failures (`bgtask_execute_internal-error` for errors that are not `BackendAIError`s).
+   */
+  taskFinished(
+    taskName: string,
+    status: BgtaskStatus,
+    durationSeconds: number,
+    errorCode: string | undefined,
+  ): void;
+}
+
+/** Options of {@linkcode BackgroundTaskManager}. */
+export interface BackgroundTaskManagerOptions {
+  /** Sends the `bgtask_*` events (broadcast, cached as `bgtask.<id>`). */
+  producer: EventProducer;
+  /** This server's id; retriable tasks are registered under it. */
+  serverId: string;
+  /**
+   * Where retriable tasks are stored.
+   *
+   * @default {a MemoryBgtaskStore of this manager (closed with it)}
+   */
+  store?: BgtaskStore;
+  /**
+   * Tags of this server: a retriable task can be revived by any server that
+   * shares its server id or one of its tags.
+   *
+   * @default {[]}
+   */
+  tags?: readonly string[];
+  /**
+   * The handlers of retriable tasks.
+   *
+   * @default {an empty registry}
+   */
+  registry?: BackgroundTaskHandlerRegistry;
+  /**
+   * Metrics hooks.
+   *
+   * @default {undefined}
+   */
+  observer?: BgtaskObserver;
+  /**
+   * How often running retriable tasks are kept alive in the store, in ms.
+   *
+   * @default {60000}
+   */
+  heartbeatIntervalMs?: number;
+  /**
+   * How often orphaned tasks are looked for, in ms.
+   *
+   * @default {300000}
+   */
+  retryIntervalMs?: number;
+  /**
+   * How long a cancelled task may take to stop before it is reported
+   * cancelled anyway, in ms; also how long `close()` waits for tasks.
+   *
+   * @default {5000}
+   */
+  cancelGraceMs?: number;
+  /**
+   * Where problems are logged.
+   *
+   * @default {consoleLogger}
+   */
+  logger?: Logger;
+}
+
+/** Options of {@linkcode BackgroundTaskManager.start}. */
+export interface StartTaskOptions {
+  /**
+   * The name used in metrics and status queries.
+   *
+   * @default {the function's name, or "anonymous"}
+   */
+  name?: string;
+  /**
+   * Extra tags of this task, for status queries.
+   *
+   * @default {[]}
+   */
+  tags?: readonly string[];
+}
+
+/** What a status query tells about a task. */
+export interface BackgroundTaskInfo {
+  /** The task id. */
+  taskId: string;
+  /** The task's name. */
+  name: string;
+  /** Ongoing, success or failure. */
+  status: TaskStatus;
+  /** Whether it is stored and can be revived. */
+  retriable: boolean;
+  /** Whether it runs on this server now. */
+  runningHere: boolean;
+  /** The last reported progress. */
+  current: number;
+  /** The last reported total. */
+  total: number;
+  /** The last message, if any. */
+  message: string | null;
+  /** The tags it was started with (tasks running here). */
+  tags: string[];
+}
+
+/** The manager's internal counts, to check that nothing is left behind. */
+export interface BackgroundTaskManagerStats {
+  /** Tasks running here. */
+  running: number;
+  /** Of those, retriable ones (heartbeated). */
+  retriable: number;
+  /** Final statuses kept for `wait()` (at most {@linkcode RECENT_RESULTS}). */
+  recentResults: number;
+  /** Cancelled tasks waiting out their grace period. */
+  graceTimers: number;
+  /** Whether the heartbeat and orphan loops are scheduled. */
+  loops: number;
+}
+
+interface Result {
+  status: BgtaskStatus;
+  event: Event;
+  storedStatus: "success" | "failure";
+  lastMessage: string;
+  errorCode: string | undefined;
+}
+
+interface RunningTask {
+  readonly taskId: string;
+  readonly name: string;
+  readonly retriable: boolean;
+  readonly tags: readonly string[];
+  readonly controller: AbortController;
+  readonly reporter: ProgressReporter;
+  readonly startedAt: number;
+  readonly finished: Promise<BgtaskStatus>;
+  resolve: (status: BgtaskStatus) => void;
+  chain: Promise<void>;
+  message: string | null;
+  cancelRequested: boolean;
+  settled: boolean;
+  graceTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** Python's `repr()` of an exception, as upstream puts it in `bgtask_failed`. */
+function errorRepr(error: unknown): string {
+  if (!(error instanceof Error)) {
+    return `Exception(${JSON.stringify(String(error))})`;
+  }
+  const text = error.message;
+  const quoted = text.includes("'") && !text.includes('"')
+    ? `"${text}"`
+    : `'${text.replaceAll("'", "\\'")}'`;
+  return `${error.name}(${quoted})`;
+}
+
+function errorCodeOf(error: unknown): string {
+  return error instanceof BackendAIError
+    ? error.errorCode().toString()
+    : "bgtask_execute_internal-error";
+}
+
+function checkInterval(field: string, value: number): void {
+  if (!(Number.isFinite(value) && value > 0)) {
+    throw new InvalidAPIParameters(
+      `Invalid background task manager option "${field}": must be a number > 0`,
+      { data: { field, value } },
+    );
+  }
+}
+
+/**
+ * Runs background tasks and reports them as events (spec section 7).
+ *
+ * - {@linkcode BackgroundTaskManager.start} runs a function at once and
+ *   returns its id after the `bgtask_updated` "Task started" event is sent.
+ *   The function gets a {@linkcode ProgressReporter} and an AbortSignal.
+ *   Exactly one of `bgtask_done`, `bgtask_partial_success`,
+ *   `bgtask_failed` or `bgtask_cancelled` follows the progress events; each
+ *   event is broadcast with the cache id `bgtask.<id>`.
+ * - {@linkcode BackgroundTaskManager.startRetriable} runs a registered
+ *   handler and stores the task (upstream's key layout) so that a server
+ *   with the same id or a shared tag revives it if this one dies:
+ *   heartbeats keep it alive, a periodic check claims orphans exactly once.
+ * - {@linkcode BackgroundTaskManager.cancel} aborts a task's signal; a task
+ *   that ignores it is reported cancelled after `cancelGraceMs`.
+ *
+ * A finished task leaves every map and timer of the manager, and is no
+ * longer heartbeated (upstream keeps both: issue #12692).
+ *
+ * @example A task with progress
+ * ```ts
+ * import { BackgroundTaskManager } from "@backendai/common/bgtask";
+ * import { EventProducer } from "@backendai/common/events";
+ * import { MemoryQueue } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * await using queue = new MemoryQueue();
+ * const producer = new EventProducer(queue, { source: "manager-1" });
+ * await using manager = new BackgroundTaskManager({ producer, serverId: "manager-1" });
+ * const taskId = await manager.start(async (reporter) => {
+ *   reporter.total = 2;
+ *   await reporter.update(1, "half way");
+ *   await reporter.update(1, "all of it");
+ *   return "copied 2 files";
+ * });
+ * assert.equal(await manager.wait(taskId), "bgtask_done");
+ * const cached = await queue.broadcaster().fetchCachedBroadcast(`bgtask.${taskId}`);
+ * assert.equal(cached?.name, "bgtask_done");
+ * assert.equal(manager.stats.running, 0);
+ * ```
+ */
+export class BackgroundTaskManager implements AsyncDisposable {
+  /** This server's id. */
+  readonly serverId: string;
+  /** The handlers of retriable tasks. */
+  readonly registry: BackgroundTaskHandlerRegistry;
+  readonly #producer: EventProducer;
+  readonly #store: BgtaskStore;
+  readonly #ownsStore: boolean;
+  readonly #tags: readonly string[];
+  readonly #observer: BgtaskObserver | undefined;
+  readonly #heartbeatMs: number;
+  readonly #retryMs: number;
+  readonly #graceMs: number;
+  readonly #logger: Logger;
+  readonly #running = new Map<string, RunningTask>();
+  /** Final statuses of the last finished tasks, oldest first, for `wait()`. */
+  readonly #recent = new Map<string, BgtaskStatus>();
+  #heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #closing = false;
+  #closed = false;
+
+  /**
+   * Makes a manager; call {@linkcode BackgroundTaskManager.init} to start
+   * the heartbeat and orphan loops.
+   *
+   * @param options The producer, server id, store, tags, registry, hooks and intervals.
+   * @throws {InvalidAPIParameters} When the server id is empty or an interval is not positive.
+   */
+  constructor(options: BackgroundTaskManagerOptions) {
+    if (typeof options.serverId !== "string" || options.serverId === "") {
+      throw new InvalidAPIParameters(
+        'A background task manager needs a "serverId"',
+        { data: { field: "serverId" } },
+      );
+    }
+    this.serverId = options.serverId;
+    this.#producer = options.producer;
+    this.#ownsStore = options.store === undefined;
+    this.#store = options.store ?? new MemoryBgtaskStore();
+    this.#tags = [...options.tags ?? []];
+    this.registry = options.registry ?? new BackgroundTaskHandlerRegistry();
+    this.#observer = options.observer;
+    this.#heartbeatMs = options.heartbeatIntervalMs ?? 60_000;
+    this.#retryMs = options.retryIntervalMs ?? 300_000;
+    this.#graceMs = options.cancelGraceMs ?? 5_000;
+    checkInterval("heartbeatIntervalMs", this.#heartbeatMs);
+    checkInterval("retryIntervalMs", this.#retryMs);
+    if (!(this.#graceMs >= 0)) {
+      throw new InvalidAPIParameters(
+        'Invalid background task manager option "cancelGraceMs": must be >= 0',
+        { data: { field: "cancelGraceMs", value: this.#graceMs } },
+      );
+    }
+    this.#logger = options.logger ?? consoleLogger;
+  }
+
+  /**
+   * The manager's internal counts: all zero once every task has finished
+   * and the manager is closed.
+   *
+   * @returns The counts.
+   */
+  get stats(): BackgroundTaskManagerStats {
+    let retriable = 0;
+    let graceTimers = 0;
+    for (const task of this.#running.values()) {
+      if (task.retriable) retriable++;
+      if (task.graceTimer !== undefined) graceTimers++;
+    }
+    return {
+      running: this.#running.size,
+      retriable,
+      recentResults: this.#recent.size,
+      graceTimers,
+      loops: Number(this.#heartbeatTimer !== undefined) +
+        Number(this.#retryTimer !== undefined),
+    };
+  }
+
+  /**
+   * Starts the heartbeat loop (every `heartbeatIntervalMs`) and the orphan
+   * loop (every `retryIntervalMs`); both run once at once, as upstream.
+   */
+  async init(): Promise<void> {
+    this.#checkOpen();
+    if (this.#heartbeatTimer !== undefined) return;
+    await this.#heartbeat();
+    await this.#checkOrphansLogged();
+    this.#scheduleHeartbeat();
+    this.#scheduleRetry();
+  }
+
+  #scheduleHeartbeat(): void {
+    if (this.#closing) return;
+    this.#heartbeatTimer = setTimeout(async () => {
+      await this.#heartbeat();
+      this.#scheduleHeartbeat();
+    }, this.#heartbeatMs);
+  }
+
+  #scheduleRetry(): void {
+    if (this.#closing) return;
+    this.#retryTimer = setTimeout(async () => {
+      await this.#checkOrphansLogged();
+      this.#scheduleRetry();
+    }, this.#retryMs);
+  }
+
+  async #heartbeat(): Promise<void> {
+    const tasks = [...this.#running.values()]
+      .filter((task) => task.retriable)
+      .map((task) => ({ taskId: task.taskId, subkeys: [WHOLE_TASK_KEY] }));
+    try {
+      await this.#store.heartbeat(tasks, this.serverId, this.#tags);
+    } catch (err) {
+      this.#logger.warn("bgtask: heartbeat failed", { error: String(err) });
+    }
+  }
+
+  async #checkOrphansLogged(): Promise<void> {
+    try {
+      await this.reviveOrphans();
+    } catch (err) {
+      this.#logger.warn("bgtask: orphan check failed", { error: String(err) });
+    }
+  }
+
+  #checkOpen(): void {
+    if (this.#closing) throw new BgtaskManagerClosedError();
+  }
+
+  /**
+   * Runs `fn` as a background task (not stored: it ends with this process).
+   *
+   * @param fn The task; its result decides the final event.
+   * @param options The name and tags.
+   * @returns The task id, once "Task started" is sent.
+   * @throws {BgtaskManagerClosedError} After `close()`.
+   */
+  async start(
+    fn: (
+      reporter: ProgressReporter,
+      signal: AbortSignal,
+    ) => Promise<TaskOutcome> | TaskOutcome,
+    options: StartTaskOptions = {},
+  ): Promise<string> {
+    this.#checkOpen();
+    const task = this.#track({
+      taskId: crypto.randomUUID(),
+      name: options.name ?? (fn.name || "anonymous"),
+      retriable: false,
+      tags: [...this.#tags, ...options.tags ?? []],
+    });
+    try {
+      await this.#broadcast(
+        this.#updatedEvent(task.taskId, 0, 0, "Task started"),
+      );
+    } catch (err) {
+      this.#running.delete(task.taskId);
+      throw err;
+    }
+    this.#launch(task, () => fn(task.reporter, task.controller.signal));
+    return task.taskId;
+  }
+
+  /**
+   * Runs a registered handler as a stored, retriable task: if this server
+   * dies, a server with the same id or a shared tag runs it again.
+   *
+   * @param name The handler's name.
+   * @param manifest Its input, checked by the handler's schema and stored.
+   * @param options Extra tags for status queries.
+   * @returns The task id, once the task is stored and "Task started" is sent.
+   * @throws {BgtaskNotRegisteredError} When no handler has the name.
+   * @throws {InvalidAPIParameters} When the manifest fails the schema.
+   */
+  async startRetriable(
+    name: string,
+    manifest: unknown,
+    options: { tags?: readonly string[] } = {},
+  ): Promise<string> {
+    this.#checkOpen();
+    const handler = this.registry.get(name);
+    const parsed = handler.manifest.safeParse(manifest);
+    if (!parsed.success) {
+      throw new InvalidAPIParameters(
+        `The manifest of background task "${name}" is invalid`,
+        {
+          data: {
+            field: "manifest",
+            issues: parsed.error.issues.map((issue) => ({
+              path: issue.path.map(String).join("."),
+              message: issue.message,
+            })),
+          },
+          cause: parsed.error,
+        },
+      );
+    }
+    const task = this.#track({
+      taskId: crypto.randomUUID(),
+      name,
+      retriable: true,
+      tags: [...this.#tags, ...options.tags ?? []],
+    });
+    const stored: StoredTask = {
+      info: {
+        taskId: task.taskId,
+        taskName: name,
+        taskType: TaskType.SINGLE,
+        body: JSON.parse(JSON.stringify(parsed.data ?? {})),
+        ongoingCount: 1,
+        successCount: 0,
+        failureCount: 0,
+      },
+      subtasks: [ongoingSubtask(task.taskId, WHOLE_TASK_KEY)],
+    };
+    const started = this.#updatedEvent(task.taskId, 0, 0, "Task started");
+    try {
+      const atomic = this.#atomicEvents();
+      await this.#store.registerTask({
+        task: stored,
+        serverId: this.serverId,
+        tags: this.#tags,
+        ...(atomic
+          ? { broadcast: this.#producer.prepareBroadcast(started) }
+          : {}),
+      });
+      if (!atomic) await this.#broadcast(started);
+    } catch (err) {
+      this.#running.delete(task.taskId);
+      throw err;
+    }
+    this.#launchHandler(task, handler, parsed.data);
+    return task.taskId;
+  }
+
+  /**
+   * Claims the orphaned tasks of this server and tags (upstream's retry
+   * check) and runs them again. A task whose handler is not registered here
+   * is marked failed with `Task handler not registered: <name>`. Called by
+   * the orphan loop; call it directly to check at once.
+   *
+   * @returns How many tasks were revived.
+   */
+  async reviveOrphans(): Promise<number> {
+    this.#checkOpen();
+    const orphans = await this.#store.fetchUnmanagedTasks(
+      this.serverId,
+      this.#tags,
+    );
+    let revived = 0;
+    for (const orphan of orphans) {
+      const { info } = orphan;
+      if (this.#running.has(info.taskId)) continue;
+      const ongoing = orphan.subtasks.filter((s) => s.status === "ongoing");
+      if (!this.registry.has(info.taskName)) {
+        const message = new BgtaskNotRegisteredError(info.taskName).message;
+        for (const sub of ongoing) {
+          await this.#finishStored(info.taskId, sub.key, {
+            status: BgtaskStatus.FAILED,
+            event: BgtaskFailedEvent.create({ task_id: info.taskId, message }),
+            storedStatus: "failure",
+            lastMessage: message,
+            errorCode: "bgtask_execute_not-found",
+          });
+        }
+        continue;
+      }
+      if (info.taskType !== TaskType.SINGLE || ongoing.length !== 1) {
+        this.#logger.warn(
+          "bgtask: only single tasks with one ongoing subtask are revived",
+          {
+            taskId: info.taskId,
+            taskType: info.taskType,
+            ongoing: ongoing.length,
+          },
+        );
+        continue;
+      }
+      const handler = this.registry.get(info.taskName);
+      const parsed = handler.manifest.safeParse(info.body);
+      if (!parsed.success) {
+        const message = `Task failed with exception: ${parsed.error.message}`;
+        await this.#finishStored(info.taskId, WHOLE_TASK_KEY, {
+          status: BgtaskStatus.FAILED,
+          event: BgtaskFailedEvent.create({ task_id: info.taskId, message }),
+          storedStatus: "failure",
+          lastMessage: message,
+          errorCode: "bgtask_read_invalid-data-format",
+        });
+        continue;
+      }
+      await this.#store.claimTask(info.taskId, this.serverId, this.#tags);
+      const sub = ongoing[0];
+      const task = this.#track({
+        taskId: info.taskId,
+        name: info.taskName,
+        retriable: true,
+        tags: [...this.#tags],
+        current: sub?.currentProgress ?? 0,
+        total: sub?.totalProgress ?? 0,
+      });
+      this.#launchHandler(task, handler, parsed.data);
+      revived++;
+    }
+    return revived;
+  }
+
+  /**
+   * Cancels a task running here: its signal is aborted; if it has not
+   * stopped after `cancelGraceMs`, it is reported cancelled anyway and its
+   * late result is ignored.
+   *
+   * @param taskId The task id.
+   * @throws {BgtaskNotFoundError} When the task does not run here.
+   */
+  cancel(taskId: string): void {
+    const task = this.#running.get(taskId);
+    if (task === undefined) throw new BgtaskNotFoundError(taskId);
+    if (task.cancelRequested) return;
+    task.cancelRequested = true;
+    task.controller.abort(new DOMException("Task cancelled", "AbortError"));
+    task.graceTimer = setTimeout(() => {
+      task.graceTimer = undefined;
+      if (task.settled) return;
+      task.settled = true;
+      void this.#finish(task, this.#cancelled(task));
+    }, this.#graceMs);
+  }
+
+  /**
+   * Waits for a task of this manager to end; a task that ended recently
+   * (one of the last {@linkcode RECENT_RESULTS}) answers at once.
+   *
+   * @param taskId The task id.
+   * @returns Its final status.
+   * @throws {BgtaskNotFoundError} When the task is neither running here nor
+   * among the recent results.
+   */
+  wait(taskId: string): Promise<BgtaskStatus> {
+    const task = this.#running.get(taskId);
+    if (task !== undefined) return task.finished;
+    const status = this.#recent.get(taskId);
+    return status === undefined
+      ? Promise.reject(new BgtaskNotFoundError(taskId))
+      : Promise.resolve(status);
+  }
+
+  /**
+   * What is known of a task: live state if it runs here, else the store's
+   * (retriable tasks, on any server, until their finished TTL passes).
+   *
+   * @param taskId The task id.
+   * @returns The task, or `undefined` when unknown.
+   */
+  async status(taskId: string): Promise<BackgroundTaskInfo | undefined> {
+    const task = this.#running.get(taskId);
+    if (task !== undefined) return this.#infoOf(task);
+    const stored = await this.#store.getTask(taskId);
+    return stored === undefined ? undefined : this.#storedInfo(stored);
+  }
+
+  /**
+   * The tasks of a tag: running here, and stored ones.
+   *
+   * @param tag The tag.
+   * @returns The tasks.
+   */
+  listByTag(tag: string): Promise<BackgroundTaskInfo[]> {
+    return this.#list(
+      (task) => task.tags.includes(tag),
+      this.#store.listTaskIds({ tag }),
+    );
+  }
+
+  /**
+   * The tasks of a server: running here (for this server), and stored ones.
+   *
+   * @param serverId The server id.
+   * @returns The tasks.
+   */
+  listByServer(
+    serverId: string = this.serverId,
+  ): Promise<BackgroundTaskInfo[]> {
+    return this.#list(
+      () => serverId === this.serverId,
+      this.#store.listTaskIds({ serverId }),
+    );
+  }
+
+  async #list(
+    local: (task: RunningTask) => boolean,
+    storedIds: Promise<string[]>,
+  ): Promise<BackgroundTaskInfo[]> {
+    const found = new Map<string, BackgroundTaskInfo>();
+    for (const task of this.#running.values()) {
+      if (local(task)) found.set(task.taskId, this.#infoOf(task));
+    }
+    for (const id of await storedIds) {
+      if (found.has(id)) continue;
+      const stored = await this.#store.getTask(id).catch(() => undefined);
+      if (stored !== undefined) found.set(id, this.#storedInfo(stored));
+    }
+    return [...found.values()];
+  }
+
+  #infoOf(task: RunningTask): BackgroundTaskInfo {
+    return {
+      taskId: task.taskId,
+      name: task.name,
+      status: TaskStatus.ONGOING,
+      retriable: task.retriable,
+      runningHere: true,
+      current: task.reporter.current,
+      total: task.reporter.total,
+      message: task.message,
+      tags: [...task.tags],
+    };
+  }
+
+  #storedInfo(stored: StoredTask): BackgroundTaskInfo {
+    const sub = stored.subtasks[0];
+    const status = stored.info.ongoingCount > 0
+      ? TaskStatus.ONGOING
+      : stored.info.failureCount > 0
+      ? TaskStatus.FAILURE
+      : TaskStatus.SUCCESS;
+    return {
+      taskId: stored.info.taskId,
+      name: stored.info.taskName,
+      status,
+      retriable: true,
+      runningHere: false,
+      current: sub?.currentProgress ?? 0,
+      total: sub?.totalProgress ?? 0,
+      message: sub?.lastMessage || null,
+      tags: [],
+    };
+  }
+
+  #track(
+    spec: {
+      taskId: string;
+      name: string;
+      retriable: boolean;
+      tags: readonly string[];
+      current?: number;
+      total?: number;
+    },
+  ): RunningTask {
+    let resolve!: (status: BgtaskStatus) => void;
+    const finished = new Promise<BgtaskStatus>((r) => (resolve = r));
+    const task: RunningTask = {
+      taskId: spec.taskId,
+      name: spec.name,
+      retriable: spec.retriable,
+      tags: spec.tags,
+      controller: new AbortController(),
+      reporter: undefined as unknown as ProgressReporter,
+      startedAt: performance.now(),
+      finished,
+      resolve,
+      chain: Promise.resolve(),
+      message: null,
+      cancelRequested: false,
+      settled: false,
+      graceTimer: undefined,
+    };
+    (task as { reporter: ProgressReporter }).reporter = new ProgressReporter(
+      spec.taskId,
+      (current, total, message) =>
+        this.#progress(task, current, total, message),
+      { current: spec.current ?? 0, total: spec.total ?? 0 },
+    );
+    this.#running.set(task.taskId, task);
+    return task;
+  }
+
+  #launchHandler(
+    task: RunningTask,
+    handler: BackgroundTaskHandler<unknown>,
+    manifest: unknown,
+  ): void {
+    const context: TaskContext = {
+      taskId: task.taskId,
+      reporter: task.reporter,
+      signal: task.controller.signal,
+    };
+    this.#launch(task, () => handler.execute(manifest, context));
+  }
+
+  #launch(
+    task: RunningTask,
+    body: () => Promise<TaskOutcome> | TaskOutcome,
+  ): void {
+    this.#observer?.taskStarted(task.name);
+    void (async () => {
+      let outcome: TaskOutcome;
+      let error: unknown;
+      let failed = false;
+      try {
+        outcome = await body();
+      } catch (err) {
+        failed = true;
+        error = err;
+      }
+      if (task.settled) return; // reported cancelled after the grace period
+      task.settled = true;
+      clearTimeout(task.graceTimer);
+      task.graceTimer = undefined;
+      if (
+        this.#closing && task.retriable && task.controller.signal.aborted &&
+        !task.cancelRequested
+      ) {
+        // Stopped by shutdown: left ongoing in the store for another server.
+        this.#forget(task, BgtaskStatus.UNKNOWN);
+        return;
+      }
+      await this.#finish(
+        task,
+        failed
+          ? (task.controller.signal.aborted
+            ? this.#cancelled(task)
+            : this.#failed(task, error))
+          : this.#succeeded(task, outcome),
+      );
+    })();
+  }
+
+  #cancelled(task: RunningTask): Result {
+    return {
+      status: BgtaskStatus.CANCELLED,
+      event: BgtaskCancelledEvent.create({
+        task_id: task.taskId,
+        message: "Task cancelled",
+      }),
+      storedStatus: "failure",
+      lastMessage: "Task cancelled",
+      errorCode: undefined,
+    };
+  }
+
+  #failed(task: RunningTask, error: unknown): Result {
+    return {
+      status: BgtaskStatus.FAILED,
+      event: BgtaskFailedEvent.create({
+        task_id: task.taskId,
+        message: errorRepr(error),
+      }),
+      storedStatus: "failure",
+      lastMessage: `Task failed with exception: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+      errorCode: errorCodeOf(error),
+    };
+  }
+
+  #succeeded(task: RunningTask, outcome: TaskOutcome): Result {
+    if (outcome instanceof PartialSuccess && outcome.errors.length > 0) {
+      return {
+        status: BgtaskStatus.PARTIAL_SUCCESS,
+        event: BgtaskPartialSuccessEvent.create({
+          task_id: task.taskId,
+          message: outcome.message,
+          errors: [...outcome.errors],
+        }),
+        storedStatus: "success",
+        lastMessage: "Task completed successfully",
+        errorCode: undefined,
+      };
+    }
+    let message: string | null;
+    if (outcome instanceof PartialSuccess) message = outcome.message;
+    else if (typeof outcome === "string") message = outcome;
+    else if (outcome === undefined || outcome === null) {
+      message = task.retriable ? "Task completed successfully" : null;
+    } else message = JSON.stringify(outcome);
+    return {
+      status: BgtaskStatus.DONE,
+      event: BgtaskDoneEvent.create({ task_id: task.taskId, message }),
+      storedStatus: "success",
+      lastMessage: "Task completed successfully",
+      errorCode: undefined,
+    };
+  }
+
+  #updatedEvent(
+    taskId: string,
+    current: number,
+    total: number,
+    message: string | null,
+  ): Event {
+    return BgtaskUpdatedEvent.create({
+      task_id: taskId,
+      current_progress: current,
+      total_progress: total,
+      message,
+    });
+  }
+
+  /** Whether the store publishes events in its own round trip. */
+  #atomicEvents(): boolean {
+    return this.#store.publishesEvents &&
+      this.#producer.durableStream === undefined;
+  }
+
+  async #broadcast(event: Event): Promise<void> {
+    await this.#producer.broadcastWithCache(event);
+  }
+
+  /** Sends a progress snapshot after the task's earlier events. */
+  #progress(
+    task: RunningTask,
+    current: number,
+    total: number,
+    message: string | null,
+  ): Promise<void> {
+    if (task.settled) return Promise.resolve();
+    if (message !== null) task.message = message;
+    const event = this.#updatedEvent(task.taskId, current, total, message);
+    const send = async (): Promise<void> => {
+      if (!task.retriable) return await this.#broadcast(event);
+      const atomic = this.#atomicEvents();
+      await this.#store.updateProgress(
+        task.taskId,
+        WHOLE_TASK_KEY,
+        { current, total, message },
+        atomic ? this.#producer.prepareBroadcast(event) : undefined,
+      );
+      if (!atomic) await this.#broadcast(event);
+    };
+    const sent = task.chain.then(send);
+    task.chain = sent.catch((err) => {
+      this.#logger.warn("bgtask: progress was not sent", {
+        taskId: task.taskId,
+        error: String(err),
+      });
+    });
+    return sent;
+  }
+
+  async #finishStored(
+    taskId: string,
+    subkey: string,
+    result: Result,
+  ): Promise<void> {
+    const atomic = this.#atomicEvents();
+    await this.#store.finishSubtask({
+      taskId,
+      subkey,
+      status: result.storedStatus,
+      lastMessage: result.lastMessage,
+      serverId: this.serverId,
+      tags: this.#tags,
+      ...(atomic
+        ? { broadcast: this.#producer.prepareBroadcast(result.event) }
+        : {}),
+    });
+    if (!atomic) await this.#broadcast(result.event);
+  }
+
+  async #finish(task: RunningTask, result: Result): Promise<void> {
+    await task.chain;
+    try {
+      if (task.retriable) {
+        await this.#finishStored(task.taskId, WHOLE_TASK_KEY, result);
+      } else await this.#broadcast(result.event);
+    } catch (err) {
+      this.#logger.warn("bgtask: the final event was not sent", {
+        taskId: task.taskId,
+        status: result.status,
+        error: String(err),
+      });
+    }
+    this.#observer?.taskFinished(
+      task.name,
+      result.status,
+      (performance.now() - task.startedAt) / 1000,
+      result.errorCode,
+    );
+    this.#forget(task, result.status);
+  }
+
+  #forget(task: RunningTask, status: BgtaskStatus): void {
+    clearTimeout(task.graceTimer);
+    task.graceTimer = undefined;
+    this.#running.delete(task.taskId);
+    this.#recent.set(task.taskId, status);
+    if (this.#recent.size > RECENT_RESULTS) {
+      this.#recent.delete(this.#recent.keys().next().value as string);
+    }
+    task.resolve(status);
+  }
+
+  /**
+   * Stops the loops and the running tasks: their signals are aborted and
+   * they get `cancelGraceMs` to stop. Tasks started with `start()` end as
+   * cancelled; retriable ones stay ongoing in the store, so another server
+   * (or this one restarted) revives them. Closes the store if the manager
+   * made it.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closing = true;
+    clearTimeout(this.#heartbeatTimer);
+    clearTimeout(this.#retryTimer);
+    this.#heartbeatTimer = this.#retryTimer = undefined;
+    const tasks = [...this.#running.values()];
+    for (const task of tasks) {
+      task.controller.abort(
+        new DOMException("Background task manager shutting down", "AbortError"),
+      );
+    }
+    if (tasks.length > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all(tasks.map((task) => task.finished)),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, this.#graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      for (const task of this.#running.values()) {
+        if (task.settled) continue;
+        task.settled = true;
+        if (task.retriable) this.#forget(task, BgtaskStatus.UNKNOWN);
+        else await this.#finish(task, this.#cancelled(task));
+      }
+    }
+    this.#closed = true;
+    if (this.#ownsStore) await this.#store.close();
+  }
+
+  /** Same as {@linkcode BackgroundTaskManager.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

@@ -1,0 +1,249 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * {@linkcode BgtaskStore}: where retriable tasks are kept so that another
+ * server can revive them (upstream `ValkeyBgtaskClient`).
+ *
+ * @module
+ */
+
+import { InvalidAPIParameters } from "../exception.ts";
+import type { PreparedBroadcast } from "../events/producer.ts";
+import type { StoredTask, TaskStatus, TaskSubKeyInfo } from "./types.ts";
+
+/** Lifetimes of stored tasks, shared by every store. */
+export interface BgtaskStoreOptions {
+  /**
+   * How long task metadata lives without a heartbeat, in seconds.
+   *
+   * @default {86400}
+   */
+  metadataTtlSeconds?: number;
+  /**
+   * A task whose remaining TTL is below this is orphaned and claimable, in
+   * seconds (upstream: 86400 - 300, so 5 minutes without a heartbeat).
+   *
+   * @default {metadataTtlSeconds - 300}
+   */
+  claimThresholdSeconds?: number;
+  /**
+   * How long a finished task stays queryable, in seconds.
+   *
+   * @default {60}
+   */
+  finishedTtlSeconds?: number;
+}
+
+/** What {@linkcode BgtaskStore.registerTask} stores. */
+export interface RegisterTaskArgs {
+  /** The task. */
+  task: StoredTask;
+  /** The server that runs it. */
+  serverId: string;
+  /** Its tags (servers sharing a tag may revive it). */
+  tags: readonly string[];
+  /** The started event, published in the same round trip when the store can. */
+  broadcast?: PreparedBroadcast;
+}
+
+/** What {@linkcode BgtaskStore.finishSubtask} records. */
+export interface FinishSubtaskArgs {
+  /** The task id. */
+  taskId: string;
+  /** The subkey. */
+  subkey: string;
+  /** Success or failure. */
+  status: Exclude<TaskStatus, "ongoing">;
+  /** The closing message. */
+  lastMessage: string;
+  /** The server that ran it. */
+  serverId: string;
+  /** Its tags. */
+  tags: readonly string[];
+  /** The final event, published in the same round trip when the store can. */
+  broadcast?: PreparedBroadcast;
+}
+
+/** One progress report. */
+export interface TaskProgress {
+  /** Progress so far. */
+  current: number;
+  /** The total. */
+  total: number;
+  /** The message, or `null` to keep the last one. */
+  message: string | null;
+}
+
+/** A task this server keeps alive. */
+export interface HeartbeatTask {
+  /** The task id. */
+  taskId: string;
+  /** Its subkeys. */
+  subkeys: readonly string[];
+}
+
+/**
+ * Where retriable tasks live: a task, its subtasks, and the server and tag
+ * sets that say who may revive it. Implemented by
+ * {@linkcode MemoryBgtaskStore} and {@linkcode RedisBgtaskStore}.
+ *
+ * @example Usage
+ * ```ts
+ * import { type BgtaskStore, MemoryBgtaskStore } from "@backendai/common/bgtask";
+ * import assert from "node:assert/strict";
+ *
+ * await using store: BgtaskStore = new MemoryBgtaskStore();
+ * assert.equal(await store.getTask("0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d"), undefined);
+ * ```
+ */
+export interface BgtaskStore extends AsyncDisposable {
+  /**
+   * Whether the `broadcast` arguments are published by the store itself,
+   * in the same round trip as its writes. When `false`, the manager sends
+   * the events through its producer.
+   */
+  readonly publishesEvents: boolean;
+  /**
+   * Stores a new task with its subtasks, and adds it to the server's and
+   * the tags' sets.
+   *
+   * @param args The task, server, tags and started event.
+   */
+  registerTask(args: RegisterTaskArgs): Promise<void>;
+  /**
+   * Adds a revived task to this server's and tags' sets.
+   *
+   * @param taskId The task id.
+   * @param serverId This server.
+   * @param tags This server's tags.
+   */
+  claimTask(
+    taskId: string,
+    serverId: string,
+    tags: readonly string[],
+  ): Promise<void>;
+  /**
+   * Renews the lifetime of running tasks and of this server's sets.
+   *
+   * @param tasks The running tasks.
+   * @param serverId This server.
+   * @param tags This server's tags.
+   */
+  heartbeat(
+    tasks: readonly HeartbeatTask[],
+    serverId: string,
+    tags: readonly string[],
+  ): Promise<void>;
+  /**
+   * Records progress on a subtask (a subtask that is gone is left alone)
+   * and publishes the progress event.
+   *
+   * @param taskId The task id.
+   * @param subkey The subkey.
+   * @param progress The progress.
+   * @param broadcast The progress event.
+   */
+  updateProgress(
+    taskId: string,
+    subkey: string,
+    progress: TaskProgress,
+    broadcast?: PreparedBroadcast,
+  ): Promise<void>;
+  /**
+   * Records a subtask's end; once no subtask is ongoing, shortens every
+   * lifetime to the finished TTL and leaves the sets. Publishes the event.
+   *
+   * @param args The task, subtask, outcome, server, tags and event.
+   * @returns Whether the whole task is finished.
+   */
+  finishSubtask(args: FinishSubtaskArgs): Promise<boolean>;
+  /**
+   * Shortens a task's lifetime to the finished TTL and removes it from the
+   * given sets (for tasks that cannot be revived).
+   *
+   * @param taskId The task id.
+   * @param serverId The server set.
+   * @param tags The tag sets.
+   */
+  unregisterTask(
+    taskId: string,
+    serverId: string,
+    tags: readonly string[],
+  ): Promise<void>;
+  /**
+   * Finds the orphaned tasks of this server and tags, claiming each
+   * atomically (upstream's TTL-threshold claim): of several servers asking
+   * at once, exactly one gets each task. Unreadable tasks are unregistered.
+   *
+   * @param serverId This server.
+   * @param tags This server's tags.
+   * @returns The claimed tasks.
+   */
+  fetchUnmanagedTasks(
+    serverId: string,
+    tags: readonly string[],
+  ): Promise<StoredTask[]>;
+  /**
+   * Reads a task.
+   *
+   * @param taskId The task id.
+   * @returns The task, or `undefined` when unknown or expired.
+   */
+  getTask(taskId: string): Promise<StoredTask | undefined>;
+  /**
+   * The ids of the tasks in a server's or a tag's set.
+   *
+   * @param by The server id or the tag.
+   * @returns The task ids (UUIDs with dashes).
+   */
+  listTaskIds(by: { serverId: string } | { tag: string }): Promise<string[]>;
+  /** Releases the store's resources. */
+  close(): Promise<void>;
+}
+
+/** Resolves the three lifetimes with their defaults, checking them. */
+export function storeLifetimes(options: BgtaskStoreOptions): {
+  metadataTtlSeconds: number;
+  claimThresholdSeconds: number;
+  finishedTtlSeconds: number;
+} {
+  const metadataTtlSeconds = options.metadataTtlSeconds ?? 86_400;
+  const claimThresholdSeconds = options.claimThresholdSeconds ??
+    metadataTtlSeconds - 300;
+  const finishedTtlSeconds = options.finishedTtlSeconds ?? 60;
+  for (
+    const [field, value] of [
+      ["metadataTtlSeconds", metadataTtlSeconds],
+      ["claimThresholdSeconds", claimThresholdSeconds],
+      ["finishedTtlSeconds", finishedTtlSeconds],
+    ] as const
+  ) {
+    if (!(Number.isInteger(value) && value >= 1)) {
+      throw new InvalidAPIParameters(
+        `Invalid bgtask store option "${field}": must be an integer >= 1`,
+        { data: { field, value } },
+      );
+    }
+  }
+  if (claimThresholdSeconds >= metadataTtlSeconds) {
+    throw new InvalidAPIParameters(
+      'Invalid bgtask store option "claimThresholdSeconds": must be below metadataTtlSeconds',
+      {
+        data: { field: "claimThresholdSeconds", value: claimThresholdSeconds },
+      },
+    );
+  }
+  return { metadataTtlSeconds, claimThresholdSeconds, finishedTtlSeconds };
+}
+
+/** A subtask as it is first stored. */
+export function ongoingSubtask(taskId: string, key: string): TaskSubKeyInfo {
+  return {
+    taskId,
+    key,
+    status: "ongoing",
+    lastMessage: "",
+    currentProgress: 0,
+    totalProgress: 0,
+  };
+}
