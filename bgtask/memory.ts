@@ -261,8 +261,10 @@ export class MemoryBgtaskStore implements BgtaskStore {
         continue;
       }
       const ttl = Math.ceil((task.expiresAt - now) / 1000);
-      task.expiresAt = now + this.#ttl * 1000; // the claim
-      if (ttl < this.#threshold) claimed.push(this.#copy(task));
+      if (ttl < this.#threshold) {
+        task.expiresAt = now + this.#ttl * 1000; // the claim
+        claimed.push(this.#copy(task));
+      }
     }
     return Promise.resolve(claimed);
   }

@@ -130,13 +130,24 @@ publish(6)
 return done
 `;
 
-/** Upstream's claim: KEYS: meta. ARGV: threshold, new ttl. */
+/**
+ * Upstream's claim (KEYS: meta. ARGV: threshold, new ttl), with one fix: the
+ * TTL is renewed only when the task is claimed (or has none). Upstream
+ * renews it on every check, so servers that check more often than the
+ * threshold gap (several servers sharing a tag) keep an orphan alive for
+ * ever.
+ */
 const CLAIM_LUA = `
 local ttl = redis.call('TTL', KEYS[1])
 if ttl == -2 then return 'key_not_exist' end
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-if ttl == -1 then return 'no_expiry' end
-if ttl < tonumber(ARGV[1]) then return 'ttl_insufficient' end
+if ttl == -1 then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  return 'no_expiry'
+end
+if ttl < tonumber(ARGV[1]) then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  return 'ttl_insufficient'
+end
 return 'ttl_sufficient'
 `;
 
