@@ -59,33 +59,34 @@ local function publish(i)
 end
 `;
 
-/** KEYS: meta, subkey set, server set, tag sets… ARGV: ttl, id, hex, meta JSON, subtasks JSON, publish… */
+/**
+ * KEYS: meta, subkey set, server set, tag sets…
+ * ARGV: ttl, id, hex, n, n meta field/value texts, subtask count, then per
+ * subtask: key, m, m field/value texts; then publish…
+ */
 const REGISTER_LUA = PUBLISH_LUA + `
 local ttl = ARGV[1]
-local fields = {}
-for k, v in pairs(cjson.decode(ARGV[4])) do
-  fields[#fields + 1] = k
-  fields[#fields + 1] = v
-end
-redis.call('HSET', KEYS[1], unpack(fields))
+local n = tonumber(ARGV[4])
+redis.call('HSET', KEYS[1], unpack(ARGV, 5, 4 + n))
 redis.call('EXPIRE', KEYS[1], ttl)
-for _, sub in ipairs(cjson.decode(ARGV[5])) do
-  redis.call('SADD', KEYS[2], sub.key)
-  local key = 'bgtask:subtask:' .. ARGV[2] .. ':' .. sub.key
-  local subfields = {}
-  for k, v in pairs(sub.fields) do
-    subfields[#subfields + 1] = k
-    subfields[#subfields + 1] = v
-  end
-  redis.call('HSET', key, unpack(subfields))
+local i = 5 + n
+local subtasks = tonumber(ARGV[i])
+i = i + 1
+for _ = 1, subtasks do
+  local subkey = ARGV[i]
+  local m = tonumber(ARGV[i + 1])
+  local key = 'bgtask:subtask:' .. ARGV[2] .. ':' .. subkey
+  redis.call('SADD', KEYS[2], subkey)
+  redis.call('HSET', key, unpack(ARGV, i + 2, i + 1 + m))
   redis.call('EXPIRE', key, ttl)
+  i = i + 2 + m
 end
 redis.call('EXPIRE', KEYS[2], ttl)
-for i = 3, #KEYS do
-  redis.call('SADD', KEYS[i], ARGV[3])
-  redis.call('EXPIRE', KEYS[i], ttl)
+for k = 3, #KEYS do
+  redis.call('SADD', KEYS[k], ARGV[3])
+  redis.call('EXPIRE', KEYS[k], ttl)
 end
-publish(6)
+publish(i)
 return 1
 `;
 
@@ -191,6 +192,12 @@ function subtaskFields(sub: TaskSubKeyInfo): Record<string, string> {
     current_progress: String(sub.currentProgress),
     total_progress: String(sub.totalProgress),
   };
+}
+
+/** A hash as `count, field, value, …` script arguments. */
+function flatFields(hash: Record<string, string>): string[] {
+  const flat = Object.entries(hash).flat();
+  return [String(flat.length), ...flat];
 }
 
 function field(
@@ -388,10 +395,11 @@ export class RedisBgtaskStore implements BgtaskStore {
       this.#ttl,
       info.taskId,
       uuidToHex(info.taskId),
-      JSON.stringify(taskInfoFields(info)),
-      JSON.stringify(
-        subtasks.map((sub) => ({ key: sub.key, fields: subtaskFields(sub) })),
-      ),
+      ...flatFields(taskInfoFields(info)),
+      subtasks.length,
+      ...subtasks.flatMap((
+        sub,
+      ) => [sub.key, ...flatFields(subtaskFields(sub))]),
       ...publishArgs(this.#eventDb, args.broadcast),
     );
   }
