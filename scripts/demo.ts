@@ -45,6 +45,25 @@ import {
   EventProducer,
   eventStreamResponse,
 } from "../events/mod.ts";
+import {
+  BGTASK_EVENTS,
+  cachedEventFetcher,
+  EventRegistry,
+} from "../events/mod.ts";
+import {
+  CircuitBreakerPolicy,
+  CircuitOpenError,
+  InMemoryLayerMetrics,
+  MetricPolicy,
+  RetryPolicy,
+  standardPipeline,
+  TimeoutPolicy,
+} from "../resilience/mod.ts";
+import {
+  BackgroundTaskManager,
+  relayBgtaskEvents,
+  taskEventStream,
+} from "../bgtask/mod.ts";
 import { readHalfstackEnv } from "./halfstack.ts";
 
 function section(title: string): void {
@@ -293,6 +312,152 @@ section("events: a producer, two dispatchers, a request id, SSE (embedded)");
     show("SSE frame", frame.replaceAll("\n", " | "));
   }
   await Promise.all(dispatchers.map((d) => d.close()));
+}
+
+section("resilience: metric, retry, circuit breaker, timeout (embedded)");
+{
+  const metrics = new InMemoryLayerMetrics();
+  const breaker = new CircuitBreakerPolicy({
+    name: "storage-proxy",
+    failureThreshold: 3,
+    recoveryMs: 200,
+  });
+  breaker.onStateChange(({ from, to }) => show("breaker", `${from} -> ${to}`));
+  const pipeline = standardPipeline({
+    metric: new MetricPolicy({
+      domain: "client",
+      layer: "storage_proxy_client",
+      recorder: metrics,
+    }),
+    retry: new RetryPolicy({
+      maxAttempts: 3,
+      delayMs: 5,
+      backoff: "exponential",
+      jitter: "full",
+    }),
+    circuitBreaker: breaker,
+    timeout: new TimeoutPolicy({ timeoutMs: 50 }),
+  });
+  let calls = 0;
+  const flaky = await pipeline.execute(({ attempt }) => {
+    calls++;
+    if (attempt < 2) throw new Error("connection reset");
+    return `ok on attempt ${attempt}`;
+  }, { operation: "list_volumes" });
+  show("flaky call", `${flaky} (${calls} calls)`);
+  const down = await pipeline.execute(
+    ({ signal }) =>
+      new Promise((_, reject) =>
+        signal.addEventListener("abort", () => reject(signal.reason))
+      ),
+    { operation: "get_quota" },
+  ).catch((error: Error) => `${error.name}: ${error.message}`);
+  show("hung call, 3 attempts of 50 ms", down);
+  const fast = await pipeline.execute(() => "never called", {
+    operation: "get_quota",
+  }).catch((error) => error instanceof CircuitOpenError);
+  show("while open: fails fast with CircuitOpenError", fast);
+  await sleep(200);
+  show(
+    "after recovery",
+    await pipeline.execute(() => "trial call passed", {
+      operation: "get_quota",
+    }),
+  );
+  for (const { labels, stats } of metrics.entries()) {
+    show(
+      `metric ${labels.layer}.${labels.operation}`,
+      `${stats.successes} ok, ${stats.failures} failed ${
+        JSON.stringify(stats.errors)
+      }, ${stats.retries} retries`,
+    );
+  }
+}
+
+section(
+  "bgtask: a task with a live progress bar, and its SSE endpoint (embedded)",
+);
+{
+  await using queue = new MemoryQueue({ nodeId: "demo", logger: silent });
+  const producer = new EventProducer(queue, { source: "demo" });
+  await using manager = new BackgroundTaskManager({
+    producer,
+    serverId: "demo",
+    logger: silent,
+  });
+  const hub = new EventHub();
+  await using web = new EventDispatcher(queue, {
+    group: "web",
+    logger: silent,
+  });
+  relayBgtaskEvents(web, hub);
+  await web.start();
+  const fetchCached = cachedEventFetcher(
+    queue.broadcaster(),
+    new EventRegistry(BGTASK_EVENTS),
+  );
+  // GET /tasks/<id>/events streams one task's progress (SSE).
+  await using server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    onListen: () => {},
+  }, (request) => {
+    const match = /^\/tasks\/([0-9a-f-]{36})\/events$/.exec(
+      new URL(request.url).pathname,
+    );
+    return match === null
+      ? new Response("not found", { status: 404 })
+      // A client that goes away cancels the body, which ends the stream.
+      : taskEventStream(match[1] as string, { hub, fetchCached });
+  });
+  const taskId = await manager.start(async (reporter) => {
+    reporter.total = 10;
+    for (let chunk = 1; chunk <= 10; chunk++) {
+      await sleep(40);
+      await reporter.update(1, `chunk ${chunk} of 10`);
+    }
+    return "copied 10 chunks";
+  }, { name: "copy_folder" });
+  show("started task", taskId);
+  const url = `http://127.0.0.1:${server.addr.port}/tasks/${taskId}/events`;
+  show("SSE endpoint", url);
+  const response = await fetch(url);
+  const reader = response.body!.pipeThrough(new TextDecoderStream())
+    .getReader();
+  const tty = Deno.stdout.isTerminal();
+  const frames: string[] = [];
+  let buffer = "";
+  const bar = (current: number, total: number, message: string): string => {
+    const width = 30;
+    const filled = total > 0 ? Math.round(width * current / total) : 0;
+    return `[${"#".repeat(filled)}${
+      "-".repeat(width - filled)
+    }] ${current}/${total} ${message}`;
+  };
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    let end: number;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const frame = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      frames.push(frame);
+      const event = /^event: (.*)$/m.exec(frame)?.[1];
+      const data = JSON.parse(/^data: (.*)$/m.exec(frame)?.[1] ?? "{}");
+      const line = event === "bgtask_updated"
+        ? bar(data.current_progress, data.total_progress, data.message)
+        : `${event}: ${data.message}`;
+      if (tty) {
+        await Deno.stdout.write(
+          new TextEncoder().encode(`\r  ${line.padEnd(70)}`),
+        );
+      } else console.log(`  ${line}`);
+    }
+  }
+  if (tty) console.log();
+  show("SSE frames received", frames.length);
+  show("final status", await manager.wait(taskId));
 }
 
 const redisAddr = readHalfstackEnv()?.BACKEND_REDIS_ADDR;
