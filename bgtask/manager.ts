@@ -294,6 +294,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #closing = false;
   #closed = false;
+  #initialized = false;
 
   /**
    * Makes a manager; call {@linkcode BackgroundTaskManager.init} to start
@@ -359,7 +360,8 @@ export class BackgroundTaskManager implements AsyncDisposable {
    */
   async init(): Promise<void> {
     this.#checkOpen();
-    if (this.#heartbeatTimer !== undefined) return;
+    if (this.#initialized) return;
+    this.#initialized = true;
     await this.#heartbeat();
     await this.#checkOrphansLogged();
     this.#scheduleHeartbeat();
@@ -527,6 +529,9 @@ export class BackgroundTaskManager implements AsyncDisposable {
     );
     let revived = 0;
     for (const orphan of orphans) {
+      // Claimed but not started: the store's TTL lets another server (or
+      // this one restarted) claim it again later.
+      if (this.#closing) break;
       const { info } = orphan;
       if (this.#running.has(info.taskId)) continue;
       const ongoing = orphan.subtasks.filter((s) => s.status === "ongoing");
@@ -786,8 +791,8 @@ export class BackgroundTaskManager implements AsyncDisposable {
       clearTimeout(task.graceTimer);
       task.graceTimer = undefined;
       if (
-        this.#closing && task.retriable && task.controller.signal.aborted &&
-        !task.cancelRequested
+        failed && this.#closing && task.retriable &&
+        task.controller.signal.aborted && !task.cancelRequested
       ) {
         // Stopped by shutdown: left ongoing in the store for another server.
         this.#forget(task, BgtaskStatus.UNKNOWN);

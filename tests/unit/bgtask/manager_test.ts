@@ -391,3 +391,34 @@ Deno.test("bgtask: invalid options are named", () => {
     InvalidAPIParameters,
   );
 });
+
+Deno.test("bgtask: close leaves a retriable task ongoing for revival, unless it finished", async () => {
+  const store = new MemoryBgtaskStore();
+  const h = await harness({ store, cancelGraceMs: 50 });
+  h.manager.registry.register({
+    name: "stops",
+    manifest: z.object({ resolve: z.boolean() }),
+    execute: ({ resolve }, { signal }) =>
+      new Promise((ok, fail) =>
+        signal.addEventListener(
+          "abort",
+          () => resolve ? ok("finished anyway") : fail(signal.reason),
+        )
+      ),
+  });
+  const interrupted = await h.manager.startRetriable("stops", {
+    resolve: false,
+  });
+  const finished = await h.manager.startRetriable("stops", { resolve: true });
+  await h.manager.close();
+  assert.equal((await store.getTask(interrupted))?.info.ongoingCount, 1);
+  assert.equal(
+    (await store.getTask(interrupted))?.subtasks[0]?.status,
+    "ongoing",
+  );
+  assert.equal((await store.getTask(finished))?.subtasks[0]?.status, "success");
+  assert.deepEqual(await store.listTaskIds({ serverId: "server-1" }), [
+    interrupted,
+  ]);
+  await h[Symbol.asyncDispose]();
+});
