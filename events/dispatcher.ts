@@ -497,12 +497,117 @@ export class EventDispatcher implements AsyncDisposable {
       while (this.#anycastInFlight.size >= this.#concurrency) {
         await new Promise<void>((resolve) => (release = resolve));
       }
-      const handling = this.#handleAnycast(consumer, message).finally(() => {
-        this.#anycastInFlight.delete(handling);
-        release?.();
-        release = undefined;
-      });
+      const fast = this.#handleAnycastNow(consumer, message);
+      if (fast === undefined) continue;
+      const handling =
+        (fast === null ? this.#handleAnycast(consumer, message) : fast).finally(
+          () => {
+            this.#anycastInFlight.delete(handling);
+            release?.();
+            release = undefined;
+          },
+        );
       this.#anycastInFlight.add(handling);
+    }
+  }
+
+  /**
+   * The common case without a promise per step: one plain registration (no
+   * coalescing, reporters or observer) and a body that decodes. Returns
+   * `undefined` when the message was settled synchronously, a promise when
+   * the handler is asynchronous, and `null` when the full path must run.
+   */
+  #handleAnycastNow(
+    consumer: Consumer,
+    message: ConsumedMessage,
+  ): Promise<void> | undefined | null {
+    if (this.#options.observer !== undefined) return null;
+    const registrations = this.#consumers.get(message.name);
+    if (registrations === undefined || registrations.size !== 1) return null;
+    const registration = registrations.values().next().value as Registration;
+    if (
+      registration.coalescer !== undefined ||
+      registration.startReporters.length > 0 ||
+      registration.completeReporters.length > 0
+    ) return null;
+    let body: unknown;
+    try {
+      body = registration.definition.decode(message);
+    } catch {
+      return null; // the full path dead-letters it with the error
+    }
+    const call = () =>
+      registration.handler(registration.context, message.source, body);
+    let result: unknown;
+    try {
+      result = message.metadata === undefined
+        ? call()
+        : withMetadata(message.metadata, call);
+    } catch (err) {
+      return this.#settleFailure(consumer, message, registration, body, err);
+    }
+    if (
+      typeof (result as PromiseLike<unknown> | undefined)?.then === "function"
+    ) {
+      return Promise.resolve(result).then(
+        () => this.#settle(consumer.done(message), message),
+        (err) =>
+          this.#settleFailure(consumer, message, registration, body, err),
+      );
+    }
+    // done() only queues the ack (sent in a batch, confirmed before close).
+    void this.#settle(consumer.done(message), message);
+    return undefined;
+  }
+
+  /** Reports a handler's failure and leaves the message for redelivery. */
+  #settleFailure(
+    consumer: Consumer,
+    message: ConsumedMessage,
+    registration: Registration,
+    body: unknown,
+    err: unknown,
+  ): Promise<void> {
+    const error = err ?? new Error("A handler threw a nullish value");
+    this.#reportHandlerError(error, {
+      event: message.name,
+      handler: registration.name,
+      source: message.source,
+      body,
+    }, this.#options.onConsumerError);
+    return this.#settle(consumer.fail(message, error), message);
+  }
+
+  /**
+   * Logs what settling a message throws (a closed consumer is expected);
+   * the returned promise never rejects.
+   */
+  #settle(
+    settling: Promise<void>,
+    message: ConsumedMessage,
+  ): Promise<void> {
+    return settling.catch((err) => {
+      if (err instanceof MessageQueueClosedError) return;
+      this.#logger.error("events: could not settle an anycast message", {
+        event: message.name,
+        id: message.id,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    });
+  }
+
+  #reportHandlerError(
+    error: unknown,
+    run: HandlerRun,
+    onError: ((error: unknown, run: HandlerRun) => void) | undefined,
+  ): void {
+    if (onError !== undefined) onError(error, run);
+    else {
+      this.#logger.error("events: a handler failed", {
+        event: run.event,
+        handler: run.handler,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 
@@ -602,14 +707,7 @@ export class EventDispatcher implements AsyncDisposable {
       const error = await this.#runOne(registration, run, message);
       if (error !== undefined) {
         outcome.handler ??= error;
-        if (onError !== undefined) onError(error, run);
-        else {
-          this.#logger.error("events: a handler failed", {
-            event: run.event,
-            handler: run.handler,
-            error: error instanceof Error ? error.message : String(error),
-          });
-        }
+        this.#reportHandlerError(error, run, onError);
       }
     };
     if (registrations.length === 1) {

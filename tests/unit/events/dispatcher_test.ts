@@ -259,3 +259,33 @@ Deno.test("dispatcher: slow broadcast handlers do not hold up anycast handling (
   assert.deepEqual(handled, [0, 1, 2]);
   open();
 });
+
+Deno.test("dispatcher: an async handler that rejects leaves the message for redelivery, with the producer's request id", async () => {
+  const queue = new MemoryQueue({ logger: quietLogger });
+  await using _queue = queue;
+  const producer = new EventProducer(queue, { source: "test-node" });
+  const failures: string[] = [];
+  await using d = new EventDispatcher(queue, {
+    group: "async",
+    consumer: { idleTimeoutMs: 50, reclaimIntervalMs: 10 },
+    logger: quietLogger,
+    onConsumerError: (err, run) =>
+      failures.push(`${run.event} ${(err as Error).message}`),
+  });
+  const seen: string[] = [];
+  d.consume(Job, async (_c, _s, body) => {
+    await new Promise((r) => setTimeout(r, 1));
+    seen.push(`${body.n} ${currentRequestId()}`);
+    if (seen.length === 1) throw new Error("async failure");
+  });
+  await d.start();
+  await withRequestId(
+    "req-async",
+    () => producer.anycast(Job.create({ n: 7 })),
+  );
+  await until(() => seen.length === 2);
+  assert.deepEqual(seen, ["7 req-async", "7 req-async"]);
+  assert.deepEqual(failures, ["test_job async failure"]);
+  await new Promise((r) => setTimeout(r, 120)); // acked: nothing comes back
+  assert.equal(seen.length, 2);
+});
