@@ -45,6 +45,7 @@ import {
   scenario,
   Sink,
 } from "./_harness.ts";
+import { runNodePeer } from "./_node_peers.ts";
 
 const N_LOCAL = Number(Deno.env.get("BENCH_N_LOCAL") ?? 200_000);
 
@@ -116,58 +117,19 @@ async function runOurs(n: number, paced: boolean): Promise<Measurement> {
 }
 
 /** Installs the Moleculer peers in a cache folder once, runs them under Node. */
-async function runMoleculer(
+function runMoleculer(
   n: number,
 ): Promise<{ events: Measurement; channels: Measurement; node: string }> {
-  const home = Deno.env.get("HOME") ?? "/tmp";
-  const dir = `${home}/.cache/backendai-bench-moleculer`;
-  await Deno.mkdir(dir, { recursive: true });
-  const run = async (cmd: string, args: string[]) => {
-    const out = await new Deno.Command(cmd, {
-      args,
-      cwd: dir,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(out.stdout);
-    if (!out.success) {
-      throw new Error(
-        `${cmd} ${args.join(" ")} failed: ${
-          new TextDecoder().decode(out.stderr)
-        }`,
-      );
-    }
-    return text;
-  };
-  try {
-    await Deno.stat(`${dir}/node_modules/@moleculer/channels`);
-  } catch {
-    await Deno.writeTextFile(
-      `${dir}/package.json`,
-      JSON.stringify({ name: "molbench", private: true, type: "module" }),
-    );
-    await run("npm", [
-      "install",
-      "--no-audit",
-      "--no-fund",
-      "--loglevel=error",
+  return runNodePeer({
+    folder: "backendai-bench-moleculer",
+    packages: [
       "moleculer@0.14.35",
       "@moleculer/channels@0.1.8",
       "ioredis@5.11.1",
-    ]);
-  }
-  await Deno.copyFile(
-    new URL("./_moleculer.mjs", import.meta.url),
-    `${dir}/_moleculer.mjs`,
-  );
-  const text = await run("node", [
-    "_moleculer.mjs",
-    String(n),
-    host,
-    String(port),
-    String(DB),
-  ]);
-  return JSON.parse(text.trim().split("\n").at(-1) ?? "{}");
+    ],
+    script: "_moleculer.mjs",
+    args: [String(n), host, String(port), String(DB)],
+  });
 }
 
 function line(label: string, m: Measurement): void {

@@ -21,6 +21,7 @@ import Opossum from "npm:opossum@10.0.0";
 import * as ours from "../../resilience/mod.ts";
 import { runCases } from "./_resilience_cases.mjs";
 import { buildNpm } from "../build_npm.ts";
+import { runNodePeer } from "./_node_peers.ts";
 
 const N = Number(Deno.env.get("BENCH_N") ?? 200_000);
 const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 7);
@@ -29,54 +30,13 @@ const repo = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 type Figures = Record<"bare" | "ours" | "cockatiel" | "opossum", number>;
 
 async function runNode(): Promise<Figures & { node: string }> {
-  const home = Deno.env.get("HOME") ?? "/tmp";
-  const dir = `${home}/.cache/backendai-bench-resilience`;
-  await Deno.mkdir(dir, { recursive: true });
-  const run = async (cmd: string, args: string[]): Promise<string> => {
-    const out = await new Deno.Command(cmd, {
-      args,
-      cwd: dir,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!out.success) {
-      throw new Error(
-        `${cmd} ${args.join(" ")} failed: ${
-          new TextDecoder().decode(out.stderr)
-        }`,
-      );
-    }
-    return new TextDecoder().decode(out.stdout);
-  };
-  try {
-    await Deno.stat(`${dir}/node_modules/opossum`);
-    await Deno.stat(`${dir}/node_modules/cockatiel`);
-  } catch {
-    await Deno.writeTextFile(
-      `${dir}/package.json`,
-      JSON.stringify({ name: "resbench", private: true, type: "module" }),
-    );
-    await run("npm", [
-      "install",
-      "--no-audit",
-      "--no-fund",
-      "--loglevel=error",
-      "cockatiel@4.0.0",
-      "opossum@10.0.0",
-    ]);
-  }
   await buildNpm(repo);
-  await Deno.copyFile(
-    new URL("./_resilience_node.mjs", import.meta.url),
-    `${dir}/_resilience_node.mjs`,
-  );
-  const text = await run("node", [
-    "_resilience_node.mjs",
-    repo,
-    String(N),
-    String(ROUNDS),
-  ]);
-  return JSON.parse(text.trim().split("\n").at(-1) ?? "{}");
+  return await runNodePeer({
+    folder: "backendai-bench-resilience",
+    packages: ["cockatiel@4.0.0", "opossum@10.0.0"],
+    script: "_resilience_node.mjs",
+    args: [repo, String(N), String(ROUNDS)],
+  });
 }
 
 function report(runtime: string, f: Figures): Record<string, number> {
