@@ -43,6 +43,14 @@ import {
  * How many final statuses a manager keeps for
  * {@linkcode BackgroundTaskManager.wait}: a bounded memory, the oldest
  * forgotten first.
+ *
+ * @example Usage
+ * ```ts
+ * import { RECENT_RESULTS } from "@backendai/common/bgtask";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(RECENT_RESULTS, 1024);
+ * ```
  */
 export const RECENT_RESULTS = 1024;
 
@@ -678,10 +686,14 @@ export class BackgroundTaskManager implements AsyncDisposable {
     for (const task of this.#running.values()) {
       if (local(task)) found.set(task.taskId, this.#infoOf(task));
     }
-    for (const id of await storedIds) {
-      if (found.has(id)) continue;
-      const stored = await this.#store.getTask(id).catch(() => undefined);
-      if (stored !== undefined) found.set(id, this.#storedInfo(stored));
+    const ids = (await storedIds).filter((id) => !found.has(id));
+    const stored = await Promise.all(
+      ids.map((id) => this.#store.getTask(id).catch(() => undefined)),
+    );
+    for (const task of stored) {
+      if (task !== undefined) {
+        found.set(task.info.taskId, this.#storedInfo(task));
+      }
     }
     return [...found.values()];
   }
@@ -732,13 +744,19 @@ export class BackgroundTaskManager implements AsyncDisposable {
   ): RunningTask {
     let resolve!: (status: BgtaskStatus) => void;
     const finished = new Promise<BgtaskStatus>((r) => (resolve = r));
+    const reporter = new ProgressReporter(
+      spec.taskId,
+      (current, total, message) =>
+        this.#progress(task, current, total, message),
+      { current: spec.current ?? 0, total: spec.total ?? 0 },
+    );
     const task: RunningTask = {
       taskId: spec.taskId,
       name: spec.name,
       retriable: spec.retriable,
       tags: spec.tags,
       controller: new AbortController(),
-      reporter: undefined as unknown as ProgressReporter,
+      reporter,
       startedAt: performance.now(),
       finished,
       resolve,
@@ -748,12 +766,6 @@ export class BackgroundTaskManager implements AsyncDisposable {
       settled: false,
       graceTimer: undefined,
     };
-    (task as { reporter: ProgressReporter }).reporter = new ProgressReporter(
-      spec.taskId,
-      (current, total, message) =>
-        this.#progress(task, current, total, message),
-      { current: spec.current ?? 0, total: spec.total ?? 0 },
-    );
     this.#running.set(task.taskId, task);
     return task;
   }

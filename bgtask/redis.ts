@@ -541,26 +541,37 @@ export class RedisBgtaskStore implements BgtaskStore {
     const members = await Promise.all(
       keys.map((key) => this.#redis.smembers(key)),
     );
-    const ids = new Set(members.flat());
-    const claimed: StoredTask[] = [];
-    for (const hex of ids) {
-      let taskId: string;
+    const candidates: { hex: string; taskId: string }[] = [];
+    for (const hex of new Set(members.flat())) {
       try {
-        taskId = uuidFromHex(hex);
+        candidates.push({ hex, taskId: uuidFromHex(hex) });
       } catch {
-        continue;
+        // Not an id this layout writes; skip it.
       }
-      const verdict = await this.#redis.bgtaskClaim(
+    }
+    // Every claim in one pipeline: each script is still atomic on its own.
+    const claims = this.#redis.pipeline();
+    for (const { taskId } of candidates) {
+      (claims as unknown as ScriptRedis).bgtaskClaim(
         1,
         metaKey(taskId),
         this.#threshold,
         this.#ttl,
       );
+    }
+    const verdicts = candidates.length === 0 ? [] : await claims.exec() ?? [];
+    const gone = this.#redis.pipeline();
+    const won: string[] = [];
+    candidates.forEach(({ hex, taskId }, i) => {
+      const [err, verdict] = verdicts[i] ?? [null, undefined];
+      if (err) throw err;
       if (verdict === "key_not_exist") {
-        await Promise.all(keys.map((key) => this.#redis.srem(key, hex)));
-        continue;
-      }
-      if (verdict !== "ttl_insufficient") continue;
+        for (const key of keys) gone.srem(key, hex);
+      } else if (verdict === "ttl_insufficient") won.push(taskId);
+    });
+    if (gone.length > 0) await gone.exec();
+    const claimed: StoredTask[] = [];
+    for (const taskId of won) {
       try {
         const task = await this.getTask(taskId);
         if (task !== undefined) claimed.push(task);

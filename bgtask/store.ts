@@ -9,7 +9,14 @@
 
 import { InvalidAPIParameters } from "../exception.ts";
 import type { PreparedBroadcast } from "../events/producer.ts";
-import type { StoredTask, TaskStatus, TaskSubKeyInfo } from "./types.ts";
+import {
+  type StoredTask,
+  TASK_FINISHED_TTL,
+  TASK_METADATA_TTL,
+  TASK_TTL_THRESHOLD,
+  type TaskStatus,
+  type TaskSubKeyInfo,
+} from "./types.ts";
 
 /** Lifetimes of stored tasks, shared by every store. */
 export interface BgtaskStoreOptions {
@@ -207,10 +214,10 @@ export function storeLifetimes(options: BgtaskStoreOptions): {
   claimThresholdSeconds: number;
   finishedTtlSeconds: number;
 } {
-  const metadataTtlSeconds = options.metadataTtlSeconds ?? 86_400;
+  const metadataTtlSeconds = options.metadataTtlSeconds ?? TASK_METADATA_TTL;
   const claimThresholdSeconds = options.claimThresholdSeconds ??
-    metadataTtlSeconds - 300;
-  const finishedTtlSeconds = options.finishedTtlSeconds ?? 60;
+    metadataTtlSeconds - (TASK_METADATA_TTL - TASK_TTL_THRESHOLD);
+  const finishedTtlSeconds = options.finishedTtlSeconds ?? TASK_FINISHED_TTL;
   for (
     const [field, value] of [
       ["metadataTtlSeconds", metadataTtlSeconds],

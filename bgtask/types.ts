@@ -77,16 +77,54 @@ export const TaskType = {
 /** One of the {@linkcode TaskType} values. */
 export type TaskType = typeof TaskType[keyof typeof TaskType];
 
-/** The subkey of a single task's one subtask. */
+/**
+ * The subkey of a single task's one subtask.
+ *
+ * @example Usage
+ * ```ts
+ * import { WHOLE_TASK_KEY } from "@backendai/common/bgtask";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(WHOLE_TASK_KEY, "__whole__");
+ * ```
+ */
 export const WHOLE_TASK_KEY = "__whole__";
-/** How long stored task metadata lives without a heartbeat, in seconds. */
+/**
+ * How long stored task metadata lives without a heartbeat, in seconds.
+ *
+ * @example Usage
+ * ```ts
+ * import { TASK_METADATA_TTL } from "@backendai/common/bgtask";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(TASK_METADATA_TTL, 24 * 60 * 60);
+ * ```
+ */
 export const TASK_METADATA_TTL = 86_400;
 /**
  * A stored task whose TTL has fallen below this (no heartbeat for 5 min) is
  * orphaned and may be claimed, in seconds.
+ *
+ * @example Usage
+ * ```ts
+ * import { TASK_METADATA_TTL, TASK_TTL_THRESHOLD } from "@backendai/common/bgtask";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(TASK_METADATA_TTL - TASK_TTL_THRESHOLD, 300);
+ * ```
  */
 export const TASK_TTL_THRESHOLD = 86_400 - 300;
-/** How long a finished task stays queryable, in seconds. */
+/**
+ * How long a finished task stays queryable, in seconds.
+ *
+ * @example Usage
+ * ```ts
+ * import { TASK_FINISHED_TTL } from "@backendai/common/bgtask";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(TASK_FINISHED_TTL, 60);
+ * ```
+ */
 export const TASK_FINISHED_TTL = 60;
 
 /** A stored task (upstream `TaskInfo`; every hash field is a string). */
