@@ -536,13 +536,9 @@ export class EventDispatcher implements AsyncDisposable {
     } catch {
       return null; // the full path dead-letters it with the error
     }
-    const call = () =>
-      registration.handler(registration.context, message.source, body);
     let result: unknown;
     try {
-      result = message.metadata === undefined
-        ? call()
-        : withMetadata(message.metadata, call);
+      result = this.#call(registration, message, body);
     } catch (err) {
       return this.#settleFailure(consumer, message, registration, body, err);
     }
@@ -558,6 +554,19 @@ export class EventDispatcher implements AsyncDisposable {
     // done() only queues the ack (sent in a batch, confirmed before close).
     void this.#settle(consumer.done(message), message);
     return undefined;
+  }
+
+  /** Calls a handler inside the producer's metadata (request id, users). */
+  #call(
+    registration: Registration,
+    message: DecodedMessage,
+    body: unknown,
+  ): unknown {
+    const call = () =>
+      registration.handler(registration.context, message.source, body);
+    return message.metadata === undefined
+      ? call()
+      : withMetadata(message.metadata, call);
   }
 
   /** Reports a handler's failure and leaves the message for redelivery. */
@@ -735,11 +744,7 @@ export class EventDispatcher implements AsyncDisposable {
     const started = timed ? performance.now() : 0;
     let error: unknown;
     try {
-      const call = () =>
-        registration.handler(registration.context, run.source, run.body);
-      await (message.metadata === undefined
-        ? call()
-        : withMetadata(message.metadata, call));
+      await this.#call(registration, message, run.body);
     } catch (err) {
       error = err ?? new Error("A handler threw a nullish value");
     }

@@ -68,6 +68,14 @@ export interface PreparedBroadcast {
   readonly cacheTtlSeconds: number;
 }
 
+/** The cache id given, else the event's own, else none. */
+function cacheIdOf(
+  event: Event,
+  given: string | undefined,
+): string | undefined {
+  return given ?? event.definition.cacheId(event.body) ?? undefined;
+}
+
 /** Options of one send. */
 export interface SendEventOptions {
   /**
@@ -205,8 +213,7 @@ export class EventProducer implements AsyncDisposable {
     event: Event,
     options: SendEventOptions & { cacheId?: string } = {},
   ): Promise<void> {
-    const cacheId = options.cacheId ??
-      event.definition.cacheId(event.body) ?? undefined;
+    const cacheId = cacheIdOf(event, options.cacheId);
     if (cacheId === undefined) {
       return Promise.reject(
         new InvalidAPIParameters(
@@ -236,7 +243,7 @@ export class EventProducer implements AsyncDisposable {
     return this.#broadcaster.broadcastBatch(
       events.map((event) => ({
         message: this.#message(event, options.source),
-        cacheId: event.definition.cacheId(event.body) ?? undefined,
+        cacheId: cacheIdOf(event, undefined),
       })),
       signalOf(options),
     );
@@ -276,8 +283,7 @@ export class EventProducer implements AsyncDisposable {
     return {
       channel: this.#broadcaster.channel,
       data: encodeBroadcast(this.#message(event, options.source)),
-      cacheId: options.cacheId ?? event.definition.cacheId(event.body) ??
-        undefined,
+      cacheId: cacheIdOf(event, options.cacheId),
       cacheTtlSeconds: this.#cacheTtlSeconds,
     };
   }
