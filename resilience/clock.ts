@@ -8,6 +8,8 @@
  * @module
  */
 
+import { sleep } from "../utils.ts";
+
 /**
  * What the policies read time from and schedule timers on.
  *
@@ -212,12 +214,19 @@ export class ManualClock implements Clock {
   }
 }
 
-/** Waits `ms` on `clock`; rejects with the signal's reason on abort. */
+/**
+ * Waits `ms` on `clock`; rejects with the signal's reason on abort. On the
+ * system clock this is the project's `sleep` (which also waits out delays
+ * longer than a timer can hold).
+ */
 export function clockWait(
   clock: Clock,
   ms: number,
   signal: AbortSignal | undefined,
 ): Promise<void> {
+  if (clock === systemClock) {
+    return sleep(ms, signal === undefined ? {} : { signal });
+  }
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<void>((resolve, reject) => {
     const onAbort = (): void => {
