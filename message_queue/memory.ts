@@ -48,8 +48,16 @@ interface MemoryGroup {
 }
 
 interface MemoryStream {
-  /** In id order; found by binary search (a Map by id cost a rehash per growth). */
+  /**
+   * In id order; found by binary search (a Map by id cost a rehash per
+   * growth). Only `entries[head]` onwards are in the stream: trimming moves
+   * `head`, and the array sheds the trimmed part once it is the larger half
+   * (a splice per add cost a copy of the whole stream per message).
+   */
   entries: MemoryEntry[];
+  head: number;
+  /** `"<lastMs>-"`, the start of the ids of this millisecond. */
+  idPrefix: string;
   lastMs: number;
   lastSeq: number;
   readonly groups: Map<string, MemoryGroup>;
@@ -67,13 +75,14 @@ function compareIds(a: string, b: string): number {
   return am !== bm ? am - bm : as - bs;
 }
 
-/** The entry with `id` in id-ordered `entries`, by binary search. */
+/** The entry with `id` in the stream, by binary search. */
 function findEntry(
-  entries: readonly MemoryEntry[],
+  stream: MemoryStream,
   id: string,
 ): MemoryEntry | undefined {
+  const { entries } = stream;
   const [ms, seq] = parseId(id);
-  let low = 0;
+  let low = stream.head;
   let high = entries.length;
   while (low < high) {
     const mid = (low + high) >> 1;
@@ -85,6 +94,20 @@ function findEntry(
   return found !== undefined && found.ms === ms && found.seq === seq
     ? found
     : undefined;
+}
+
+// Compaction waits until this many entries are trimmed, at least.
+const MIN_COMPACTION = 1024;
+
+/** Trims `stream` to its last `maxLen` entries, exactly. */
+function trim(stream: MemoryStream, maxLen: number): void {
+  const { entries } = stream;
+  if (entries.length - stream.head <= maxLen) return;
+  stream.head = entries.length - maxLen;
+  if (stream.head >= MIN_COMPACTION && stream.head * 2 >= entries.length) {
+    entries.splice(0, stream.head);
+    stream.head = 0;
+  }
 }
 
 function toFields(flat: readonly StreamFieldValue[]): StreamFields {
@@ -140,6 +163,8 @@ export class MemoryStreamStore implements StreamStore {
     if (stream === undefined && create) {
       stream = {
         entries: [],
+        head: 0,
+        idPrefix: "",
         lastMs: 0,
         lastSeq: 0,
         groups: new Map(),
@@ -171,18 +196,19 @@ export class MemoryStreamStore implements StreamStore {
         ms = stream.lastMs;
         seq = stream.lastSeq + 1;
       }
+      if (ms !== stream.lastMs || stream.idPrefix === "") {
+        stream.idPrefix = `${ms}-`; // a 13-digit number is slow to print
+      }
       stream.lastMs = ms;
       stream.lastSeq = seq;
       const entry: MemoryEntry = {
-        id: `${ms}-${seq}`,
+        id: stream.idPrefix + seq,
         ms,
         seq,
         fields: toFields(item.fields),
       };
       stream.entries.push(entry);
-      if (stream.entries.length > maxLen) {
-        stream.entries.splice(0, stream.entries.length - maxLen);
-      }
+      trim(stream, maxLen);
       ids.push(entry.id);
     }
     this.#added.notify();
@@ -220,7 +246,7 @@ export class MemoryStreamStore implements StreamStore {
       }
       const { entries } = stream;
       // Entries are in id order: binary-search the first one after the group.
-      let low = 0;
+      let low = stream.head;
       let high = entries.length;
       while (low < high) {
         const mid = (low + high) >> 1;
@@ -329,7 +355,7 @@ export class MemoryStreamStore implements StreamStore {
       }
       const pending = group.pending.get(id) as PendingEntry;
       if (now - pending.deliveredAt < args.minIdleMs) continue;
-      const entry = findEntry(stream.entries, id);
+      const entry = findEntry(stream, id);
       if (entry === undefined) {
         group.pending.delete(id);
         deleted.push(id);
@@ -377,7 +403,8 @@ export class MemoryStreamStore implements StreamStore {
     start: string = "0-0",
   ): Promise<StoredEntry[]> {
     this.#checkOpen();
-    const entries = this.#streams.get(stream)?.entries ?? [];
+    const target = this.#streams.get(stream);
+    const entries = target?.entries.slice(target.head) ?? [];
     return Promise.resolve(
       entries.filter((entry) => compareIds(entry.id, start) >= 0)
         .slice(0, count)

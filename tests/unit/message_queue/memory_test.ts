@@ -93,6 +93,49 @@ Deno.test("MemoryQueue: entries trimmed away before their ack are reported, not 
   await iterator.return?.();
 });
 
+Deno.test("MemoryStreamStore: trimming stays exact across compactions, and reads and claims see only what is left", async () => {
+  const store = new MemoryStreamStore();
+  await store.ensureGroup("s", "g", "0");
+  const reader = store.openReader();
+  const read = (count: number) =>
+    reader.read({
+      group: "g",
+      consumer: "c",
+      streams: ["s"],
+      count,
+      blockMs: 1,
+    });
+  const [firstId] = await store.add([{ stream: "s", fields: ["n", "0"] }], 3);
+  assert.equal((await read(1)).length, 1, "entry 0 delivered, never acked");
+  // Enough adds for several compactions of the trimmed head (every 1024+).
+  const ids: string[] = [];
+  for (let i = 1; i <= 5000; i++) {
+    ids.push(
+      ...await store.add([{ stream: "s", fields: ["n", String(i)] }], 3),
+    );
+  }
+  const kept = await store.range("s", 10);
+  assert.deepEqual(kept.map((entry) => entry.id), ids.slice(-3));
+  assert.deepEqual(kept.map((entry) => entry.fields.n), [
+    "4998",
+    "4999",
+    "5000",
+  ]);
+  const delivered = await read(10);
+  assert.deepEqual(delivered.map((entry) => entry.id), ids.slice(-3));
+  const claimed = await store.claimIdle({
+    stream: "s",
+    group: "g",
+    consumer: "c2",
+    minIdleMs: 0,
+    count: 10,
+    cursor: "0-0",
+  });
+  assert.deepEqual(claimed.deleted, [firstId], "entry 0 was trimmed away");
+  assert.deepEqual(claimed.entries.map((entry) => entry.id), ids.slice(-3));
+  await store.close();
+});
+
 Deno.test("MemoryStreamStore: a read on a missing group throws NoGroupError; reads block until an add", async () => {
   const store = new MemoryStreamStore();
   const reader = store.openReader();
