@@ -180,6 +180,61 @@ export function encodeStreamFields(
  * JSON where JSON is due, or the metadata is invalid; `data.field` names it.
  */
 export function decodeStreamFields(fields: StreamFields): DecodedAnycast {
+  return decodeAnycast(fields, undefined);
+}
+
+/**
+ * Where and how often a stream entry was delivered: what a consumer adds to
+ * the decoded fields.
+ *
+ * @example Usage
+ * ```ts
+ * import type { StreamDelivery } from "@backendai/common/message-queue";
+ *
+ * const delivery: StreamDelivery = { id: "1-0", stream: "events", deliveryCount: 1 };
+ * ```
+ */
+export interface StreamDelivery {
+  /** The stream entry id. */
+  readonly id: string;
+  /** The stream it was read from. */
+  readonly stream: string;
+  /** The delivery count, this delivery included. */
+  readonly deliveryCount: number;
+}
+
+/**
+ * {@linkcode decodeStreamFields} for a consumer: the message and its
+ * delivery facts in one object (one allocation, one shape), for the hot path.
+ * * @example Usage
+ * ```ts
+ * import { decodeStreamEntry } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * const message = decodeStreamEntry({
+ *   id: "1-0",
+ *   stream: "events",
+ *   deliveryCount: 2,
+ *   fields: { name: "bgtask_done", source: "manager", payload: '{"task_id":"t-1"}' },
+ * });
+ * assert.equal(message.deliveryCount, 2);
+ * assert.deepEqual(message.body, { task_id: "t-1" });
+ * ```
+ *
+ * @param entry The delivered entry: its fields, id, stream and count.
+ * @returns The decoded message with `id`, `stream` and `deliveryCount`.
+ * @throws {InvalidMessagePayloadError} As {@linkcode decodeStreamFields}.
+ */
+export function decodeStreamEntry(
+  entry: StreamDelivery & { readonly fields: StreamFields },
+): DecodedAnycast & StreamDelivery {
+  return decodeAnycast(entry.fields, entry) as DecodedAnycast & StreamDelivery;
+}
+
+function decodeAnycast(
+  fields: StreamFields,
+  delivery: StreamDelivery | undefined,
+): DecodedAnycast {
   const name = textField(fields, NAME, "anycast");
   const source = textField(fields, SOURCE, "anycast");
   const rawRetry = fields[RETRY_COUNT];
@@ -203,17 +258,29 @@ export function decodeStreamFields(fields: StreamFields): DecodedAnycast {
   const rawPayload = fields[PAYLOAD];
   if (rawPayload === undefined && fields[LEGACY_ARGS] !== undefined) {
     const args = decodeLegacyArgs(toBytes(fields[LEGACY_ARGS]), "anycast");
-    return legacyMessage(name, source, args, metadata, retryCount);
+    const message = legacyMessage(name, source, args, metadata, retryCount);
+    return delivery === undefined ? message : {
+      ...message,
+      id: delivery.id,
+      stream: delivery.stream,
+      deliveryCount: delivery.deliveryCount,
+    } as DecodedAnycast;
   }
   const payload = textField(fields, PAYLOAD, "anycast");
-  return {
-    name,
-    source,
-    payload,
-    body: parseBody(payload, "anycast"),
-    metadata,
-    retryCount,
-  };
+  const body = parseBody(payload, "anycast");
+  return delivery === undefined
+    ? { name, source, payload, body, metadata, retryCount }
+    : {
+      name,
+      source,
+      payload,
+      body,
+      metadata,
+      retryCount,
+      id: delivery.id,
+      stream: delivery.stream,
+      deliveryCount: delivery.deliveryCount,
+    } as DecodedAnycast;
 }
 
 /**

@@ -223,6 +223,37 @@ export interface Consumer
    */
   messages(options?: SignalOptions): AsyncIterableIterator<ConsumedMessage>;
   /**
+   * Iterates the messages a read at a time: each batch is what one read
+   * brought (at most `batchSize`, never empty), in order. Ends like
+   * {@linkcode Consumer.messages}. A message of a batch that is left
+   * unhandled stays pending and is delivered again after the idle timeout.
+   *
+   * @example Usage
+   * ```ts
+   * import { MemoryQueue } from "@backendai/common/message-queue";
+   * import assert from "node:assert/strict";
+   *
+   * await using queue = new MemoryQueue();
+   * const consumer = await queue.consumer({ group: "workers", startFrom: "beginning" });
+   * await queue.anycaster().anycastBatch([
+   *   { name: "a", source: "api", payload: "{}" },
+   *   { name: "b", source: "api", payload: "{}" },
+   * ]);
+   * for await (const batch of consumer.batches()) {
+   *   assert.deepEqual(batch.map((message) => message.name), ["a", "b"]);
+   *   for (const message of batch) await consumer.done(message);
+   *   break;
+   * }
+   * await consumer.close();
+   * ```
+   *
+   * @param options The abort signal.
+   * @returns The messages, a read's worth at a time.
+   */
+  batches(
+    options?: SignalOptions,
+  ): AsyncIterableIterator<readonly ConsumedMessage[]>;
+  /**
    * Acknowledges a handled message (`XACK`). Acks are batched: this queues
    * the ack, which goes out with the others of the same tick and is
    * confirmed before the next read and before `close()`; an ack lost to a
@@ -235,6 +266,33 @@ export interface Consumer
     message: ConsumedMessage | MessageId,
     options?: SignalOptions,
   ): Promise<void>;
+  /**
+   * Acknowledges several handled messages, as {@linkcode Consumer.done} does
+   * for each (the acks are queued and go out together).
+   *
+   * @example Usage
+   * ```ts
+   * import { MemoryQueue } from "@backendai/common/message-queue";
+   * import assert from "node:assert/strict";
+   *
+   * await using queue = new MemoryQueue();
+   * const consumer = await queue.consumer({ group: "workers", startFrom: "beginning" });
+   * await queue.anycaster().anycastBatch([
+   *   { name: "a", source: "api", payload: "{}" },
+   *   { name: "b", source: "api", payload: "{}" },
+   * ]);
+   * for await (const batch of consumer.batches()) {
+   *   assert.equal(batch.length, 2);
+   *   await consumer.doneAll(batch);
+   *   break;
+   * }
+   * await consumer.close(); // confirms the acks
+   * ```
+   *
+   * @param messages The messages.
+   * @throws {MessageQueueClosedError} After `close()`.
+   */
+  doneAll(messages: readonly ConsumedMessage[]): Promise<void>;
   /**
    * Reports that handling failed. The message is redelivered after the idle
    * timeout, or, at its last allowed delivery, moved to the dead-letter

@@ -190,6 +190,43 @@ export function defineMessageQueueConformance(
     assert.deepEqual(new Set(handled.map((h) => h.id)), new Set(ids));
   });
 
+  test("batches() yields each read in order; doneAll() acks; an unacked one comes back", async ({ queue }) => {
+    const stream = unique("batches");
+    const options = {
+      group: "g",
+      streams: [stream],
+      batchSize: 5,
+      idleTimeoutMs: 150,
+      reclaimIntervalMs: 50,
+    };
+    const first = await queue.consumer({ ...options, name: "first" });
+    const ids = await queue.anycaster({ stream }).anycastBatch(
+      Array.from({ length: 12 }, (_, i) => message(i)),
+    );
+    const seen: number[] = [];
+    const sizes: number[] = [];
+    await withTimeout(async (signal) => {
+      for await (const batch of first.batches({ signal })) {
+        sizes.push(batch.length);
+        const n = (m: ConsumedMessage) => (m.body as { n: number }).n;
+        seen.push(...batch.map(n));
+        await first.doneAll(batch.filter((m) => n(m) !== 11)); // 11 is left
+        if (seen.length >= 12) break;
+      }
+    });
+    assert.deepEqual(seen, Array.from({ length: 12 }, (_, i) => i));
+    assert.ok(
+      sizes.every((size) => size >= 1 && size <= 5),
+      `batch sizes ${sizes} within 1..batchSize`,
+    );
+    await first.close(); // confirms the acks
+    await assert.rejects(first.doneAll([]), MessageQueueClosedError);
+    const second = await queue.consumer({ ...options, name: "second" });
+    const again = await takeOne(second, "ack");
+    assert.equal(again.id, ids[11], "only the unacked message comes back");
+    assert.equal(again.deliveryCount, 2);
+  });
+
   test("two consumer groups each get all N messages", async ({ queue }) => {
     const stream = unique("groups");
     const manager = await queue.consumer({
