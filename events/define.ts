@@ -10,6 +10,7 @@
  */
 
 import type { z } from "zod";
+import { CheckedEvent } from "./_checked.ts";
 import {
   BackendAIError,
   ErrorCode,
@@ -287,10 +288,6 @@ export class EventPayloadDecodingError extends BackendAIError {
 
 const NAME_PATTERN = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 
-// Bodies made by create(): already checked, and frozen. A WeakSet, so it
-// holds nothing alive and is no state anyone can observe.
-const checkedBodies = new WeakSet<object>();
-
 function issuesOf(error: z.ZodError): string[] {
   return error.issues.map((issue) =>
     `${
@@ -394,6 +391,18 @@ export function defineEvent<Schema extends z.ZodType>(
         { cause, data: { event: spec.name, issues } },
       );
     };
+  const encodeChecked = (checked: Body): string => {
+    try {
+      return toJson(checked, floatFields);
+    } catch (err) {
+      throw new EventPayloadEncodingError(
+        `Cannot encode event "${spec.name}": not JSON-representable: ${
+          (err as Error).message
+        }`,
+        { cause: err, data: { event: spec.name, issues: [] } },
+      );
+    }
+  };
   const definition: EventDefinition<Body> = {
     name: spec.name,
     domain: spec.domain,
@@ -401,28 +410,15 @@ export function defineEvent<Schema extends z.ZodType>(
     cacheDomain: spec.cacheDomain,
     create(body: Body): Event<Body> {
       const checked = check(body, encodingFailure("make"));
-      // A body checked here is frozen and remembered, so encode() does not
-      // check it a second time on its way out.
+      // The body checked here is frozen, and the event knows it is checked,
+      // so the producer does not check it a second time on its way out.
       if (typeof checked === "object" && checked !== null) {
-        checkedBodies.add(Object.freeze(checked));
+        Object.freeze(checked);
       }
-      return Object.freeze({ definition, body: checked });
+      return new CheckedEvent(definition, checked, encodeChecked);
     },
     encode(body: Body): string {
-      const checked =
-        typeof body === "object" && body !== null && checkedBodies.has(body)
-          ? body
-          : check(body, encodingFailure("encode"));
-      try {
-        return toJson(checked, floatFields);
-      } catch (err) {
-        throw new EventPayloadEncodingError(
-          `Cannot encode event "${spec.name}": not JSON-representable: ${
-            (err as Error).message
-          }`,
-          { cause: err, data: { event: spec.name, issues: [] } },
-        );
-      }
+      return encodeChecked(check(body, encodingFailure("encode")));
     },
     decode(message: Pick<DecodedMessage, "body" | "legacyArgs">): Body {
       let value = message.body;

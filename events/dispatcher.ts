@@ -312,6 +312,10 @@ export class EventDispatcher implements AsyncDisposable {
   readonly #logger: Logger;
   readonly #consumers = new Map<string, Set<Registration>>();
   readonly #subscribers = new Map<string, Set<Registration>>();
+  // Per event name, the anycast registration the fast path may run on its
+  // own: the only one, with no coalescing or reporters (kept up to date by
+  // #register and #unregister).
+  readonly #plainAnycast = new Map<string, Registration>();
   // Running anycast handlings (bounded by `concurrency`) and broadcast
   // handlings (unbounded: pub/sub cannot wait); close() waits for both.
   readonly #anycastInFlight = new Set<Promise<void>>();
@@ -377,7 +381,23 @@ export class EventDispatcher implements AsyncDisposable {
       table.set(eventName, set);
     }
     set.add(registration as unknown as Registration);
+    if (table === this.#consumers) this.#updatePlainAnycast(eventName);
     return registration;
+  }
+
+  #updatePlainAnycast(eventName: string): void {
+    const set = this.#consumers.get(eventName);
+    const only = set?.size === 1
+      ? set.values().next().value as Registration
+      : undefined;
+    if (
+      only === undefined || only.coalescer !== undefined ||
+      only.startReporters.length > 0 || only.completeReporters.length > 0
+    ) {
+      this.#plainAnycast.delete(eventName);
+    } else {
+      this.#plainAnycast.set(eventName, only);
+    }
   }
 
   /**
@@ -459,6 +479,7 @@ export class EventDispatcher implements AsyncDisposable {
     set?.delete(registration as Registration);
     (registration as Registration).coalescer?.close();
     if (set?.size === 0) table.delete(registration.event);
+    if (table === this.#consumers) this.#updatePlainAnycast(registration.event);
   }
 
   /**
@@ -490,51 +511,67 @@ export class EventDispatcher implements AsyncDisposable {
   }
 
   async #consumeLoop(consumer: Consumer): Promise<void> {
+    const signal = this.#stopping.signal;
     let release: (() => void) | undefined;
-    for await (
-      const message of consumer.messages({ signal: this.#stopping.signal })
-    ) {
-      while (this.#anycastInFlight.size >= this.#concurrency) {
-        await new Promise<void>((resolve) => (release = resolve));
+    const track = (handling: Promise<void>) => {
+      const tracked = handling.finally(() => {
+        this.#anycastInFlight.delete(tracked);
+        release?.();
+        release = undefined;
+      });
+      this.#anycastInFlight.add(tracked);
+    };
+    for await (const batch of consumer.batches({ signal })) {
+      // Messages whose handler returned synchronously: acked together.
+      const handled: ConsumedMessage[] = [];
+      for (const message of batch) {
+        // Once stopping, the rest stays pending and is delivered again.
+        if (signal.aborted) break;
+        if (this.#anycastInFlight.size >= this.#concurrency) {
+          this.#ackAll(consumer, handled.splice(0));
+          while (this.#anycastInFlight.size >= this.#concurrency) {
+            await new Promise<void>((resolve) => (release = resolve));
+          }
+        }
+        const fast = this.#handleAnycastNow(consumer, message);
+        if (fast === true) handled.push(message);
+        else track(fast ?? this.#handleAnycast(consumer, message));
       }
-      const fast = this.#handleAnycastNow(consumer, message);
-      if (fast === undefined) continue;
-      const handling =
-        (fast === null ? this.#handleAnycast(consumer, message) : fast).finally(
-          () => {
-            this.#anycastInFlight.delete(handling);
-            release?.();
-            release = undefined;
-          },
-        );
-      this.#anycastInFlight.add(handling);
+      this.#ackAll(consumer, handled);
     }
+  }
+
+  #ackAll(consumer: Consumer, messages: ConsumedMessage[]): void {
+    if (messages.length === 0) return;
+    // doneAll() only queues the acks (sent in a batch, confirmed before close).
+    consumer.doneAll(messages).catch((err) => {
+      if (err instanceof MessageQueueClosedError) return;
+      this.#logger.error("events: could not settle anycast messages", {
+        ids: messages.map((message) => message.id),
+        error: err instanceof Error ? err.message : String(err),
+      });
+    });
   }
 
   /**
    * The common case without a promise per step: one plain registration (no
    * coalescing, reporters or observer) and a body that decodes. Returns
-   * `undefined` when the message was settled synchronously, a promise when
-   * the handler is asynchronous, and `null` when the full path must run.
+   * `true` when the handler returned successfully and synchronously (the
+   * caller acks the message), a promise while the handler runs or its
+   * failure is settled, and `undefined` when the full path must run.
    */
   #handleAnycastNow(
     consumer: Consumer,
     message: ConsumedMessage,
-  ): Promise<void> | undefined | null {
-    if (this.#options.observer !== undefined) return null;
-    const registrations = this.#consumers.get(message.name);
-    if (registrations === undefined || registrations.size !== 1) return null;
-    const registration = registrations.values().next().value as Registration;
-    if (
-      registration.coalescer !== undefined ||
-      registration.startReporters.length > 0 ||
-      registration.completeReporters.length > 0
-    ) return null;
+  ): Promise<void> | true | undefined {
+    if (this.#options.observer !== undefined) return undefined;
+    const registration = this.#plainAnycast.get(message.name);
+    if (registration === undefined) return undefined;
     let body: unknown;
     try {
       body = registration.definition.decode(message);
     } catch {
-      return null; // the full path dead-letters it with the error
+      return undefined; // the full path dead-letters it with the error
     }
     let result: unknown;
     try {
@@ -551,9 +588,7 @@ export class EventDispatcher implements AsyncDisposable {
           this.#settleFailure(consumer, message, registration, body, err),
       );
     }
-    // done() only queues the ack (sent in a batch, confirmed before close).
-    void this.#settle(consumer.done(message), message);
-    return undefined;
+    return true;
   }
 
   /** Calls a handler inside the producer's metadata (request id, users). */
@@ -562,11 +597,13 @@ export class EventDispatcher implements AsyncDisposable {
     message: DecodedMessage,
     body: unknown,
   ): unknown {
-    const call = () =>
-      registration.handler(registration.context, message.source, body);
-    return message.metadata === undefined
-      ? call()
-      : withMetadata(message.metadata, call);
+    if (message.metadata === undefined) {
+      return registration.handler(registration.context, message.source, body);
+    }
+    return withMetadata(
+      message.metadata,
+      () => registration.handler(registration.context, message.source, body),
+    );
   }
 
   /** Reports a handler's failure and leaves the message for redelivery. */

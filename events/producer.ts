@@ -8,6 +8,8 @@
  */
 
 import { captureMetadata } from "../contexts/metadata.ts";
+import { currentRequestId } from "../contexts/request_id.ts";
+import { currentUser, triggeredUser } from "../contexts/user.ts";
 import { InvalidAPIParameters } from "../exception.ts";
 import type {
   Anycaster,
@@ -20,6 +22,7 @@ import {
   type OutgoingMessage,
 } from "../message_queue/payload.ts";
 import type { Event } from "./define.ts";
+import { encodeEventBody } from "./_checked.ts";
 
 /** Options of {@linkcode EventProducer}. */
 export interface EventProducerOptions {
@@ -156,18 +159,14 @@ export class EventProducer implements AsyncDisposable {
   }
 
   #message(event: Event, source: string | undefined): OutgoingMessage {
-    const metadata = captureMetadata();
     return {
       name: event.definition.name,
       source: source ?? this.#source,
-      payload: event.definition.encode(event.body),
+      payload: encodeEventBody(event),
       // Outside any request there is nothing to carry: the field is left out
       // (upstream reads a missing `metadata` as None), which saves a JSON
       // text per message on both ends.
-      metadata: metadata.requestId === null && metadata.user === null &&
-          metadata.triggeredUser === null
-        ? undefined
-        : metadata,
+      metadata: hasMetadata() ? captureMetadata() : undefined,
     };
   }
 
@@ -301,6 +300,12 @@ export class EventProducer implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/** Whether the current context has a request id or a user to send. */
+function hasMetadata(): boolean {
+  return currentRequestId() !== undefined || currentUser() !== undefined ||
+    triggeredUser() !== undefined;
 }
 
 function signalOf(options: SendEventOptions): { signal?: AbortSignal } {
