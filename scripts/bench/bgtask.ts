@@ -100,6 +100,43 @@ async function evalCalls(): Promise<number> {
   return calls;
 }
 
+/** Calls of every command and the CPU time the master has used so far. */
+async function serverUsage(): Promise<{ calls: number; cpuUs: number }> {
+  const client = new Redis({ host, port });
+  const stats = await client.info("commandstats");
+  const cpu = await client.info("cpu");
+  await client.quit();
+  let calls = 0;
+  for (const match of stats.matchAll(/cmdstat_[^:]+:calls=(\d+)/g)) {
+    calls += Number(match[1]);
+  }
+  const seconds = (name: string) =>
+    Number(cpu.match(new RegExp(`^${name}:([\\d.]+)`, "m"))?.[1] ?? 0);
+  return {
+    calls,
+    cpuUs: (seconds("used_cpu_user") + seconds("used_cpu_sys")) * 1e6,
+  };
+}
+
+/**
+ * What the Redis master did per task over `run`: commands it executed (top
+ * level and inside scripts) and its CPU time.
+ */
+async function perTask<T extends { tasksPerSec: number }>(
+  n: number,
+  run: () => Promise<T>,
+): Promise<T & { serverCommandsPerTask: number; serverCpuUsPerTask: number }> {
+  const before = await serverUsage();
+  const result = await run();
+  const after = await serverUsage();
+  return {
+    ...result,
+    // Less the two INFO calls of the second reading.
+    serverCommandsPerTask: round((after.calls - before.calls - 2) / n, 2),
+    serverCpuUsPerTask: round((after.cpuUs - before.cpuUs) / n, 1),
+  };
+}
+
 async function progressUpdates(n: number): Promise<{
   updatesPerSec: number;
   commandsPerUpdate: number;
@@ -234,13 +271,17 @@ console.log(
 await clean();
 await retriableTasks(2_000);
 await clean();
-const tasks = await retriableTasks(N_TASKS);
-console.log(`ours retriable tasks ${tasks.tasksPerSec} /s`);
+const tasks = await perTask(N_TASKS, () => retriableTasks(N_TASKS));
+console.log(
+  `ours retriable tasks ${tasks.tasksPerSec} /s; Redis master per task: ${tasks.serverCommandsPerTask} commands, ${tasks.serverCpuUsPerTask} µs CPU`,
+);
 await clean();
 await bullmqJobs(2_000);
 await clean();
-const bullmq = await bullmqJobs(N_TASKS);
-console.log(`bullmq jobs          ${bullmq.tasksPerSec} /s`);
+const bullmq = await perTask(N_TASKS, () => bullmqJobs(N_TASKS));
+console.log(
+  `bullmq jobs          ${bullmq.tasksPerSec} /s; Redis master per job: ${bullmq.serverCommandsPerTask} commands, ${bullmq.serverCpuUsPerTask} µs CPU`,
+);
 await clean();
 const ratios = {
   oursVsBullmq: round(tasks.tasksPerSec / bullmq.tasksPerSec, 3),

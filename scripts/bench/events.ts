@@ -3,7 +3,9 @@
  * Events benchmark (`deno task bench:events`):
  *
  * 1. Local dispatch on the memory backend: an `EventProducer` anycasts and
- *    one `EventDispatcher` runs one no-op handler; events/s.
+ *    one `EventDispatcher` runs one no-op handler; events/s end to end (the
+ *    target), and split in two for the record: the producer alone filling
+ *    the queue, then the dispatcher alone draining it.
  * 2. Anycast end to end on the halfstack Redis (DB 9), one producer and four
  *    consumers, 256-byte bodies, flat out (256 sends in flight): a raw
  *    ioredis stream loop, ours (`EventProducer` → four `EventDispatcher`s of
@@ -87,6 +89,43 @@ async function runLocal(n: number): Promise<Measurement> {
   return sink.measure(seconds);
 }
 
+/**
+ * The two halves of {@linkcode runLocal} apart: the producer fills the
+ * queue (no reader yet), then the dispatcher drains it.
+ */
+async function runLocalSplit(
+  n: number,
+): Promise<{ producePerSec: number; dispatchPerSec: number }> {
+  await using queue = new MemoryQueue({ logger: quiet, maxLen: 10_000_000 });
+  const producer = new EventProducer(queue, { source: "bench" });
+  const dispatcher = new EventDispatcher(queue, {
+    group: "g",
+    consumer: { batchSize: 256, startFrom: "beginning" },
+    logger: quiet,
+  });
+  const sink = new Sink(n);
+  dispatcher.consume(BenchEvent, (_c, _s, event) => sink.record(event.t));
+  const produceStart = performance.now();
+  for (let i = 0; i < n; i += 1000) {
+    await Promise.all(
+      Array.from(
+        { length: Math.min(1000, n - i) },
+        () => producer.anycast(BenchEvent.create(body())),
+      ),
+    );
+  }
+  const produceSeconds = (performance.now() - produceStart) / 1000;
+  const dispatchStart = performance.now();
+  await dispatcher.start();
+  await sink.finished;
+  const dispatchSeconds = (performance.now() - dispatchStart) / 1000;
+  await dispatcher.close();
+  return {
+    producePerSec: Math.round(n / produceSeconds),
+    dispatchPerSec: Math.round(n / dispatchSeconds),
+  };
+}
+
 /** EventProducer → Redis → four EventDispatchers of one group. */
 async function runOurs(n: number, paced: boolean): Promise<Measurement> {
   const stream = "bench-events";
@@ -147,6 +186,11 @@ console.log(
 await runLocal(10_000); // warm-up
 const local = await runLocal(N_LOCAL);
 line("local (memory)", local);
+await runLocalSplit(10_000); // warm-up
+const localSplit = await runLocalSplit(N_LOCAL);
+console.log(
+  `local, split         producer alone ${localSplit.producePerSec} ev/s, dispatcher alone ${localSplit.dispatchPerSec} ev/s`,
+);
 const raw = await scenario("raw", runRaw, N, false);
 const ours = await scenario("ours", runOurs, N, false);
 const bullmq = await scenario("bullmq", runBullmq, N_BULLMQ, false);
@@ -201,6 +245,7 @@ console.log(
   JSON.stringify({
     n: N,
     local,
+    localSplit,
     raw,
     ours,
     bullmq,
