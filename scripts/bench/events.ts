@@ -62,6 +62,18 @@ function body(): { t: number; pad: string } {
   return { t: performance.now(), pad: "x".repeat(230) };
 }
 
+/** Anycasts `n` events, 1 000 at a time. */
+async function produceLocal(producer: EventProducer, n: number): Promise<void> {
+  for (let i = 0; i < n; i += 1000) {
+    await Promise.all(
+      Array.from(
+        { length: Math.min(1000, n - i) },
+        () => producer.anycast(BenchEvent.create(body())),
+      ),
+    );
+  }
+}
+
 /** Producer → MemoryQueue → dispatcher → no-op handler, in one process. */
 async function runLocal(n: number): Promise<Measurement> {
   await using queue = new MemoryQueue({ logger: quiet, maxLen: 10_000_000 });
@@ -75,14 +87,7 @@ async function runLocal(n: number): Promise<Measurement> {
   dispatcher.consume(BenchEvent, (_c, _s, event) => sink.record(event.t));
   await dispatcher.start();
   const start = performance.now();
-  for (let i = 0; i < n; i += 1000) {
-    await Promise.all(
-      Array.from(
-        { length: Math.min(1000, n - i) },
-        () => producer.anycast(BenchEvent.create(body())),
-      ),
-    );
-  }
+  await produceLocal(producer, n);
   await sink.finished;
   const seconds = (performance.now() - start) / 1000;
   await dispatcher.close();
@@ -106,14 +111,7 @@ async function runLocalSplit(
   const sink = new Sink(n);
   dispatcher.consume(BenchEvent, (_c, _s, event) => sink.record(event.t));
   const produceStart = performance.now();
-  for (let i = 0; i < n; i += 1000) {
-    await Promise.all(
-      Array.from(
-        { length: Math.min(1000, n - i) },
-        () => producer.anycast(BenchEvent.create(body())),
-      ),
-    );
-  }
+  await produceLocal(producer, n);
   const produceSeconds = (performance.now() - produceStart) / 1000;
   const dispatchStart = performance.now();
   await dispatcher.start();
