@@ -289,3 +289,43 @@ Deno.test("dispatcher: an async handler that rejects leaves the message for rede
   await new Promise((r) => setTimeout(r, 120)); // acked: nothing comes back
   assert.equal(seen.length, 2);
 });
+
+Deno.test("dispatcher: closing in the middle of a read acks what was handled and leaves the rest for another member", async () => {
+  const { queue, producer, dispatcher } = setup({
+    batchSize: 10,
+    idleTimeoutMs: 60,
+    reclaimIntervalMs: 10,
+    startFrom: "beginning",
+  });
+  await using _queue = queue;
+  const first = dispatcher("g", "first");
+  const seenByFirst: number[] = [];
+  let closing: Promise<void> | undefined;
+  first.consume(Job, (_c, _s, body) => {
+    seenByFirst.push(body.n);
+    if (body.n === 2) closing = first.close(); // stops at once, mid-batch
+  });
+  // All ten are in the stream before the first read, so they come as one
+  // batch (the group starts from the beginning).
+  for (let n = 0; n < 10; n++) await producer.anycast(Job.create({ n }));
+  await first.start();
+  await until(() => closing !== undefined);
+  await closing;
+  assert.deepEqual(seenByFirst, [0, 1, 2], "nothing handled after close()");
+  await using second = dispatcher("g", "second");
+  const seenBySecond: number[] = [];
+  second.consume(Job, (_c, _s, body) => void seenBySecond.push(body.n));
+  const started = Date.now();
+  await second.start();
+  await until(() => seenBySecond.length === 7);
+  assert.ok(
+    Date.now() - started >= 40,
+    "they were delivered and pending, so they came back by the idle timeout",
+  );
+  await new Promise((r) => setTimeout(r, 150)); // past another idle timeout
+  assert.deepEqual(
+    seenBySecond.sort((x, y) => x - y),
+    [3, 4, 5, 6, 7, 8, 9],
+    "the handled three were acked; the other seven came back once",
+  );
+});
