@@ -206,7 +206,8 @@ export interface StreamDelivery {
 /**
  * {@linkcode decodeStreamFields} for a consumer: the message and its
  * delivery facts in one object (one allocation, one shape), for the hot path.
- * * @example Usage
+ *
+ * @example Usage
  * ```ts
  * import { decodeStreamEntry } from "@backendai/common/message-queue";
  * import assert from "node:assert/strict";
