@@ -546,13 +546,12 @@ export class BackgroundTaskManager implements AsyncDisposable {
       if (!this.registry.has(info.taskName)) {
         const message = new BgtaskNotRegisteredError(info.taskName).message;
         for (const sub of ongoing) {
-          await this.#finishStored(info.taskId, sub.key, {
-            status: BgtaskStatus.FAILED,
-            event: BgtaskFailedEvent.create({ task_id: info.taskId, message }),
-            storedStatus: "failure",
-            lastMessage: message,
-            errorCode: "bgtask_execute_not-found",
-          });
+          await this.#failOrphan(
+            info.taskId,
+            sub.key,
+            message,
+            "bgtask_execute_not-found",
+          );
         }
         continue;
       }
@@ -571,13 +570,12 @@ export class BackgroundTaskManager implements AsyncDisposable {
       const parsed = handler.manifest.safeParse(info.body);
       if (!parsed.success) {
         const message = `Task failed with exception: ${parsed.error.message}`;
-        await this.#finishStored(info.taskId, WHOLE_TASK_KEY, {
-          status: BgtaskStatus.FAILED,
-          event: BgtaskFailedEvent.create({ task_id: info.taskId, message }),
-          storedStatus: "failure",
-          lastMessage: message,
-          errorCode: "bgtask_read_invalid-data-format",
-        });
+        await this.#failOrphan(
+          info.taskId,
+          WHOLE_TASK_KEY,
+          message,
+          "bgtask_read_invalid-data-format",
+        );
         continue;
       }
       await this.#store.claimTask(info.taskId, this.serverId, this.#tags);
@@ -931,6 +929,22 @@ export class BackgroundTaskManager implements AsyncDisposable {
       });
     });
     return sent;
+  }
+
+  /** Marks a stored subtask that cannot be revived as failed. */
+  #failOrphan(
+    taskId: string,
+    subkey: string,
+    message: string,
+    errorCode: string,
+  ): Promise<void> {
+    return this.#finishStored(taskId, subkey, {
+      status: BgtaskStatus.FAILED,
+      event: BgtaskFailedEvent.create({ task_id: taskId, message }),
+      storedStatus: "failure",
+      lastMessage: message,
+      errorCode,
+    });
   }
 
   async #finishStored(
