@@ -17,6 +17,7 @@ import {
 import type { Event } from "../events/define.ts";
 import type { EventProducer } from "../events/producer.ts";
 import { BackendAIError, InvalidAPIParameters } from "../exception.ts";
+import { invalidOption } from "../_options.ts";
 import { consoleLogger, type Logger } from "../utils.ts";
 import {
   type BackgroundTaskHandler,
@@ -233,9 +234,11 @@ function errorCodeOf(error: unknown): string {
 
 function checkInterval(field: string, value: number): void {
   if (!(Number.isFinite(value) && value > 0)) {
-    throw new InvalidAPIParameters(
-      `Invalid background task manager option "${field}": must be a number > 0`,
-      { data: { field, value } },
+    invalidOption(
+      "background task manager",
+      field,
+      value,
+      "must be a number > 0",
     );
   }
 }

@@ -18,6 +18,7 @@ import {
   sleep,
 } from "../utils.ts";
 import { InvalidAPIParameters } from "../exception.ts";
+import { invalidOption } from "../_options.ts";
 import { MessageQueueClosedError } from "./errors.ts";
 import {
   decodeBroadcast,
@@ -372,10 +373,7 @@ function positiveInteger(
 ): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value <= 0) {
-    throw new InvalidAPIParameters(
-      `"${field}" must be a positive integer, got ${value}`,
-      { data: { field } },
-    );
+    invalidOption("message queue", field, value, "must be a positive integer");
   }
   return value;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { invalidOption } from "./_options.ts";
+import { invalidOption } from "../_options.ts";
 import { BulkheadRejectedError } from "./errors.ts";
 import {
   Emitter,

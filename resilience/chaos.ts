@@ -7,7 +7,7 @@
  * @module
  */
 
-import { invalidOption } from "./_options.ts";
+import { invalidOption } from "../_options.ts";
 import { type Clock, clockWait, systemClock } from "./clock.ts";
 import { ChaosFaultError } from "./errors.ts";
 import {

@@ -8,7 +8,7 @@
  */
 
 import { BackendAIError } from "../exception.ts";
-import { invalidOption } from "./_options.ts";
+import { invalidOption } from "../_options.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { CircuitOpenError } from "./errors.ts";
 import {

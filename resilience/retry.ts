@@ -8,7 +8,7 @@
  */
 
 import { BackendAIError } from "../exception.ts";
-import { invalidOption } from "./_options.ts";
+import { invalidOption } from "../_options.ts";
 import { type BackoffJitter, computeBackoff } from "../utils.ts";
 import { type Clock, clockWait, systemClock } from "./clock.ts";
 import {

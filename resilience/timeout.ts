@@ -7,7 +7,7 @@
  * @module
  */
 
-import { invalidOption } from "./_options.ts";
+import { invalidOption } from "../_options.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { ResilienceTimeoutError } from "./errors.ts";
 import {

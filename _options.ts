@@ -1,6 +1,6 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 
-import { InvalidAPIParameters } from "../exception.ts";
+import { InvalidAPIParameters } from "./exception.ts";
 
 /**
  * Throws the error every policy raises for a bad option: it names the policy
