@@ -238,9 +238,16 @@ class Coalescer {
     this.#waiting = [];
   }
 
+  /**
+   * Ends the burst now: the call that was waiting runs (as if the wait had
+   * passed), so its message is not acked without a handler having run.
+   */
   close(): void {
     clearTimeout(this.#timer);
+    this.#size = 0;
+    const last = this.#waiting.pop();
     this.#skipWaiting();
+    last?.(true);
   }
 }
 
@@ -496,18 +503,28 @@ export class EventDispatcher implements AsyncDisposable {
     }
     if (this.#started) return;
     this.#started = true;
-    if (this.#options.group !== undefined) {
-      this.#consumer = await this.#queue.consumer({
-        ...this.#options.consumer,
-        group: this.#options.group,
-      });
-      this.#loops.push(this.#consumeLoop(this.#consumer));
+    try {
+      if (this.#options.group !== undefined) {
+        this.#consumer = await this.#queue.consumer({
+          ...this.#options.consumer,
+          group: this.#options.group,
+        });
+        this.#loops.push(this.#consumeLoop(this.#consumer));
+      }
+      const channels = this.#options.channels;
+      this.#subscriber = await this.#queue.subscriber(
+        channels === undefined ? {} : { channels },
+      );
+      this.#loops.push(this.#subscribeLoop(this.#subscriber));
+    } catch (err) {
+      // Undone, so that a later start() tries again from the beginning.
+      await this.#consumer?.close();
+      await Promise.allSettled(this.#loops);
+      this.#consumer = undefined;
+      this.#loops = [];
+      this.#started = false;
+      throw err;
     }
-    const channels = this.#options.channels;
-    this.#subscriber = await this.#queue.subscriber(
-      channels === undefined ? {} : { channels },
-    );
-    this.#loops.push(this.#subscribeLoop(this.#subscriber));
   }
 
   async #consumeLoop(consumer: Consumer): Promise<void> {
@@ -769,7 +786,9 @@ export class EventDispatcher implements AsyncDisposable {
     run: HandlerRun,
     message: DecodedMessage,
   ): Promise<unknown> {
-    for (const report of registration.startReporters) await report(run);
+    for (const report of registration.startReporters) {
+      await this.#report(() => report(run));
+    }
     if (
       registration.coalescer !== undefined &&
       !(await registration.coalescer.gate())
@@ -792,9 +811,20 @@ export class EventDispatcher implements AsyncDisposable {
       this.#options.observer?.onFailure(run.event, durationMs, error);
     }
     for (const report of registration.completeReporters) {
-      await report(run, { durationMs, error });
+      await this.#report(() => report(run, { durationMs, error }));
     }
     return error;
+  }
+
+  /** Runs a reporter; its failure is logged and never decides delivery. */
+  async #report(report: () => unknown): Promise<void> {
+    try {
+      await report();
+    } catch (err) {
+      this.#logger.error("events: a reporter failed", {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
   }
 
   /**

@@ -13,7 +13,7 @@
 
 import { InvalidAPIParameters } from "../exception.ts";
 import type { Broadcaster } from "../message_queue/types.ts";
-import { AsyncFifo, Wakeup } from "../_wait.ts";
+import { AsyncFifo, raceSignal, Wakeup } from "../_wait.ts";
 import type { Event, EventDomain, EventRegistry } from "./define.ts";
 
 /**
@@ -453,17 +453,36 @@ export function eventStreamResponse(
   options: EventStreamOptions = {},
 ): Response {
   const encoder = new TextEncoder();
-  const iterator = events[Symbol.asyncIterator]();
-  const finish = () => void iterator.return?.();
-  options.signal?.addEventListener("abort", finish, { once: true });
+  // One signal for the caller's abort and the client's cancel. A
+  // propagator reads it (its receive(signal) ends while waiting); any other
+  // iterable is raced against it, since return() waits behind a pending
+  // next() and would never end an idle stream.
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  if (options.signal?.aborted) stop.abort();
+  else options.signal?.addEventListener("abort", abort, { once: true });
+  const receivable = events as {
+    receive?: (signal: AbortSignal) => AsyncIterator<Event>;
+  };
+  const iterator = typeof receivable.receive === "function"
+    ? receivable.receive(stop.signal)
+    : events[Symbol.asyncIterator]();
+  const end = () => {
+    options.signal?.removeEventListener("abort", abort);
+    stop.abort();
+    void iterator.return?.()?.catch(() => {});
+  };
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       while (true) {
-        const next = options.signal?.aborted
+        const next = stop.signal.aborted
           ? { done: true as const, value: undefined }
-          : await iterator.next();
+          : await raceSignal(iterator.next(), stop.signal).catch(() => ({
+            done: true as const,
+            value: undefined,
+          }));
         if (next.done) {
-          options.signal?.removeEventListener("abort", finish);
+          end();
           controller.close();
           return;
         }
@@ -477,16 +496,14 @@ export function eventStreamResponse(
         frame += `data: ${JSON.stringify(projection.data)}\n\n`;
         controller.enqueue(encoder.encode(frame));
         if (projection.close) {
-          options.signal?.removeEventListener("abort", finish);
-          await iterator.return?.();
+          end();
           controller.close();
         }
         return;
       }
     },
-    async cancel() {
-      options.signal?.removeEventListener("abort", finish);
-      await iterator.return?.();
+    cancel() {
+      end();
     },
   });
   const headers = new Headers(options.headers);

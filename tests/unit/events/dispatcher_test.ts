@@ -234,6 +234,48 @@ Deno.test("dispatcher: coalescing runs the handler once per burst, and the skipp
   assert.deepEqual(runs, [2, 14, 15], "nothing was redelivered");
 });
 
+Deno.test("dispatcher: closing during a coalescing wait runs the waiting call, so no message is acked unhandled", async () => {
+  const { queue, producer } = setup();
+  await using _queue = queue;
+  const d = new EventDispatcher(queue, { group: "g", logger: quietLogger });
+  const runs: number[] = [];
+  d.consume(Job, (_c, _s, body) => void runs.push(body.n), {
+    coalescing: { maxWaitMs: 10_000, maxBatchSize: 100 },
+  });
+  await d.start();
+  await Promise.all([0, 1, 2].map((n) => producer.anycast(Job.create({ n }))));
+  await new Promise((r) => setTimeout(r, 50)); // all three wait at the gate
+  assert.deepEqual(runs, []);
+  await d.close();
+  assert.deepEqual(runs, [2], "the burst's trailing call ran at close");
+});
+
+Deno.test("dispatcher: a start() that failed can be tried again", async () => {
+  const { queue } = setup();
+  await using _queue = queue;
+  let failures = 1;
+  const flaky = new Proxy(queue, {
+    get(target, key) {
+      if (key === "consumer" && failures-- > 0) {
+        return () => Promise.reject(new Error("broker down"));
+      }
+      const value = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  await using d = new EventDispatcher(flaky, {
+    group: "g",
+    logger: quietLogger,
+  });
+  await assert.rejects(d.start(), /broker down/);
+  const handled: number[] = [];
+  d.consume(Job, (_c, _s, body) => void handled.push(body.n));
+  await d.start();
+  await new EventProducer(queue, { source: "t" }).anycast(Job.create({ n: 1 }));
+  await until(() => handled.length === 1);
+  assert.deepEqual(handled, [1]);
+});
+
 Deno.test("dispatcher: slow broadcast handlers do not hold up anycast handling (separate bounds)", async () => {
   const { queue, producer } = setup();
   await using _queue = queue;

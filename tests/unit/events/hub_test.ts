@@ -123,8 +123,41 @@ Deno.test("eventStreamResponse: the signal ends an open stream", async () => {
   propagator.propagate(update(A, 1));
   const first = await reader.read();
   assert.match(new TextDecoder().decode(first.value), /^event: bgtask_updated/);
-  controller.abort();
-  propagator.close();
+  controller.abort(); // the propagator stays open: only the signal ends it
   const end = await reader.read();
   assert.equal(end.done, true);
+  propagator.close();
+});
+
+Deno.test("eventStreamResponse: an abort or a cancel ends a stream waiting on any iterable", async () => {
+  const returned: string[] = [];
+  // Yields once, then waits for ever: return() alone could not end it.
+  const idle = (label: string): AsyncIterable<Event> => ({
+    [Symbol.asyncIterator]: () => {
+      let first = true;
+      return {
+        next: () => {
+          if (!first) return new Promise(() => {});
+          first = false;
+          return Promise.resolve({ done: false, value: update(A, 1) });
+        },
+        return: () => {
+          returned.push(label);
+          return Promise.resolve({ done: true, value: undefined });
+        },
+      };
+    },
+  });
+  const controller = new AbortController();
+  const aborted = eventStreamResponse(idle("aborted"), {
+    signal: controller.signal,
+  }).body!.getReader();
+  assert.equal((await aborted.read()).done, false);
+  const pending = aborted.read();
+  controller.abort();
+  assert.equal((await pending).done, true);
+  const cancelled = eventStreamResponse(idle("cancelled")).body!.getReader();
+  assert.equal((await cancelled.read()).done, false);
+  await cancelled.cancel();
+  assert.deepEqual(returned, ["aborted", "cancelled"]);
 });
