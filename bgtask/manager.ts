@@ -396,8 +396,10 @@ export class BackgroundTaskManager implements AsyncDisposable {
   }
 
   async #heartbeat(): Promise<void> {
+    // A settled task is finishing: its shortened lifetime must not be
+    // renewed by a heartbeat landing after the finish.
     const tasks = [...this.#running.values()]
-      .filter((task) => task.retriable)
+      .filter((task) => task.retriable && !task.settled)
       .map((task) => ({ taskId: task.taskId, subkeys: [WHOLE_TASK_KEY] }));
     try {
       await this.#store.heartbeat(tasks, this.serverId, this.#tags);
@@ -505,6 +507,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
       subtasks: [ongoingSubtask(task.taskId, WHOLE_TASK_KEY)],
     };
     const started = this.#updatedEvent(task.taskId, 0, 0, "Task started");
+    let registered = false;
     try {
       const atomic = this.#atomicEvents();
       await this.#store.registerTask({
@@ -515,9 +518,23 @@ export class BackgroundTaskManager implements AsyncDisposable {
           ? { broadcast: this.#producer.prepareBroadcast(started) }
           : {}),
       });
+      registered = true;
       if (!atomic) await this.#broadcast(started);
     } catch (err) {
       this.#running.delete(task.taskId);
+      // The caller is told it failed, so it must not be revived later either.
+      if (registered) {
+        await this.#store.unregisterTask(task.taskId, this.serverId, this.#tags)
+          .catch((cleanup) =>
+            this.#logger.warn(
+              "bgtask: a task that failed to start stays stored",
+              {
+                taskId: task.taskId,
+                error: String(cleanup),
+              },
+            )
+          );
+      }
       throw err;
     }
     this.#launchHandler(task, handler, parsed.data);
@@ -788,7 +805,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
     task: RunningTask,
     body: () => Promise<TaskOutcome> | TaskOutcome,
   ): void {
-    this.#observer?.taskStarted(task.name);
+    this.#observe(() => this.#observer?.taskStarted(task.name));
     void (async () => {
       let outcome: TaskOutcome;
       let error: unknown;
@@ -983,13 +1000,24 @@ export class BackgroundTaskManager implements AsyncDisposable {
         error: String(err),
       });
     }
-    this.#observer?.taskFinished(
-      task.name,
-      result.status,
-      (performance.now() - task.startedAt) / 1000,
-      result.errorCode,
+    this.#observe(() =>
+      this.#observer?.taskFinished(
+        task.name,
+        result.status,
+        (performance.now() - task.startedAt) / 1000,
+        result.errorCode,
+      )
     );
     this.#forget(task, result.status);
+  }
+
+  /** Calls the metrics hook; a hook that throws is logged, never fatal. */
+  #observe(call: () => void): void {
+    try {
+      call();
+    } catch (err) {
+      this.#logger.warn("bgtask: the observer failed", { error: String(err) });
+    }
   }
 
   #forget(task: RunningTask, status: BgtaskStatus): void {

@@ -118,8 +118,12 @@ export function taskEventStream(
       ? {}
       : { refetchAfterMs: options.refetchAfterMs }),
   });
-  hub.register(propagator, [[EventDomain.BGTASK, taskId]]);
+  // Registered on the first read, not before: a stream cancelled or aborted
+  // before it is read never runs this generator, so its finally could not
+  // unregister. Nothing is missed meanwhile: the read starts with the
+  // cached last event.
   async function* events(): AsyncGenerator<Event> {
+    hub.register(propagator, [[EventDomain.BGTASK, taskId]]);
     try {
       yield* propagator.receive(options.signal);
     } finally {

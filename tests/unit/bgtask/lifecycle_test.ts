@@ -11,6 +11,7 @@ import {
 } from "../../../bgtask/mod.ts";
 import {
   BGTASK_EVENTS,
+  BgtaskDoneEvent,
   cachedEventFetcher,
   EventDispatcher,
   EventHub,
@@ -143,4 +144,41 @@ Deno.test("bgtask: a late SSE client gets the cached state, then live progress t
   assert.match(rest, /event: bgtask_done\ndata: .*"message":"finished"/);
   assert.ok(rest.trimEnd().endsWith("}"));
   assert.equal(rest.indexOf("bgtask_done"), rest.lastIndexOf("bgtask_done"));
+});
+
+Deno.test("bgtask: an SSE stream cancelled or aborted before its first read leaves nothing registered in the hub", async () => {
+  await using h = await harness();
+  const hub = new EventHub();
+  const fetchCached = cachedEventFetcher(
+    h.queue.broadcaster(),
+    new EventRegistry(BGTASK_EVENTS),
+  );
+  const id = "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d";
+  const event = BgtaskDoneEvent.create({ task_id: id, message: "x" });
+  await taskEventStream(id, { hub, fetchCached }).body!.cancel();
+  const controller = new AbortController();
+  controller.abort();
+  const aborted = taskEventStream(id, {
+    hub,
+    fetchCached,
+    signal: controller.signal,
+  });
+  assert.equal((await aborted.body!.getReader().read()).done, true);
+  assert.equal(hub.propagate(event), 0, "no propagator is left registered");
+});
+
+Deno.test("bgtask: an observer that throws is logged; the task still finishes and is forgotten", async () => {
+  await using h = await harness({
+    observer: {
+      taskStarted: () => {
+        throw new Error("metrics down");
+      },
+      taskFinished: () => {
+        throw new Error("metrics down");
+      },
+    },
+  });
+  const id = await h.manager.start(() => "ok");
+  assert.equal(await h.manager.wait(id), "bgtask_done");
+  assert.equal(h.manager.stats.running, 0);
 });
