@@ -385,15 +385,16 @@ class BreakerStage implements PolicyStage {
     try {
       result = await runNext(chain, next, fn, scope);
     } catch (error) {
-      if (trial) this.#trialsInFlight--;
-      if (scope.waitSignal?.aborted || !this.#counts(error)) {
-        if (trial) this.#success(true);
-      } else {
-        this.#failure(error, trial);
+      if (trial) this.#endTrial();
+      // A call given up on (aborted) is neither a success nor a failure: a
+      // trial only gives its slot back.
+      if (!scope.waitSignal?.aborted) {
+        if (this.#counts(error)) this.#failure(error, trial);
+        else if (trial) this.#success(true);
       }
       throw error;
     }
-    if (trial) this.#trialsInFlight--;
+    if (trial) this.#endTrial();
     this.#success(trial);
     return result;
   }
@@ -458,6 +459,13 @@ class BreakerStage implements PolicyStage {
     this.#move("open", error);
   }
 
+  // Every trial that started ends here once; a trial still running when
+  // the breaker reopens or is restored ends into the new count, which never
+  // goes below zero (it did, and let one trial too many in next time).
+  #endTrial(): void {
+    this.#trialsInFlight = Math.max(0, this.#trialsInFlight - 1);
+  }
+
   #move(to: CircuitState, error?: unknown): void {
     const from = this.#state;
     this.#state = to;
@@ -466,7 +474,6 @@ class BreakerStage implements PolicyStage {
       this.#consecutive = 0;
       this.#epochs.fill(-1);
     }
-    if (to === "open") this.#trialsInFlight = 0;
     this.#emit(from, to, error);
   }
 

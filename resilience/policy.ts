@@ -211,18 +211,25 @@ export function runNext(
   }
 }
 
-/** The scope of a call made with a caller's signal or an operation name. */
+/**
+ * The scope of one call. Without a caller's signal, `fn` gets a signal of
+ * its own, made only when read: one shared signal would collect every
+ * call's abort listeners for the policy's lifetime.
+ */
 class CallScope implements PolicyScope {
-  readonly signal: AbortSignal;
   readonly attempt: number = 1;
   readonly waitSignal: AbortSignal | undefined;
   readonly operation: string | undefined;
   readonly onRetry: undefined = undefined;
+  #signal: AbortSignal | undefined;
 
-  constructor(signal: AbortSignal, options: ExecuteOptions) {
-    this.signal = options.signal ?? signal;
-    this.waitSignal = options.signal;
-    this.operation = options.operation;
+  constructor(options: ExecuteOptions | undefined) {
+    this.#signal = this.waitSignal = options?.signal;
+    this.operation = options?.operation;
+  }
+
+  get signal(): AbortSignal {
+    return this.#signal ??= new AbortController().signal;
   }
 }
 
@@ -279,7 +286,6 @@ class ForeignStage implements PolicyStage {
  */
 export class PolicyBase implements Policy {
   readonly #stages: readonly PolicyStage[];
-  readonly #idle: PolicyScope;
 
   /**
    * Makes a policy from stages (subclasses pass their own).
@@ -288,7 +294,6 @@ export class PolicyBase implements Policy {
    */
   constructor(stages: readonly PolicyStage[]) {
     this.#stages = stages;
-    this.#idle = new CallScope(new AbortController().signal, {});
   }
 
   /**
@@ -308,12 +313,8 @@ export class PolicyBase implements Policy {
    * @returns What `fn` returns, unless a policy changes the outcome.
    */
   execute<T>(fn: PolicyFunction<T>, options?: ExecuteOptions): Promise<T> {
-    let scope = this.#idle;
-    if (options !== undefined) {
-      if (options.signal?.aborted) return Promise.reject(options.signal.reason);
-      scope = new CallScope(this.#idle.signal, options);
-    }
-    return runNext(this.#stages, 0, fn, scope) as Promise<T>;
+    if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
+    return runNext(this.#stages, 0, fn, new CallScope(options)) as Promise<T>;
   }
 
   /**

@@ -20,6 +20,9 @@ import {
   runNext,
 } from "./policy.ts";
 
+// The longest delay a timer holds (about 24.8 days).
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 /** Options for {@linkcode TimeoutPolicy}. */
 export interface TimeoutOptions {
   /** The limit of one call, in milliseconds (upstream's `timeout`, in seconds there). */
@@ -289,7 +292,12 @@ class TimeoutStage implements PolicyStage {
   #arm(delay: number): void {
     this.#armed = true;
     this.#idle = false;
-    this.#timer = this.#clock.setTimeout(this.#fire, Math.max(1, delay));
+    // Clamped to what a timer holds: a longer delay overflows to 1 ms, and
+    // the watchdog fired every millisecond. A far deadline re-arms on firing.
+    this.#timer = this.#clock.setTimeout(
+      this.#fire,
+      Math.min(MAX_TIMER_DELAY_MS, Math.max(1, delay)),
+    );
   }
 
   readonly #fire = (): void => {

@@ -262,3 +262,61 @@ Deno.test("breaker: invalid options name the field", () => {
     );
   }
 });
+
+Deno.test("breaker: a trial that ends after the breaker reopened does not let an extra trial in later", async () => {
+  const clock = new ManualClock();
+  const breaker = new CircuitBreakerPolicy({
+    failureThreshold: 1,
+    recoveryMs: 10,
+    halfOpenMaxCalls: 2,
+    clock,
+  });
+  await swallow(breaker.execute(fail));
+  await clock.advance(10);
+  const settle: ((ok: boolean) => void)[] = [];
+  const trial = () =>
+    new Promise<void>((resolve, reject) =>
+      settle.push((ok) => ok ? resolve() : reject(new Error("down")))
+    );
+  const first = swallow(breaker.execute(trial));
+  const second = swallow(breaker.execute(trial));
+  settle[0]?.(false); // reopens while the second trial still runs
+  await first;
+  assert.equal(breaker.state, "open");
+  settle[1]?.(true);
+  await second;
+  await clock.advance(10);
+  const admitted = [
+    breaker.execute(trial),
+    breaker.execute(trial),
+    breaker.execute(trial),
+  ].map(swallow);
+  assert.equal(settle.length, 4, "two trials admitted, not three");
+  settle[2]?.(true);
+  settle[3]?.(true);
+  assert.deepEqual(await Promise.all(admitted), ["ok", "ok", "failed"]);
+});
+
+Deno.test("breaker: an aborted trial is not a success: the breaker stays half-open", async () => {
+  const clock = new ManualClock();
+  const breaker = new CircuitBreakerPolicy({
+    failureThreshold: 1,
+    recoveryMs: 10,
+    clock,
+  });
+  await swallow(breaker.execute(fail));
+  await clock.advance(10);
+  const controller = new AbortController();
+  const aborted = breaker.execute(
+    ({ signal }) =>
+      new Promise((_, reject) =>
+        signal.addEventListener("abort", () => reject(signal.reason))
+      ),
+    { signal: controller.signal },
+  );
+  controller.abort(new Error("caller left"));
+  await assert.rejects(aborted, /caller left/);
+  assert.equal(breaker.state, "half-open");
+  await breaker.execute(() => "ok");
+  assert.equal(breaker.state, "closed");
+});

@@ -186,3 +186,15 @@ Deno.test("standardPipeline: fallback, metric, retry, breaker, timeout, bulkhead
   ]);
   assert.equal(standardPipeline({ retry: new RetryPolicy() }).stages.length, 1);
 });
+
+Deno.test("policy: each call without a caller's signal gets a signal of its own", async () => {
+  const policy = new RetryPolicy({ maxAttempts: 1 });
+  const signals = new Set<AbortSignal>();
+  for (let i = 0; i < 3; i++) {
+    await policy.execute(({ signal }) => void signals.add(signal));
+    await policy.execute(({ signal }) => void signals.add(signal), {
+      operation: "op",
+    });
+  }
+  assert.equal(signals.size, 6, "no signal (and its listeners) is shared");
+});

@@ -157,3 +157,24 @@ Deno.test("timeout: invalid limits are rejected", () => {
     );
   }
 });
+
+Deno.test("timeout: a limit beyond what a timer holds arms the watchdog once, clamped", async () => {
+  const clock = new ManualClock();
+  const delays: number[] = [];
+  const recording = {
+    now: () => clock.now(),
+    setTimeout: (callback: () => void, ms: number) => {
+      delays.push(ms);
+      return clock.setTimeout(callback, ms);
+    },
+    clearTimeout: (handle: unknown) => clock.clearTimeout(handle),
+  };
+  const policy = new TimeoutPolicy({ timeoutMs: 2 ** 40, clock: recording });
+  const call = policy.execute(({ signal }) =>
+    new Promise((resolve) => signal.addEventListener("abort", resolve))
+  );
+  await clock.advance(10);
+  assert.deepEqual(delays, [2 ** 31 - 1], "one timer, at the longest delay");
+  assert.equal(policy.pending, 1);
+  void call;
+});
