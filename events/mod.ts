@@ -3,7 +3,10 @@
 /**
  * Typed events over the message queue, wire-compatible with upstream main:
  * definitions ({@linkcode defineEvent}, {@linkcode EventRegistry}), the
- * upstream catalogue (bgtask, …), and soon the producer, dispatcher and hub.
+ * upstream catalogue (bgtask, agent, kernel, session, …), the
+ * {@linkcode EventProducer}, the {@linkcode EventDispatcher}, and the
+ * {@linkcode EventHub} with its propagators and {@linkcode eventStreamResponse}
+ * for SSE.
  *
  * @example Define, encode, decode
  * ```ts
