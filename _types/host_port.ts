@@ -14,7 +14,7 @@ import {
   parseIP,
   parseIPv4,
   parseIPv6,
-} from "./_ip.ts";
+} from "../_utils/_ip.ts";
 
 /**
  * A host-port pair could not be parsed (HTTP 400,

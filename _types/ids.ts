@@ -8,7 +8,7 @@
  */
 
 import { InvalidParameterError } from "../exception.ts";
-import { canonicalUuid } from "../utils.ts";
+import { canonicalUuid } from "../_utils/uuid.ts";
 
 /**
  * An identifier did not have the required form (HTTP 400,
