@@ -104,6 +104,12 @@ export type IntrinsicSlotNames =
  * ```
  */
 export class InvalidResourceSlotQuantity extends InvalidParameterError {
+  /** The code of every error of this class: `backendai_parsing_invalid-parameters` (upstream's). */
+  static override readonly code: ErrorCode = new ErrorCode(
+    ErrorDomain.BACKENDAI,
+    ErrorOperation.PARSING,
+    ErrorDetail.INVALID_PARAMETERS,
+  );
   /** The problem type URL (upstream's). */
   override readonly errorType: string =
     "https://api.backend.ai/probs/invalid-resource-slot-quantity";

@@ -12,6 +12,7 @@ import {
   InvalidAPIParameters,
   InvalidConfigError,
   InvalidErrorCode,
+  InvalidParameterError,
   MalformedRequestBody,
   PassthroughError,
   PermissionDeniedError,
@@ -270,4 +271,47 @@ Deno.test("problemResponse() never leaks the message of a foreign error", async 
     title: "General Backend API Error.",
     error_code: "backendai_generic_internal-error",
   });
+});
+
+Deno.test("each error class declares its code once: a frozen constant, the same object on every call", () => {
+  const classes = [
+    InvalidErrorCode,
+    InvalidAPIParameters,
+    MalformedRequestBody,
+    SchemaValidationFailed,
+    PermissionDeniedError,
+    UnreachableError,
+    GenericNotImplementedError,
+    InvalidConfigError,
+    ResourcePresetConflict,
+    ClientNotConnectedError,
+  ];
+  for (const Class of classes) {
+    const a = new Class("a");
+    const b = new Class("b");
+    assert.equal(a.errorCode(), b.errorCode(), Class.name);
+    assert.equal(a.errorCode(), Class.code, Class.name);
+    assert.ok(Object.isFrozen(Class.code), Class.name);
+    assert.throws(() => {
+      (Class.code as { detail: string }).detail = "gone";
+    }, TypeError);
+  }
+  assert.ok(Object.isFrozen(ErrorCode.default()));
+  assert.equal(ErrorCode.default(), ErrorCode.default());
+  // A subclass without its own code inherits its parent's.
+  class Narrower extends InvalidAPIParameters {}
+  assert.equal(new Narrower().errorCode(), InvalidAPIParameters.code);
+  // InvalidConfigError declares none: upstream's default code.
+  assert.equal(InvalidConfigError.code, BackendAIError.code);
+  assert.equal(String(BackendAIError.code), "backendai_generic_internal-error");
+});
+
+Deno.test("InvalidParameterError is another name for InvalidAPIParameters, the one bad-input base", () => {
+  assert.equal(InvalidParameterError, InvalidAPIParameters);
+  const err = new InvalidParameterError("x");
+  assert.ok(err instanceof InvalidAPIParameters);
+  assert.equal(
+    err.toProblemJSON().error_code,
+    "api_parsing_invalid-parameters",
+  );
 });

@@ -95,7 +95,7 @@ Deno.test("BinarySize.parse() rejects upstream's rejected inputs", () => {
         assert.equal(err.data?.value, input);
         assert.equal(
           err.errorCode().toString(),
-          "backendai_parsing_invalid-parameters",
+          "api_parsing_invalid-parameters",
         );
         assert.ok(err.message.startsWith("Cannot parse binary size"));
         return true;

@@ -74,7 +74,7 @@ Deno.test("UUID ids reject malformed input with InvalidIdentifierError naming ki
         assert.equal(err.status, 400);
         assert.equal(
           err.errorCode().toString(),
-          "backendai_parsing_invalid-parameters",
+          "api_parsing_invalid-parameters",
         );
         assert.deepEqual(err.data, { kind, value });
         assert.ok(err.message.includes(kind));
