@@ -4,7 +4,8 @@
  * (`SessionId`, `KernelId`, `AgentId`, `AccessKey`, …) with validating
  * constructors, `BinarySize` (an exact byte count on bigint), `ResourceSlot`
  * (decimal.js values, pure operations), `SlotName`, `HostPortPair`, the shared
- * enums with upstream's wire strings, and the Redis DB constants.
+ * enums with upstream's wire strings, and the Redis DB constants. Redis
+ * connection targets live with the client: `@backendai/common/clients/valkey`.
  *
  * ```ts
  * import { BinarySize, HostPortPair, ResourceSlot, SessionId } from "@backendai/common/types";
@@ -23,11 +24,14 @@
  *
  * @module
  */
+export * from "./_types/errors.ts";
 export * from "./_types/ids.ts";
 export * from "./_types/enums.ts";
 export * from "./_types/defs.ts";
 export * from "./_types/host_port.ts";
-export * from "./_types/misc.ts";
+export * from "./_types/storage_ids.ts";
+export * from "./_types/dispatch_result.ts";
 export * from "./_types/binary_size.ts";
 export * from "./_types/slot_name.ts";
+export * from "./_types/slot_types.ts";
 export * from "./_types/resource_slot.ts";

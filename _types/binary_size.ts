@@ -6,27 +6,7 @@
  * @module
  */
 
-import { InvalidParameterError } from "../exception.ts";
-
-/**
- * A size string or unit could not be read (HTTP 400,
- * `backendai_parsing_invalid-parameters`); `data.value` holds the input.
- *
- * @example Usage
- * ```ts
- * import { BinarySize, InvalidBinarySizeError } from "@backendai/common/types";
- * import assert from "node:assert/strict";
- *
- * assert.throws(() => BinarySize.parse("1x"), InvalidBinarySizeError);
- * ```
- */
-export class InvalidBinarySizeError extends InvalidParameterError {
-  /** The problem type URL. */
-  override readonly errorType: string =
-    "https://api.backend.ai/probs/invalid-binary-size";
-  /** The problem title. */
-  override readonly errorTitle: string = "Invalid binary size.";
-}
+import { InvalidBinarySizeError } from "./errors.ts";
 
 /**
  * A binary scale unit: `k` = 2^10 up to `y` = 2^80, and `" "` for bytes.

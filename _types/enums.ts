@@ -6,33 +6,7 @@
  * @module
  */
 
-import { InvalidParameterError } from "../exception.ts";
-
-/**
- * A string is not a member of an enum (HTTP 400,
- * `backendai_parsing_invalid-parameters`). `data.enum` names the enum and
- * `data.value` holds the rejected input.
- *
- * @example Usage
- * ```ts
- * import { InvalidEnumValueError, parseUserRole } from "@backendai/common/types";
- * import assert from "node:assert/strict";
- *
- * assert.throws(() => parseUserRole("root"), (err: unknown) => {
- *   assert.ok(err instanceof InvalidEnumValueError);
- *   assert.equal(err.status, 400);
- *   assert.deepEqual(err.data, { enum: "UserRole", value: "root" });
- *   return true;
- * });
- * ```
- */
-export class InvalidEnumValueError extends InvalidParameterError {
-  /** The problem type URL. */
-  override readonly errorType: string =
-    "https://api.backend.ai/probs/invalid-enum-value";
-  /** The problem title. */
-  override readonly errorTitle: string = "Invalid enum value.";
-}
+import { InvalidEnumValueError } from "./errors.ts";
 
 function invalidMember(
   enumName: string,

@@ -6,7 +6,6 @@
  * @module
  */
 
-import { InvalidParameterError } from "../exception.ts";
 import {
   formatIP,
   formatIPv4,
@@ -15,52 +14,7 @@ import {
   parseIPv4,
   parseIPv6,
 } from "../_utils/_ip.ts";
-
-/**
- * A host-port pair could not be parsed (HTTP 400,
- * `backendai_parsing_invalid-parameters`). `data.field` is `"host"`, `"port"`
- * or `"value"` (the whole input), and `data.value` is the offending input.
- *
- * @example Usage
- * ```ts
- * import { HostPortPair, InvalidHostPortPairError } from "@backendai/common/types";
- * import assert from "node:assert/strict";
- *
- * assert.throws(() => HostPortPair.parse("redis:70000"), (err: unknown) => {
- *   assert.ok(err instanceof InvalidHostPortPairError);
- *   assert.equal(err.data?.field, "port");
- *   return true;
- * });
- * ```
- */
-export class InvalidHostPortPairError extends InvalidParameterError {
-  /** The problem type URL. */
-  override readonly errorType: string =
-    "https://api.backend.ai/probs/invalid-host-port-pair";
-  /** The problem title. */
-  override readonly errorTitle: string = "Invalid host-port pair.";
-}
-
-/**
- * An IP address or network could not be parsed (HTTP 400,
- * `backendai_parsing_invalid-parameters`; upstream `InvalidIpAddressValue`).
- * `data.value` is the offending input.
- *
- * @example Usage
- * ```ts
- * import { InvalidIPAddressError, ReadableCIDR } from "@backendai/common/types";
- * import assert from "node:assert/strict";
- *
- * assert.throws(() => ReadableCIDR.parse("10.1.*.300"), InvalidIPAddressError);
- * ```
- */
-export class InvalidIPAddressError extends InvalidParameterError {
-  /** The problem type URL. */
-  override readonly errorType: string =
-    "https://api.backend.ai/probs/invalid-ip-address";
-  /** The problem title. */
-  override readonly errorTitle: string = "Invalid IP address.";
-}
+import { InvalidHostPortPairError, InvalidIPAddressError } from "./errors.ts";
 
 /** The inputs {@linkcode HostPortPair.parse} accepts. */
 export type HostPortPairInput =

@@ -7,36 +7,8 @@
  * @module
  */
 
-import { InvalidParameterError } from "../exception.ts";
 import { canonicalUuid } from "../_utils/uuid.ts";
-
-/**
- * An identifier did not have the required form (HTTP 400,
- * `backendai_parsing_invalid-parameters`). `data.kind` names the identifier
- * type and `data.value` holds the rejected input.
- *
- * @example Usage
- * ```ts
- * import { InvalidIdentifierError, SessionId } from "@backendai/common/types";
- * import assert from "node:assert/strict";
- *
- * try {
- *   SessionId("not-a-uuid");
- *   assert.fail("must throw");
- * } catch (err) {
- *   assert.ok(err instanceof InvalidIdentifierError);
- *   assert.equal(err.status, 400);
- *   assert.deepEqual(err.data, { kind: "SessionId", value: "not-a-uuid" });
- * }
- * ```
- */
-export class InvalidIdentifierError extends InvalidParameterError {
-  /** The problem type URL. */
-  override readonly errorType: string =
-    "https://api.backend.ai/probs/invalid-identifier";
-  /** The problem title. */
-  override readonly errorTitle: string = "Invalid identifier.";
-}
+import { InvalidIdentifierError } from "./errors.ts";
 
 const ACCESS_KEY_REGEXP = /^AKIA[A-Z2-7]{16}$/;
 const SECRET_KEY_REGEXP = /^[A-Za-z0-9_\-+/]{40}$/;

@@ -1,159 +1,34 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 /**
  * {@linkcode ResourceSlot}: an immutable map from slot names (`cpu`, `mem`,
- * `cuda.shares`, ...) to arbitrary-precision decimal quantities, with the
- * slot-type enums and errors that go with it.
+ * `cuda.shares`, ...) to arbitrary-precision decimal quantities. The slot-type
+ * enums are in `slot_types.ts`, the value conversions in `_slot_values.ts`.
  *
  * @module
  */
 
-import { Decimal } from "decimal.js";
+import type { Decimal } from "decimal.js";
+import { InvalidAPIParameters } from "../exception.ts";
+import type { BinarySize } from "./binary_size.ts";
+import { convertRawValue, guessSlotType, initEntries } from "./_slot_values.ts";
 import {
-  BackendAIError,
-  ErrorCode,
-  ErrorDetail,
-  ErrorDomain,
-  ErrorOperation,
-  InvalidAPIParameters,
-  InvalidParameterError,
-} from "../exception.ts";
-import { BinarySize } from "./binary_size.ts";
-
-/**
- * How the quantity of a resource slot is measured. Values are upstream's wire strings.
- *
- * - `count`: a (possibly fractional) number of units, e.g. `cpu` or `cuda.shares`.
- * - `bytes`: a size in bytes, e.g. `mem` or `cuda.mem`; user input may say `"2g"`.
- * - `unique`: a device that is allocated whole.
- * - `unified`: a unified-memory device slot.
- *
- * @example Usage
- * ```ts
- * import { SlotTypes } from "@backendai/common/types";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SlotTypes.BYTES, "bytes");
- * ```
- */
-export const SlotTypes = {
-  COUNT: "count",
-  BYTES: "bytes",
-  UNIQUE: "unique",
-  UNIFIED: "unified",
-} as const;
-/** One of the {@linkcode SlotTypes} wire strings. */
-export type SlotTypes = typeof SlotTypes[keyof typeof SlotTypes];
-
-/**
- * What a resource policy grants for a slot it does not mention. Values are
- * upstream's wire strings (upper case).
- *
- * @example Usage
- * ```ts
- * import { DefaultForUnspecified } from "@backendai/common/types";
- * import assert from "node:assert/strict";
- *
- * assert.equal(DefaultForUnspecified.UNLIMITED, "UNLIMITED");
- * ```
- */
-export const DefaultForUnspecified = {
-  LIMITED: "LIMITED",
-  UNLIMITED: "UNLIMITED",
-} as const;
-/** One of the {@linkcode DefaultForUnspecified} wire strings. */
-export type DefaultForUnspecified =
-  typeof DefaultForUnspecified[keyof typeof DefaultForUnspecified];
-
-/**
- * The slot names every agent reports: CPU cores and main memory.
- *
- * @example Usage
- * ```ts
- * import { IntrinsicSlotNames } from "@backendai/common/types";
- * import assert from "node:assert/strict";
- *
- * assert.equal(IntrinsicSlotNames.CPU, "cpu");
- * assert.equal(IntrinsicSlotNames.MEMORY, "mem");
- * ```
- */
-export const IntrinsicSlotNames = {
-  CPU: "cpu",
-  MEMORY: "mem",
-} as const;
-/** One of the {@linkcode IntrinsicSlotNames} values. */
-export type IntrinsicSlotNames =
-  typeof IntrinsicSlotNames[keyof typeof IntrinsicSlotNames];
-
-/**
- * A resource slot quantity could not be read as a decimal, or was negative
- * where only non-negative quantities are allowed (HTTP 400,
- * `backendai_parsing_invalid-parameters`). `data.key` names the slot and
- * `data.value` renders the offending value as a string.
- *
- * @example Usage
- * ```ts
- * import { InvalidResourceSlotQuantity, ResourceSlot } from "@backendai/common/types";
- * import assert from "node:assert/strict";
- *
- * assert.throws(() => ResourceSlot.fromUserInput({ cpu: "-1" }), (err: unknown) => {
- *   assert.ok(err instanceof InvalidResourceSlotQuantity);
- *   assert.equal(err.status, 400);
- *   assert.equal(err.data?.key, "cpu");
- *   return true;
- * });
- * ```
- */
-export class InvalidResourceSlotQuantity extends InvalidParameterError {
-  /** The code of every error of this class: `backendai_parsing_invalid-parameters` (upstream's). */
-  static override readonly code: ErrorCode = new ErrorCode(
-    ErrorDomain.BACKENDAI,
-    ErrorOperation.PARSING,
-    ErrorDetail.INVALID_PARAMETERS,
-  );
-  /** The problem type URL (upstream's). */
-  override readonly errorType: string =
-    "https://api.backend.ai/probs/invalid-resource-slot-quantity";
-  /** The problem title (upstream's). */
-  override readonly errorTitle: string = "Invalid resource slot quantity.";
-}
-
-/**
- * A slot name is not among the known slot types (HTTP 400,
- * `backendai_parsing_not-found`). `data.key` names the (first) unknown slot;
- * {@linkcode ResourceSlot.normalizeSlots} also lists all of them in `data.keys`.
- *
- * @example Usage
- * ```ts
- * import { ResourceSlot, UnknownResourceSlotType } from "@backendai/common/types";
- * import assert from "node:assert/strict";
- *
- * assert.throws(
- *   () => ResourceSlot.fromUserInput({ tpu: "1" }, { cpu: "count" }),
- *   (err: unknown) => err instanceof UnknownResourceSlotType && err.data?.key === "tpu",
- * );
- * ```
- */
-export class UnknownResourceSlotType extends BackendAIError {
-  /** HTTP 400 Bad Request. */
-  override readonly status: number = 400;
-  /** The problem type URL (upstream's). */
-  override readonly errorType: string =
-    "https://api.backend.ai/probs/unknown-resource-slot-type";
-  /** The problem title (upstream's). */
-  override readonly errorTitle: string = "Unknown resource slot type.";
-  /**
-   * The machine-readable code of this error.
-   *
-   * @returns `backendai_parsing_not-found`.
-   */
-  override errorCode(): ErrorCode {
-    return new ErrorCode(
-      ErrorDomain.BACKENDAI,
-      ErrorOperation.PARSING,
-      ErrorDetail.NOT_FOUND,
-    );
-  }
-}
+  combine,
+  containsEqual,
+  everyPair,
+  filterData,
+  humanize,
+  jsonData,
+  jsonOf,
+  knownSlotZeros,
+  normalizeData,
+  policyData,
+  userInputData,
+} from "./_slot_maps.ts";
+import {
+  type DefaultForUnspecified,
+  IntrinsicSlotNames,
+  type SlotTypes,
+} from "./slot_types.ts";
 
 /**
  * A raw quantity accepted when building a {@linkcode ResourceSlot}: a decimal,
@@ -202,174 +77,6 @@ export interface NormalizeSlotsOptions {
 }
 
 /**
- * The decimal constructor for slot values: far more precision than Python's
- * default 28 digits (so bigint-sized byte counts add exactly), banker's
- * rounding as Python's default context, and plain (non-exponent) `toString()`.
- * Instances share `Decimal.prototype`, so they are `instanceof Decimal`.
- */
-const SlotDecimal: typeof Decimal = Decimal.clone({
-  precision: 1_000,
-  rounding: Decimal.ROUND_HALF_EVEN,
-  toExpNeg: -9e15,
-  toExpPos: 9e15,
-});
-
-const ZERO: Decimal = new SlotDecimal(0);
-const POSITIVE_INFINITY: Decimal = new SlotDecimal(Infinity);
-
-/** Python `Decimal(str)` grammar for finite numbers (PEP 515 underscores allowed). */
-const FINITE_DECIMAL_REGEXP =
-  /^([+-])?(?:(\d(?:_?\d)*)(?:\.(\d(?:_?\d)*)?)?|\.(\d(?:_?\d)*))(?:e([+-]?\d(?:_?\d)*))?$/i;
-/** Python `Decimal(str)` grammar for infinities. */
-const INFINITE_DECIMAL_REGEXP = /^([+-])?inf(?:inity)?$/i;
-const SHMEM_HINT =
-  ' (put it in the "resource_opts" field of the API, or use "--resource-opts shmem=..." in the CLI)';
-
-function describeValue(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "bigint") return `${value}n`;
-  if (value instanceof BinarySize) return `BinarySize(${value.bytes})`;
-  if (Decimal.isDecimal(value)) return value.toString();
-  return String(value);
-}
-
-function conversionError(
-  key: string,
-  value: unknown,
-  cause?: unknown,
-): InvalidResourceSlotQuantity {
-  return new InvalidResourceSlotQuantity(
-    `Cannot convert the slot ${JSON.stringify(key)} to decimal: ${
-      describeValue(value)
-    }`,
-    {
-      data: { key, value: describeValue(value) },
-      ...(cause === undefined ? {} : { cause }),
-    },
-  );
-}
-
-/** Reads a decimal string the way Python's `Decimal(str)` does, minus NaN. */
-function parseDecimalString(text: string): Decimal | undefined {
-  const trimmed = text.trim();
-  const inf = INFINITE_DECIMAL_REGEXP.exec(trimmed);
-  if (inf !== null) {
-    return new SlotDecimal(inf[1] === "-" ? -Infinity : Infinity);
-  }
-  const match = FINITE_DECIMAL_REGEXP.exec(trimmed);
-  if (match === null) return undefined;
-  const [, sign, intPart, fracPart, onlyFracPart, exponent] = match;
-  const digits = intPart === undefined
-    ? `0.${onlyFracPart}`
-    : fracPart === undefined
-    ? intPart
-    : `${intPart}.${fracPart}`;
-  const exp = exponent === undefined ? "" : `e${exponent}`;
-  const value = new SlotDecimal(
-    `${sign === "-" ? "-" : ""}${digits}${exp}`.replaceAll("_", ""),
-  );
-  // decimal.js silently overflows huge exponents to Infinity; Python keeps them exact.
-  return value.isFinite() ? value : undefined;
-}
-
-/** Python `Decimal(value)`: any accepted raw value, never NaN; throws on failure. */
-function toDecimal(key: string, value: unknown): Decimal {
-  let result: Decimal | undefined;
-  if (Decimal.isDecimal(value)) {
-    result = new SlotDecimal(value);
-  } else if (value instanceof BinarySize) {
-    result = new SlotDecimal(value.bytes.toString());
-  } else if (typeof value === "bigint") {
-    result = new SlotDecimal(value.toString());
-  } else if (typeof value === "number") {
-    result = new SlotDecimal(value);
-  } else if (typeof value === "string") {
-    result = parseDecimalString(value);
-  }
-  if (result === undefined || result.isNaN()) {
-    throw conversionError(key, value);
-  }
-  return result;
-}
-
-/** `BinarySize.parse` on a size string such as `"2g"` or `"inf"`; throws on failure. */
-function parseBytes(key: string, value: string): Decimal {
-  let parsed: BinarySize | number;
-  try {
-    parsed = BinarySize.parse(value);
-  } catch (err) {
-    throw conversionError(key, value, err);
-  }
-  return toDecimal(key, parsed);
-}
-
-/** The constructor's conversion: byte-slot strings are sizes, the rest decimals. */
-function convertRawValue(key: string, value: unknown): Decimal {
-  if (
-    typeof value === "string" &&
-    ResourceSlot.guessSlotType(key) === SlotTypes.BYTES
-  ) {
-    return parseBytes(key, value);
-  }
-  return toDecimal(key, value);
-}
-
-/** Upstream `_normalize_value`: user-facing conversion, rejecting negatives. */
-function normalizeUserValue(
-  key: string,
-  value: unknown,
-  slotType: string,
-): Decimal {
-  let result: Decimal;
-  if (slotType === SlotTypes.BYTES) {
-    result = typeof value === "string"
-      ? parseBytes(key, value)
-      : toDecimal(key, value);
-  } else {
-    result = toDecimal(key, value);
-    if (result.isFinite()) {
-      result = result.toDecimalPlaces(3, Decimal.ROUND_HALF_EVEN);
-    }
-  }
-  if (result.isFinite() && result.isNegative() && !result.isZero()) {
-    throw new InvalidResourceSlotQuantity(
-      `Resource slot ${
-        JSON.stringify(key)
-      } cannot be negative: ${result.toString()}`,
-      { data: { key, value: describeValue(value) } },
-    );
-  }
-  return result;
-}
-
-/** Upstream `v != 0` for the pruning in `from_user_input` (strings are never 0). */
-function isNumericZero(value: unknown): boolean {
-  if (typeof value === "number") return value === 0;
-  if (typeof value === "bigint") return value === 0n;
-  if (value instanceof BinarySize) return value.bytes === 0n;
-  if (Decimal.isDecimal(value)) return value.isZero();
-  return false;
-}
-
-/** Upstream `_stringify_number`: 0.01 banker's rounding, normalized, no exponent. */
-function stringifyQuantity(value: Decimal): string {
-  if (!value.isFinite()) return value.isNegative() ? "-Infinity" : "Infinity";
-  return value.toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN).toFixed();
-}
-
-function initEntries(
-  init: Exclude<ResourceSlotInit, ResourceSlot>,
-): Iterable<readonly [string, unknown]> {
-  if (init instanceof Map) return init.entries();
-  return Object.entries(init);
-}
-
-function slotTypeLookup(slotTypes: SlotTypeMap): ReadonlyMap<string, string> {
-  if (slotTypes instanceof Map) return slotTypes;
-  return new Map(Object.entries(slotTypes));
-}
-
-/**
  * An immutable map from slot names to {@linkcode Decimal} quantities: what a
  * session asks for, what an agent has, what a policy allows.
  *
@@ -413,6 +120,22 @@ function slotTypeLookup(slotTypes: SlotTypeMap): ReadonlyMap<string, string> {
  * });
  * assert.deepEqual(requested.toHumanized(slotTypes), { cpu: "2", mem: "4g", "cuda.shares": "0" });
  * assert.equal(requested.get("cuda.shares")?.toString(), "0");
+ * ```
+ *
+ * @example Read a slot like a read-only Map
+ * ```ts
+ * import { ResourceSlot } from "@backendai/common/types";
+ * import assert from "node:assert/strict";
+ *
+ * const slot = new ResourceSlot({ cpu: "1.5", mem: 0 });
+ * assert.equal(slot.size, 2);
+ * assert.ok(slot.get("cpu")?.equals("1.5"));
+ * assert.equal(slot.get("gpu"), undefined);
+ * assert.equal(slot.has("mem"), true); // set, to 0
+ * assert.deepEqual([...slot.keys()], ["cpu", "mem"]);
+ * assert.deepEqual([...slot.values()].map(String), ["1.5", "0"]);
+ * assert.deepEqual([...slot.entries()].map(([k, v]) => [k, `${v}`]), [["cpu", "1.5"], ["mem", "0"]]);
+ * assert.equal(new Map(slot).get("cpu")?.toString(), "1.5");
  * ```
  *
  * @example Pure comparison
@@ -499,7 +222,7 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    * ```
    */
   static guessSlotType(key: string): SlotTypes {
-    return key.includes("mem") ? SlotTypes.BYTES : SlotTypes.COUNT;
+    return guessSlotType(key);
   }
 
   /**
@@ -518,11 +241,7 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    * ```
    */
   static fromKnownSlots(knownSlotTypes: SlotTypeMap): ResourceSlot {
-    const data = new Map<string, Decimal>();
-    for (const key of slotTypeLookup(knownSlotTypes).keys()) {
-      data.set(key, ZERO);
-    }
-    return ResourceSlot.#of(data);
+    return ResourceSlot.#of(knownSlotZeros(knownSlotTypes));
   }
 
   /**
@@ -560,39 +279,7 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
     slotTypes?: SlotTypeMap | null,
   ): ResourceSlot {
     const entries = obj instanceof ResourceSlot ? obj.#data : initEntries(obj);
-    const data = new Map<string, Decimal>();
-    if (slotTypes === undefined || slotTypes === null) {
-      for (const [key, value] of entries) {
-        if (value === null || value === undefined || isNumericZero(value)) {
-          continue;
-        }
-        data.set(
-          key,
-          normalizeUserValue(key, value, ResourceSlot.guessSlotType(key)),
-        );
-      }
-      return ResourceSlot.#of(data);
-    }
-    const known = slotTypeLookup(slotTypes);
-    for (const [key, value] of entries) {
-      if (value === null || value === undefined || isNumericZero(value)) {
-        continue;
-      }
-      const slotType = known.get(key);
-      if (slotType === undefined) {
-        throw new UnknownResourceSlotType(
-          `Unknown slot type ${JSON.stringify(key)}${
-            key === "shmem" ? SHMEM_HINT : ""
-          }`,
-          { data: { key } },
-        );
-      }
-      data.set(key, normalizeUserValue(key, value, slotType));
-    }
-    for (const key of known.keys()) {
-      if (!data.has(key)) data.set(key, ZERO);
-    }
-    return ResourceSlot.#of(data);
+    return ResourceSlot.#of(userInputData(entries, slotTypes ?? undefined));
   }
 
   /**
@@ -623,23 +310,7 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
     policy: ResourceSlotPolicy,
     slotTypes: SlotTypeMap,
   ): ResourceSlot {
-    const known = slotTypeLookup(slotTypes);
-    const data = new Map<string, Decimal>();
-    for (const [key, value] of initEntries(policy.total_resource_slots)) {
-      const slotType = known.get(key);
-      if (value === null || value === undefined || slotType === undefined) {
-        continue;
-      }
-      data.set(key, normalizeUserValue(key, value, slotType));
-    }
-    const fill = policy.default_for_unspecified ===
-        DefaultForUnspecified.UNLIMITED
-      ? POSITIVE_INFINITY
-      : ZERO;
-    for (const key of known.keys()) {
-      if (!data.has(key)) data.set(key, fill);
-    }
-    return ResourceSlot.#of(data);
+    return ResourceSlot.#of(policyData(policy, slotTypes));
   }
 
   /**
@@ -665,25 +336,10 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
   static fromJSON(
     obj: Readonly<Record<string, string | number | null | undefined>>,
   ): ResourceSlot {
-    const data = new Map<string, Decimal>();
-    for (const [key, value] of Object.entries(obj)) {
-      if (value === null || value === undefined) continue;
-      data.set(key, toDecimal(key, value));
-    }
-    return ResourceSlot.#of(data);
+    return ResourceSlot.#of(jsonData(obj));
   }
 
-  /**
-   * The number of slots.
-   *
-   * @example Usage
-   * ```ts
-   * import { ResourceSlot } from "@backendai/common/types";
-   * import assert from "node:assert/strict";
-   *
-   * assert.equal(new ResourceSlot({ cpu: 1, mem: 0 }).size, 2);
-   * ```
-   */
+  /** The number of slots (the class example shows the read-only Map API). */
   get size(): number {
     return this.#data.size;
   }
@@ -693,16 +349,6 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    *
    * @param key The slot name.
    * @returns The quantity, or `undefined` when the slot is not set.
-   *
-   * @example Usage
-   * ```ts
-   * import { ResourceSlot } from "@backendai/common/types";
-   * import assert from "node:assert/strict";
-   *
-   * const slot = new ResourceSlot({ cpu: "1.5" });
-   * assert.ok(slot.get("cpu")?.equals("1.5"));
-   * assert.equal(slot.get("mem"), undefined);
-   * ```
    */
   get(key: string): Decimal | undefined {
     return this.#data.get(key);
@@ -713,14 +359,6 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    *
    * @param key The slot name.
    * @returns `true` when the slot is set.
-   *
-   * @example Usage
-   * ```ts
-   * import { ResourceSlot } from "@backendai/common/types";
-   * import assert from "node:assert/strict";
-   *
-   * assert.equal(new ResourceSlot({ cpu: 0 }).has("cpu"), true);
-   * ```
    */
   has(key: string): boolean {
     return this.#data.has(key);
@@ -730,14 +368,6 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    * The slot names, in insertion order.
    *
    * @returns An iterator over the names.
-   *
-   * @example Usage
-   * ```ts
-   * import { ResourceSlot } from "@backendai/common/types";
-   * import assert from "node:assert/strict";
-   *
-   * assert.deepEqual([...new ResourceSlot({ cpu: 1, mem: 2 }).keys()], ["cpu", "mem"]);
-   * ```
    */
   keys(): IterableIterator<string> {
     return this.#data.keys();
@@ -747,15 +377,6 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    * The quantities, in insertion order.
    *
    * @returns An iterator over the quantities.
-   *
-   * @example Usage
-   * ```ts
-   * import { ResourceSlot } from "@backendai/common/types";
-   * import assert from "node:assert/strict";
-   *
-   * const values = [...new ResourceSlot({ cpu: 1, mem: 2 }).values()];
-   * assert.deepEqual(values.map(String), ["1", "2"]);
-   * ```
    */
   values(): IterableIterator<Decimal> {
     return this.#data.values();
@@ -765,15 +386,6 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    * The `[name, quantity]` pairs, in insertion order.
    *
    * @returns An iterator over the pairs.
-   *
-   * @example Usage
-   * ```ts
-   * import { ResourceSlot } from "@backendai/common/types";
-   * import assert from "node:assert/strict";
-   *
-   * const pairs = [...new ResourceSlot({ cpu: "0.5" }).entries()];
-   * assert.deepEqual(pairs.map(([k, v]) => [k, v.toString()]), [["cpu", "0.5"]]);
-   * ```
    */
   entries(): IterableIterator<[string, Decimal]> {
     return this.#data.entries();
@@ -783,15 +395,6 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    * The `[name, quantity]` pairs, so a slot works in `for...of` and `new Map()`.
    *
    * @returns An iterator over the pairs.
-   *
-   * @example Usage
-   * ```ts
-   * import { ResourceSlot } from "@backendai/common/types";
-   * import assert from "node:assert/strict";
-   *
-   * const map = new Map(new ResourceSlot({ cpu: 2 }));
-   * assert.equal(map.get("cpu")?.toString(), "2");
-   * ```
    */
   [Symbol.iterator](): IterableIterator<[string, Decimal]> {
     return this.#data.entries();
@@ -851,37 +454,6 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
     return ResourceSlot.#of(data);
   }
 
-  #union(other: ResourceSlot): string[] {
-    const keys = [...this.#data.keys()];
-    for (const key of ResourceSlot.#dataOf(other).keys()) {
-      if (!this.#data.has(key)) keys.push(key);
-    }
-    return keys;
-  }
-
-  #combine(
-    other: ResourceSlot,
-    operation: "add" | "subtract",
-  ): ResourceSlot {
-    const otherData = ResourceSlot.#dataOf(other);
-    const data = new Map<string, Decimal>();
-    for (const key of this.#union(other)) {
-      const left = this.#data.get(key) ?? ZERO;
-      const right = otherData.get(key) ?? ZERO;
-      const result = operation === "add" ? left.plus(right) : left.minus(right);
-      if (result.isNaN()) {
-        throw new InvalidResourceSlotQuantity(
-          `Cannot ${operation} the slot ${JSON.stringify(key)}: ${left} ${
-            operation === "add" ? "+" : "-"
-          } ${right} is undefined`,
-          { data: { key, value: `${left}`, other: `${right}` } },
-        );
-      }
-      data.set(key, result);
-    }
-    return ResourceSlot.#of(data);
-  }
-
   /**
    * Adds two slots key by key over the union of their keys (a missing slot
    * counts as 0). Infinity follows decimal rules.
@@ -900,7 +472,9 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    * ```
    */
   add(other: ResourceSlot): ResourceSlot {
-    return this.#combine(other, "add");
+    return ResourceSlot.#of(
+      combine(this.#data, ResourceSlot.#dataOf(other), "add"),
+    );
   }
 
   /**
@@ -921,7 +495,9 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    * ```
    */
   subtract(other: ResourceSlot): ResourceSlot {
-    return this.#combine(other, "subtract");
+    return ResourceSlot.#of(
+      combine(this.#data, ResourceSlot.#dataOf(other), "subtract"),
+    );
   }
 
   /**
@@ -960,17 +536,7 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    */
   equals(other: ResourceSlot): boolean {
     if (other === this) return true;
-    const otherData = ResourceSlot.#dataOf(other);
-    return this.#union(other).every((key) =>
-      (this.#data.get(key) ?? ZERO).eq(otherData.get(key) ?? ZERO)
-    );
-  }
-
-  #noneExceeds(other: ResourceSlot): boolean {
-    const otherData = ResourceSlot.#dataOf(other);
-    return this.#union(other).every((key) =>
-      (this.#data.get(key) ?? ZERO).lte(otherData.get(key) ?? ZERO)
-    );
+    return everyPair(this.#data, ResourceSlot.#dataOf(other), "eq");
   }
 
   /**
@@ -988,7 +554,7 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    * ```
    */
   lte(other: ResourceSlot): boolean {
-    return this.#noneExceeds(other);
+    return everyPair(this.#data, ResourceSlot.#dataOf(other), "lte");
   }
 
   /**
@@ -1010,7 +576,7 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    * ```
    */
   lt(other: ResourceSlot): boolean {
-    return this.#noneExceeds(other) && !this.equals(other);
+    return this.lte(other) && !this.equals(other);
   }
 
   /**
@@ -1028,10 +594,7 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    * ```
    */
   gte(other: ResourceSlot): boolean {
-    const otherData = ResourceSlot.#dataOf(other);
-    return this.#union(other).every((key) =>
-      (this.#data.get(key) ?? ZERO).gte(otherData.get(key) ?? ZERO)
-    );
+    return everyPair(this.#data, ResourceSlot.#dataOf(other), "gte");
   }
 
   /**
@@ -1071,12 +634,7 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    * ```
    */
   eqContains(other: ResourceSlot): boolean {
-    const otherData = ResourceSlot.#dataOf(other);
-    for (const [key, value] of otherData) {
-      const mine = this.#data.get(key);
-      if (!value.eq(mine ?? ZERO)) return false;
-    }
-    return true;
+    return containsEqual(this.#data, ResourceSlot.#dataOf(other));
   }
 
   /**
@@ -1118,12 +676,7 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    * ```
    */
   filterSlots(knownSlotTypes: SlotTypeMap): ResourceSlot {
-    const known = slotTypeLookup(knownSlotTypes);
-    const data = new Map<string, Decimal>();
-    for (const [key, value] of this.#data) {
-      if (known.has(key)) data.set(key, value);
-    }
-    return ResourceSlot.#of(data);
+    return ResourceSlot.#of(filterData(this.#data, knownSlotTypes));
   }
 
   /**
@@ -1150,26 +703,13 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
     knownSlotTypes: SlotTypeMap,
     options: NormalizeSlotsOptions = {},
   ): ResourceSlot {
-    const known = slotTypeLookup(knownSlotTypes);
-    if (!(options.ignoreUnknown ?? false)) {
-      const unknown = [...this.#data.keys()].filter((key) => !known.has(key));
-      if (unknown.length > 0) {
-        throw new UnknownResourceSlotType(
-          `Unknown slots: ${
-            unknown.map((key) => JSON.stringify(key)).join(", ")
-          }`,
-          { data: { key: unknown[0], keys: unknown } },
-        );
-      }
-    }
-    const data = new Map<string, Decimal>();
-    for (const [key, value] of this.#data) {
-      if (known.has(key)) data.set(key, value);
-    }
-    for (const key of known.keys()) {
-      if (!data.has(key)) data.set(key, ZERO);
-    }
-    return ResourceSlot.#of(data);
+    return ResourceSlot.#of(
+      normalizeData(
+        this.#data,
+        knownSlotTypes,
+        options.ignoreUnknown ?? false,
+      ),
+    );
   }
 
   /**
@@ -1211,11 +751,7 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    * ```
    */
   toJSON(): Record<string, string> {
-    const result: Record<string, string> = {};
-    for (const [key, value] of this.#data) {
-      result[key] = stringifyQuantity(value);
-    }
-    return result;
+    return jsonOf(this.#data);
   }
 
   /**
@@ -1241,19 +777,6 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    * ```
    */
   toHumanized(slotTypes: SlotTypeMap = {}): Record<string, string> {
-    const known = slotTypeLookup(slotTypes);
-    const result: Record<string, string> = {};
-    for (const [key, value] of this.#data) {
-      const slotType = known.get(key) ?? ResourceSlot.guessSlotType(key);
-      if (slotType === SlotTypes.BYTES && value.isFinite()) {
-        const bytes = value.truncated();
-        result[key] = bytes.isNegative()
-          ? bytes.toFixed()
-          : new BinarySize(BigInt(bytes.toFixed())).format("s");
-      } else {
-        result[key] = stringifyQuantity(value);
-      }
-    }
-    return result;
+    return humanize(this.#data, slotTypes);
   }
 }

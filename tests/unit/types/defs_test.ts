@@ -28,7 +28,7 @@ import {
   SESSION_PRIORITY_MIN,
   UNKNOWN_CONTAINER_ID,
   VFOLDER_GROUP_PERMISSION_MODE,
-} from "../../../_types/defs.ts";
+} from "../../../types.ts";
 
 Deno.test("Redis logical DB ids match upstream defs", () => {
   assert.deepEqual(

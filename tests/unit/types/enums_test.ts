@@ -32,7 +32,7 @@ import {
   UserRole,
   VFolderHostPermission,
   VFolderUsageMode,
-} from "../../../_types/enums.ts";
+} from "../../../types.ts";
 
 Deno.test("enum values are upstream's wire strings", () => {
   assert.deepEqual(Object.values(SessionTypes), [

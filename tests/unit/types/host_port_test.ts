@@ -6,7 +6,7 @@ import {
   InvalidHostPortPairError,
   InvalidIPAddressError,
   ReadableCIDR,
-} from "../../../_types/host_port.ts";
+} from "../../../types.ts";
 import { BackendAIError } from "../../../exception.ts";
 
 Deno.test("HostPortPair.parse() splits a string at the last colon", () => {

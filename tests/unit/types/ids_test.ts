@@ -31,7 +31,7 @@ import {
   SSHPublicKey,
   Subdomain,
   VolumeId,
-} from "../../../_types/ids.ts";
+} from "../../../types.ts";
 import { BackendAIError } from "../../../exception.ts";
 
 const CANONICAL = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";

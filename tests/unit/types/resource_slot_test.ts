@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { Decimal } from "decimal.js";
 import { BackendAIError, InvalidAPIParameters } from "../../../exception.ts";
-import { BinarySize } from "../../../_types/binary_size.ts";
+import { BinarySize } from "../../../types.ts";
 import {
   DefaultForUnspecified,
   IntrinsicSlotNames,
@@ -12,7 +12,7 @@ import {
   type SlotTypeMap,
   SlotTypes,
   UnknownResourceSlotType,
-} from "../../../_types/resource_slot.ts";
+} from "../../../types.ts";
 
 const GIB = 2n ** 30n;
 

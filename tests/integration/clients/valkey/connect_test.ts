@@ -8,11 +8,14 @@ import {
   checkValkeyHealth,
   closeValkey,
   connectValkey,
+  RedisProfileTarget,
   ValkeyConnectionError,
+  ValkeyProfileTarget,
   ValkeyRoleMismatchError,
   ValkeySentinelMasterNotFound,
-} from "../../../clients/valkey/mod.ts";
-import { halfstackEnv } from "../../_halfstack.ts";
+} from "../../../../clients/valkey/mod.ts";
+import { RedisRole } from "../../../../types.ts";
+import { halfstackEnv } from "../../../_halfstack.ts";
 
 Deno.test("connectValkey: standalone with a db, and the health check PINGs", async () => {
   const env = halfstackEnv();
@@ -44,6 +47,35 @@ Deno.test("connectValkey: through Sentinel it reaches the master, ROLE says mast
     assert.equal(role[0], "master");
   } finally {
     await closeValkey(redis);
+  }
+});
+
+Deno.test("connectValkey: upstream's Sentinel configuration reaches the master with its timeout", async () => {
+  const env = halfstackEnv();
+  // As a Python component's TOML or etcd holds it, the replica address in
+  // `addr` a decoy: the Sentinels must win, as they do upstream.
+  const config = {
+    addr: `${env.redisReplica.host}:${env.redisReplica.port}`,
+    sentinel: env.sentinels.map((s) => `${s.host}:${s.port}`).join(","),
+    service_name: env.sentinelMasterName,
+    request_timeout: 1500,
+  };
+  for (
+    const target of [
+      ValkeyProfileTarget.fromConfig(config).profileTarget(RedisRole.STREAM),
+      RedisProfileTarget.fromConfig(config).profileTarget(RedisRole.STREAM)
+        .toValkeyTarget(),
+    ]
+  ) {
+    assert.equal(target.requestTimeoutMs, 1500);
+    const redis = await connectValkey({ ...target, db: 12 });
+    try {
+      await checkValkeyHealth(redis, target);
+      assert.equal((await redis.role() as unknown[])[0], "master");
+      assert.equal(redis.options.commandTimeout, 1500);
+    } finally {
+      await closeValkey(redis);
+    }
   }
 });
 
