@@ -21,10 +21,10 @@ import {
   type ReadGroupArgs,
   type StoredEntry,
   type StoreSubscription,
-  StreamQueue,
   type StreamReader,
   type StreamStore,
-} from "./stream_queue.ts";
+} from "./store.ts";
+import { StreamQueue } from "./stream_queue.ts";
 import type { MessageQueueOptions } from "./types.ts";
 import { Wakeup } from "../_wait.ts";
 

@@ -41,6 +41,7 @@
 export * from "./errors.ts";
 export * from "./payload.ts";
 export * from "./types.ts";
+export * from "./store.ts";
 export * from "./stream_queue.ts";
 export * from "./memory.ts";
 export * from "./redis.ts";

@@ -31,10 +31,10 @@ import {
   type ReadGroupArgs,
   type StoredEntry,
   type StoreSubscription,
-  StreamQueue,
   type StreamReader,
   type StreamStore,
-} from "./stream_queue.ts";
+} from "./store.ts";
+import { StreamQueue } from "./stream_queue.ts";
 import type { MessageQueueOptions } from "./types.ts";
 
 type RawEntry = [Uint8Array, Uint8Array[]];

@@ -1,0 +1,360 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * The store seam: the handful of Redis-Streams-shaped primitives a message
+ * queue backend provides ({@linkcode StreamStore}, with a blocking
+ * {@linkcode StreamReader} per consumer), the records that cross it, and
+ * {@linkcode NoGroupError}. `StreamQueue` writes the queue semantics
+ * (consumer groups, redelivery with the same id, dead letters, broadcast
+ * with a cache, durable broadcast) once over this seam; `MemoryStreamStore`
+ * and `RedisStreamStore` implement it.
+ *
+ * To put the queue on another store, implement {@linkcode StreamStore} with
+ * Redis Streams semantics and hand it to `new StreamQueue(store, options)`:
+ *
+ * - `add` gives each entry a new, increasing `<ms>-<seq>` id and trims each
+ *   stream to about `maxLen`.
+ * - `StreamReader.read` returns only entries new to the group (`>`), makes
+ *   each one pending for the reading consumer with a delivery count of 1,
+ *   waits at most `blockMs` (or until the signal aborts, then returns what
+ *   it has), and throws {@linkcode NoGroupError} when the group is missing.
+ * - `claimIdle` takes over entries pending at least `minIdleMs`, keeping
+ *   their ids and incrementing their delivery count, scans the pending list
+ *   from `cursor` (`"0-0"` once the scan is complete), and reports in
+ *   `deleted` the pending ids whose entries were trimmed away.
+ * - `deadLetter` adds the dead letter and acknowledges the original entry
+ *   in one atomic step, so that a message is never both or neither.
+ * - `publish` sends to subscribers live (no history) and stores each item
+ *   with a `cacheKey` under that key for `cacheTtlSeconds`; `subscribe`
+ *   resolves once the subscription is active.
+ * - `close` releases everything; the queue calls it once, last.
+ *
+ * The conformance suite (`tests/conformance/message_queue_suite.ts`) checks
+ * a backend against these rules through a `StreamQueue` over it.
+ *
+ * @example A store that counts what is added, over the embedded one
+ * ```ts
+ * import {
+ *   MemoryStreamStore,
+ *   StreamQueue,
+ *   type StreamStore,
+ * } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * const inner = new MemoryStreamStore();
+ * let added = 0;
+ * const store: StreamStore = {
+ *   add(items, maxLen) {
+ *     added += items.length;
+ *     return inner.add(items, maxLen);
+ *   },
+ *   ensureGroup: (stream, group, start) => inner.ensureGroup(stream, group, start),
+ *   openReader: () => inner.openReader(),
+ *   ack: (stream, group, ids) => inner.ack(stream, group, ids),
+ *   claimIdle: (args) => inner.claimIdle(args),
+ *   deadLetter: (args) => inner.deadLetter(args),
+ *   range: (stream, count, start) => inner.range(stream, count, start),
+ *   publish: (items) => inner.publish(items),
+ *   getCache: (key) => inner.getCache(key),
+ *   setCache: (key, value, ttlSeconds) => inner.setCache(key, value, ttlSeconds),
+ *   subscribe: (channels, onMessage) => inner.subscribe(channels, onMessage),
+ *   close: () => inner.close(),
+ * };
+ *
+ * await using queue = new StreamQueue(store);
+ * await using consumer = await queue.consumer({ group: "g" });
+ * await queue.anycaster().anycast({ name: "hi", source: "n1", payload: "{}" });
+ * for await (const message of consumer) {
+ *   assert.equal(message.name, "hi");
+ *   await consumer.done(message);
+ *   break;
+ * }
+ * assert.equal(added, 1);
+ * ```
+ *
+ * @module
+ */
+
+import type { StreamFields, StreamFieldValue } from "./payload.ts";
+
+/**
+ * A stream entry as a {@linkcode StreamStore} returns it.
+ *
+ * @example Usage
+ * ```ts
+ * import type { StoredEntry } from "@backendai/common/message-queue";
+ *
+ * const entry: StoredEntry = { id: "1-0", fields: { name: "ping" } };
+ * ```
+ */
+export interface StoredEntry {
+  /** The entry id. */
+  readonly id: string;
+  /** The fields, by name. */
+  readonly fields: StreamFields;
+}
+
+/**
+ * An entry delivered to a consumer of a group.
+ *
+ * @example Usage
+ * ```ts
+ * import type { DeliveredEntry } from "@backendai/common/message-queue";
+ *
+ * const entry: DeliveredEntry = {
+ *   stream: "events", id: "1-0", fields: {}, deliveryCount: 1,
+ * };
+ * ```
+ */
+export interface DeliveredEntry extends StoredEntry {
+  /** The stream it is in. */
+  readonly stream: string;
+  /** The pending list's delivery counter, this delivery included. */
+  readonly deliveryCount: number;
+}
+
+/** The arguments of {@linkcode StreamReader.read} (`XREADGROUP`). */
+export interface ReadGroupArgs {
+  /** The consumer group. */
+  readonly group: string;
+  /** The consumer. */
+  readonly consumer: string;
+  /** The streams, each read from `>` (new entries). */
+  readonly streams: readonly string[];
+  /** Most entries to return (`COUNT`). */
+  readonly count: number;
+  /** Longest wait in milliseconds (`BLOCK`); 0 means do not wait. */
+  readonly blockMs: number;
+  /** Ends the wait early; the read then returns what it has (maybe nothing). */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * A blocking reader, one per consumer: on Redis a dedicated connection, so
+ * that a blocked `XREADGROUP` holds up no other command.
+ */
+export interface StreamReader {
+  /**
+   * Makes the reader ready (on Redis: opens its connection), so that the
+   * first read does not pay for it.
+   */
+  connect(): Promise<void>;
+  /**
+   * Reads new entries for the consumer; each one becomes pending for it with
+   * a delivery count of 1.
+   *
+   * @param args The group, consumer, streams, count, wait and signal.
+   * @returns The entries, possibly none when the wait ran out.
+   * @throws {NoGroupError} When a group does not exist (any more).
+   */
+  read(args: ReadGroupArgs): Promise<DeliveredEntry[]>;
+  /** Releases the reader. */
+  close(): Promise<void>;
+}
+
+/** The arguments of {@linkcode StreamStore.claimIdle} (`XAUTOCLAIM`). */
+export interface ClaimIdleArgs {
+  /** The stream. */
+  readonly stream: string;
+  /** The consumer group. */
+  readonly group: string;
+  /** The consumer that takes the entries over. */
+  readonly consumer: string;
+  /** Only entries idle at least this long, in milliseconds. */
+  readonly minIdleMs: number;
+  /** Most entries to claim. */
+  readonly count: number;
+  /** Where to continue the scan of the pending list (`"0-0"` to start). */
+  readonly cursor: string;
+}
+
+/** What {@linkcode StreamStore.claimIdle} returns. */
+export interface ClaimIdleResult {
+  /** Where the next scan continues; `"0-0"` when the scan is complete. */
+  readonly cursor: string;
+  /** The claimed entries with their delivery count after the claim. */
+  readonly entries: DeliveredEntry[];
+  /** Pending ids whose entries were trimmed from the stream before an ack. */
+  readonly deleted: string[];
+}
+
+/** The arguments of {@linkcode StreamStore.deadLetter}. */
+export interface DeadLetterArgs {
+  /** The stream the entry is in. */
+  readonly stream: string;
+  /** The consumer group that gives up on it. */
+  readonly group: string;
+  /** The entry id, acknowledged in the same step. */
+  readonly id: string;
+  /** Where the dead letter goes (`<stream>.dlq`). */
+  readonly deadLetterStream: string;
+  /** The dead letter's fields, flat: name, value, name, value, … */
+  readonly fields: readonly StreamFieldValue[];
+  /** The approximate length to trim the dead-letter stream to. */
+  readonly maxLen: number;
+}
+
+/** One item of {@linkcode StreamStore.publish}. */
+export interface PublishItem {
+  /** The channel. */
+  readonly channel: string;
+  /** The message text. */
+  readonly data: string;
+  /** Also store the text under this key, when given. */
+  readonly cacheKey?: string | undefined;
+  /** The cache entry's lifetime in seconds. */
+  readonly cacheTtlSeconds: number;
+}
+
+/**
+ * A live pub/sub subscription of a {@linkcode StreamStore}.
+ *
+ * @example Usage
+ * ```ts
+ * import type { StoreSubscription } from "@backendai/common/message-queue";
+ *
+ * async function stop(subscription: StoreSubscription): Promise<void> {
+ *   await subscription.close();
+ * }
+ * ```
+ */
+export interface StoreSubscription {
+  /** Unsubscribes. */
+  close(): Promise<void>;
+}
+
+/**
+ * The primitives a backend provides, with Redis Streams semantics: streams
+ * with consumer groups and pending lists, pub/sub channels, and a key/value
+ * cache with a TTL. Implement it to put {@linkcode StreamQueue} on another
+ * store.
+ *
+ * @example Usage
+ * ```ts
+ * import { MemoryStreamStore, type StreamStore } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * const store: StreamStore = new MemoryStreamStore();
+ * const [id] = await store.add([{ stream: "s", fields: ["k", "v"] }], 1000);
+ * assert.equal((await store.range("s", 10))[0]?.id, id);
+ * await store.close();
+ * ```
+ */
+export interface StreamStore {
+  /**
+   * Adds entries (`XADD stream MAXLEN ~ maxLen * …`), in one round trip.
+   *
+   * @param items The streams and flat field lists.
+   * @param maxLen The approximate length to trim each stream to.
+   * @returns The new ids, in order.
+   */
+  add(
+    items: readonly { stream: string; fields: readonly StreamFieldValue[] }[],
+    maxLen: number,
+  ): Promise<string[]>;
+  /**
+   * Creates a consumer group unless it exists (`XGROUP CREATE … MKSTREAM`).
+   *
+   * @param stream The stream (created when missing).
+   * @param group The group.
+   * @param start `"$"` for new entries only, `"0"` for all.
+   */
+  ensureGroup(stream: string, group: string, start: "$" | "0"): Promise<void>;
+  /**
+   * Opens a blocking reader.
+   *
+   * @returns The reader.
+   */
+  openReader(): StreamReader;
+  /**
+   * Acknowledges entries (`XACK`).
+   *
+   * @param stream The stream.
+   * @param group The group.
+   * @param ids The entry ids.
+   * @returns How many were pending.
+   */
+  ack(stream: string, group: string, ids: readonly string[]): Promise<number>;
+  /**
+   * Takes over entries pending longer than `minIdleMs`, keeping their ids
+   * and incrementing their delivery count.
+   *
+   * @param args The stream, group, consumer, idle time, count and cursor.
+   * @returns The claimed entries, the next cursor and trimmed ids.
+   */
+  claimIdle(args: ClaimIdleArgs): Promise<ClaimIdleResult>;
+  /**
+   * Adds `fields` to `deadLetterStream` and acknowledges `id`, atomically.
+   *
+   * @param args Where from, where to, and what.
+   * @returns The dead-letter entry's id.
+   */
+  deadLetter(args: DeadLetterArgs): Promise<string>;
+  /**
+   * Reads entries oldest first (`XRANGE stream - + COUNT count`).
+   *
+   * @param stream The stream.
+   * @param count Most entries.
+   * @param start The first id, inclusive.
+   * @returns The entries.
+   */
+  range(stream: string, count: number, start?: string): Promise<StoredEntry[]>;
+  /**
+   * Publishes messages, caching those with a `cacheKey`, in one round trip.
+   *
+   * @param items The messages.
+   */
+  publish(items: readonly PublishItem[]): Promise<void>;
+  /**
+   * Reads a cached message.
+   *
+   * @param key The cache key.
+   * @returns The text, or `undefined` when missing or expired.
+   */
+  getCache(key: string): Promise<StreamFieldValue | undefined>;
+  /**
+   * Stores a value with a lifetime (`SET key value EX ttl`).
+   *
+   * @param key The key.
+   * @param value The text.
+   * @param ttlSeconds The lifetime in seconds.
+   */
+  setCache(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /**
+   * Subscribes to channels; resolves once the subscription is active.
+   *
+   * @param channels The channels.
+   * @param onMessage Called with each message.
+   * @returns The subscription.
+   */
+  subscribe(
+    channels: readonly string[],
+    onMessage: (channel: string, data: StreamFieldValue) => void,
+  ): Promise<StoreSubscription>;
+  /** Releases every connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Thrown by a {@linkcode StreamReader} when the consumer group is missing,
+ * e.g. after the stream was deleted; the consumer then recreates it.
+ *
+ * @example Usage
+ * ```ts
+ * import { NoGroupError } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(new NoGroupError("events").name, "NoGroupError");
+ * ```
+ */
+export class NoGroupError extends Error {
+  /**
+   * Makes the error.
+   *
+   * @param stream The stream whose group is missing.
+   */
+  constructor(stream: string) {
+    super(`No consumer group on stream "${stream}"`);
+    this.name = "NoGroupError";
+  }
+}
