@@ -43,5 +43,6 @@ export * from "./payload.ts";
 export * from "./types.ts";
 export * from "./store.ts";
 export * from "./stream_queue.ts";
+export { DEAD_LETTER_SUFFIX } from "./dead_letter.ts";
 export * from "./memory.ts";
 export * from "./redis.ts";

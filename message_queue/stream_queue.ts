@@ -18,7 +18,6 @@ import {
   sleep,
 } from "../utils.ts";
 import { InvalidAPIParameters } from "../exception.ts";
-import { invalidOption } from "../_options.ts";
 import { MessageQueueClosedError } from "./errors.ts";
 import {
   decodeBroadcast,
@@ -27,7 +26,6 @@ import {
   encodeBroadcast,
   encodeStreamFields,
   type OutgoingMessage,
-  type StreamFields,
   type StreamFieldValue,
 } from "./payload.ts";
 import type {
@@ -51,34 +49,19 @@ import type {
 import {
   type DeliveredEntry,
   NoGroupError,
-  type StoredEntry,
   type StoreSubscription,
   type StreamReader,
   type StreamStore,
 } from "./store.ts";
+import {
+  broadcastDeadLetterFields,
+  DEAD_LETTER_SUFFIX,
+  deadLetterFields,
+  errorKey,
+  readDeadLetter,
+} from "./dead_letter.ts";
+import { errorText, positiveInteger, text, untilEither } from "./_util.ts";
 import { AsyncFifo, raceSignal } from "../_wait.ts";
-
-/**
- * The suffix of dead-letter streams: `events` → `events.dlq`.
- *
- * @example Usage
- * ```ts
- * import { DEAD_LETTER_SUFFIX } from "@backendai/common/message-queue";
- * import assert from "node:assert/strict";
- *
- * assert.equal(`events${DEAD_LETTER_SUFFIX}`, "events.dlq");
- * ```
- */
-export const DEAD_LETTER_SUFFIX = ".dlq";
-
-const DLQ_FIELDS = {
-  stream: "_dlq_stream",
-  id: "_dlq_id",
-  group: "_dlq_group",
-  consumer: "_dlq_consumer",
-  deliveryCount: "_dlq_delivery_count",
-  error: "_dlq_error",
-} as const;
 
 const DEFAULTS = {
   nodeId: "node",
@@ -91,30 +74,6 @@ const DEFAULTS = {
   idleTimeoutMs: 300_000,
   maxDeliveries: 5,
 } as const;
-
-function positiveInteger(
-  value: number | undefined,
-  fallback: number,
-  field: string,
-): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value <= 0) {
-    invalidOption("message queue", field, value, "must be a positive integer");
-  }
-  return value;
-}
-
-function untilEither(
-  signal: AbortSignal | undefined,
-  closing: AbortSignal,
-): AbortSignal {
-  return signal === undefined ? closing : AbortSignal.any([signal, closing]);
-}
-
-function errorText(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
 
 /**
  * The message queue over a {@linkcode StreamStore}. It owns the store and
@@ -323,58 +282,6 @@ export class StreamQueue implements MessageQueue {
   }
 }
 
-function text(value: StreamFieldValue | undefined): string {
-  if (value === undefined) return "";
-  return typeof value === "string" ? value : new TextDecoder().decode(value);
-}
-
-function readDeadLetter(entry: StoredEntry): DeadLetter {
-  const fields: Record<string, StreamFieldValue> = {};
-  for (const [key, value] of Object.entries(entry.fields)) {
-    if (!key.startsWith("_dlq_")) fields[key] = value;
-  }
-  return {
-    id: entry.id,
-    stream: text(entry.fields[DLQ_FIELDS.stream]),
-    originalId: text(entry.fields[DLQ_FIELDS.id]),
-    group: text(entry.fields[DLQ_FIELDS.group]),
-    consumer: text(entry.fields[DLQ_FIELDS.consumer]),
-    deliveryCount: Number(text(entry.fields[DLQ_FIELDS.deliveryCount])),
-    error: text(entry.fields[DLQ_FIELDS.error]),
-    fields,
-  };
-}
-
-function deadLetterFields(
-  fields: StreamFields,
-  info: {
-    stream: string;
-    id: string;
-    group: string;
-    consumer: string;
-    deliveryCount: number;
-    error: string;
-  },
-): StreamFieldValue[] {
-  const flat: StreamFieldValue[] = [];
-  for (const [key, value] of Object.entries(fields)) flat.push(key, value);
-  flat.push(
-    DLQ_FIELDS.stream,
-    info.stream,
-    DLQ_FIELDS.id,
-    info.id,
-    DLQ_FIELDS.group,
-    info.group,
-    DLQ_FIELDS.consumer,
-    info.consumer,
-    DLQ_FIELDS.deliveryCount,
-    String(info.deliveryCount),
-    DLQ_FIELDS.error,
-    info.error,
-  );
-  return flat;
-}
-
 function firstId(ids: string[]): string {
   return ids[0] as string;
 }
@@ -558,13 +465,6 @@ interface ResolvedConsumerOptions {
   maxDeliveries: number;
   maxLen: number;
   logger: Logger;
-}
-
-// fail() stores the handler's error under this key, with a TTL, so that the
-// consumer that finally dead-letters the entry (maybe another one, after a
-// crash) can record it. It is never deleted: it expires.
-function errorKey(stream: string, group: string, id: string): string {
-  return `${stream}${DEAD_LETTER_SUFFIX}:error:${group}:${id}`;
 }
 
 // The longest an ack waits for the next read before it is sent on its own.
@@ -1082,18 +982,7 @@ class StreamSubscriber implements Subscriber {
       });
       this.#store.add([{
         stream: channel + DEAD_LETTER_SUFFIX,
-        fields: [
-          "data",
-          data,
-          DLQ_FIELDS.stream,
-          channel,
-          DLQ_FIELDS.consumer,
-          this.#name,
-          DLQ_FIELDS.deliveryCount,
-          "1",
-          DLQ_FIELDS.error,
-          error,
-        ],
+        fields: broadcastDeadLetterFields(channel, data, this.#name, error),
       }], this.#maxLen).catch((addError) =>
         this.#logger.error("message queue: could not dead-letter a broadcast", {
           channel,

@@ -1,0 +1,68 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * Small helpers that several message queue files share: option checks,
+ * signal joining, error and field text.
+ *
+ * @module
+ */
+
+import { invalidOption } from "../_options.ts";
+import type { StreamFieldValue } from "./payload.ts";
+
+/**
+ * Checks an optional positive-integer option.
+ *
+ * @param value The option as given.
+ * @param fallback What an absent option means.
+ * @param field The option's name, for the error.
+ * @returns `value`, or `fallback` when it is `undefined`.
+ * @throws {InvalidAPIParameters} When `value` is not a positive integer.
+ */
+export function positiveInteger(
+  value: number | undefined,
+  fallback: number,
+  field: string,
+): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value <= 0) {
+    invalidOption("message queue", field, value, "must be a positive integer");
+  }
+  return value;
+}
+
+/**
+ * Joins a caller's optional signal with a component's closing signal.
+ *
+ * @param signal The caller's signal, if any.
+ * @param closing The signal that aborts when the component closes.
+ * @returns A signal that aborts when either does.
+ */
+export function untilEither(
+  signal: AbortSignal | undefined,
+  closing: AbortSignal,
+): AbortSignal {
+  return signal === undefined ? closing : AbortSignal.any([signal, closing]);
+}
+
+/**
+ * Describes a thrown value in one line, for logs and dead letters.
+ *
+ * @param error What was thrown.
+ * @returns `Name: message` for an `Error`, else the value as a string.
+ */
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+/**
+ * Reads a stream field as text.
+ *
+ * @param value The field, text or bytes (UTF-8), or `undefined`.
+ * @returns The text; `""` for a missing field.
+ */
+export function text(value: StreamFieldValue | undefined): string {
+  if (value === undefined) return "";
+  return typeof value === "string" ? value : new TextDecoder().decode(value);
+}

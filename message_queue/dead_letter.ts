@@ -1,0 +1,143 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * Dead letters: the {@linkcode DEAD_LETTER_SUFFIX} of dead-letter streams
+ * (`events` → `events.dlq`), and the encoding of a dead letter's fields: the
+ * original fields followed by `_dlq_stream`, `_dlq_id`, `_dlq_group`,
+ * `_dlq_consumer`, `_dlq_delivery_count` and `_dlq_error`. The consumer and
+ * the subscriber write them; `StreamQueue.deadLetters()` reads them back.
+ *
+ * @module
+ */
+
+import type { StreamFields, StreamFieldValue } from "./payload.ts";
+import type { StoredEntry } from "./store.ts";
+import type { DeadLetter } from "./types.ts";
+import { text } from "./_util.ts";
+
+/**
+ * The suffix of dead-letter streams: `events` → `events.dlq`.
+ *
+ * @example Usage
+ * ```ts
+ * import { DEAD_LETTER_SUFFIX } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(`events${DEAD_LETTER_SUFFIX}`, "events.dlq");
+ * ```
+ */
+export const DEAD_LETTER_SUFFIX = ".dlq";
+
+const DLQ_FIELDS = {
+  stream: "_dlq_stream",
+  id: "_dlq_id",
+  group: "_dlq_group",
+  consumer: "_dlq_consumer",
+  deliveryCount: "_dlq_delivery_count",
+  error: "_dlq_error",
+} as const;
+
+/**
+ * The cache key under which `fail()` stores the handler's error, with a TTL,
+ * so that the consumer that finally dead-letters the entry (maybe another
+ * one, after a crash) can record it. It is never deleted: it expires.
+ *
+ * @param stream The stream the entry is in.
+ * @param group The consumer group.
+ * @param id The entry id.
+ * @returns `<stream>.dlq:error:<group>:<id>`.
+ */
+export function errorKey(stream: string, group: string, id: string): string {
+  return `${stream}${DEAD_LETTER_SUFFIX}:error:${group}:${id}`;
+}
+
+/**
+ * Decodes a dead-letter entry.
+ *
+ * @param entry An entry of a dead-letter stream.
+ * @returns The dead letter: where it came from, why, and the original fields.
+ */
+export function readDeadLetter(entry: StoredEntry): DeadLetter {
+  const fields: Record<string, StreamFieldValue> = {};
+  for (const [key, value] of Object.entries(entry.fields)) {
+    if (!key.startsWith("_dlq_")) fields[key] = value;
+  }
+  return {
+    id: entry.id,
+    stream: text(entry.fields[DLQ_FIELDS.stream]),
+    originalId: text(entry.fields[DLQ_FIELDS.id]),
+    group: text(entry.fields[DLQ_FIELDS.group]),
+    consumer: text(entry.fields[DLQ_FIELDS.consumer]),
+    deliveryCount: Number(text(entry.fields[DLQ_FIELDS.deliveryCount])),
+    error: text(entry.fields[DLQ_FIELDS.error]),
+    fields,
+  };
+}
+
+/**
+ * Encodes a consumer's dead letter.
+ *
+ * @param fields The original entry's fields.
+ * @param info Where the entry was, who gave up on it, after how many
+ * deliveries, and why.
+ * @returns The flat field list: the original fields, then the `_dlq_` ones.
+ */
+export function deadLetterFields(
+  fields: StreamFields,
+  info: {
+    stream: string;
+    id: string;
+    group: string;
+    consumer: string;
+    deliveryCount: number;
+    error: string;
+  },
+): StreamFieldValue[] {
+  const flat: StreamFieldValue[] = [];
+  for (const [key, value] of Object.entries(fields)) flat.push(key, value);
+  flat.push(
+    DLQ_FIELDS.stream,
+    info.stream,
+    DLQ_FIELDS.id,
+    info.id,
+    DLQ_FIELDS.group,
+    info.group,
+    DLQ_FIELDS.consumer,
+    info.consumer,
+    DLQ_FIELDS.deliveryCount,
+    String(info.deliveryCount),
+    DLQ_FIELDS.error,
+    info.error,
+  );
+  return flat;
+}
+
+/**
+ * Encodes a subscriber's dead letter: a broadcast it could not decode, kept
+ * raw under `data`.
+ *
+ * @param channel The channel it came on.
+ * @param data The raw message.
+ * @param consumer The subscriber's node name.
+ * @param error Why it could not be decoded.
+ * @returns The flat field list.
+ */
+export function broadcastDeadLetterFields(
+  channel: string,
+  data: StreamFieldValue,
+  consumer: string,
+  error: string,
+): StreamFieldValue[] {
+  return [
+    "data",
+    data,
+    DLQ_FIELDS.stream,
+    channel,
+    DLQ_FIELDS.consumer,
+    consumer,
+    DLQ_FIELDS.deliveryCount,
+    "1",
+    DLQ_FIELDS.error,
+    error,
+  ];
+}
