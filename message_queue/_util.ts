@@ -11,6 +11,12 @@ import { invalidOption } from "../_options.ts";
 import type { StreamFieldValue } from "./payload.ts";
 
 /**
+ * The stream that anycasters, consumers and dead-letter reads use when none
+ * is named.
+ */
+export const DEFAULT_STREAM = "events";
+
+/**
  * Checks an optional positive-integer option.
  *
  * @param value The option as given.
