@@ -49,5 +49,6 @@ export {
 } from "./store.ts";
 export * from "./memory.ts";
 export { RedisBgtaskStore, type RedisBgtaskStoreOptions } from "./redis.ts";
+export * from "./manager_types.ts";
 export * from "./manager.ts";
 export * from "./sse.ts";
