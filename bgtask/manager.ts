@@ -7,22 +7,15 @@
  * @module
  */
 
-import {
-  BgtaskCancelledEvent,
-  BgtaskDoneEvent,
-  BgtaskFailedEvent,
-  BgtaskPartialSuccessEvent,
-  BgtaskUpdatedEvent,
-} from "../events/catalogue/bgtask.ts";
+import { BgtaskFailedEvent } from "../events/catalogue/bgtask.ts";
 import type { Event } from "../events/define.ts";
 import type { EventProducer } from "../events/producer.ts";
-import { BackendAIError, InvalidAPIParameters } from "../exception.ts";
+import { InvalidAPIParameters } from "../exception.ts";
 import { invalidOption } from "../_options.ts";
 import { consoleLogger, type Logger } from "../utils.ts";
 import {
   type BackgroundTaskHandler,
   BackgroundTaskHandlerRegistry,
-  PartialSuccess,
   type TaskContext,
   type TaskOutcome,
 } from "./handler.ts";
@@ -35,8 +28,8 @@ import {
   type StartTaskOptions,
 } from "./manager_types.ts";
 import { MemoryBgtaskStore } from "./memory.ts";
-import { ProgressReporter } from "./reporter.ts";
-import { type BgtaskStore, ongoingSubtask } from "./store.ts";
+import type { ProgressReporter } from "./reporter.ts";
+import type { BgtaskStore } from "./store.ts";
 import {
   BgtaskManagerClosedError,
   BgtaskNotFoundError,
@@ -47,49 +40,18 @@ import {
   TaskType,
   WHOLE_TASK_KEY,
 } from "./types.ts";
-
-interface Result {
-  status: BgtaskStatus;
-  event: Event;
-  storedStatus: "success" | "failure";
-  lastMessage: string;
-  errorCode: string | undefined;
-}
-
-interface RunningTask {
-  readonly taskId: string;
-  readonly name: string;
-  readonly retriable: boolean;
-  readonly tags: readonly string[];
-  readonly controller: AbortController;
-  readonly reporter: ProgressReporter;
-  readonly startedAt: number;
-  readonly finished: Promise<BgtaskStatus>;
-  resolve: (status: BgtaskStatus) => void;
-  chain: Promise<void>;
-  message: string | null;
-  cancelRequested: boolean;
-  settled: boolean;
-  graceTimer: ReturnType<typeof setTimeout> | undefined;
-}
-
-/** Python's `repr()` of an exception, as upstream puts it in `bgtask_failed`. */
-function errorRepr(error: unknown): string {
-  if (!(error instanceof Error)) {
-    return `Exception(${JSON.stringify(String(error))})`;
-  }
-  const text = error.message;
-  const quoted = text.includes("'") && !text.includes('"')
-    ? `"${text}"`
-    : `'${text.replaceAll("'", "\\'")}'`;
-  return `${error.name}(${quoted})`;
-}
-
-function errorCodeOf(error: unknown): string {
-  return error instanceof BackendAIError
-    ? error.errorCode().toString()
-    : "bgtask_execute_internal-error";
-}
+import {
+  cancelledResult,
+  failedResult,
+  newRunningTask,
+  newStoredTask,
+  parseManifest,
+  type RunningTask,
+  succeededResult,
+  type TaskResult,
+  type TaskSpec,
+  updatedEvent,
+} from "./_task.ts";
 
 function checkInterval(field: string, value: number): void {
   if (!(Number.isFinite(value) && value > 0)) {
@@ -303,7 +265,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
     });
     try {
       await this.#broadcast(
-        this.#updatedEvent(task.taskId, 0, 0, "Task started"),
+        updatedEvent(task.taskId, 0, 0, "Task started"),
       );
     } catch (err) {
       this.#running.delete(task.taskId);
@@ -331,41 +293,15 @@ export class BackgroundTaskManager implements AsyncDisposable {
   ): Promise<string> {
     this.#checkOpen();
     const handler = this.registry.get(name);
-    const parsed = handler.manifest.safeParse(manifest);
-    if (!parsed.success) {
-      throw new InvalidAPIParameters(
-        `The manifest of background task "${name}" is invalid`,
-        {
-          data: {
-            field: "manifest",
-            issues: parsed.error.issues.map((issue) => ({
-              path: issue.path.map(String).join("."),
-              message: issue.message,
-            })),
-          },
-          cause: parsed.error,
-        },
-      );
-    }
+    const parsed = parseManifest(name, handler, manifest);
     const task = this.#track({
       taskId: crypto.randomUUID(),
       name,
       retriable: true,
       tags: [...this.#tags, ...options.tags ?? []],
     });
-    const stored: StoredTask = {
-      info: {
-        taskId: task.taskId,
-        taskName: name,
-        taskType: TaskType.SINGLE,
-        body: JSON.parse(JSON.stringify(parsed.data ?? {})),
-        ongoingCount: 1,
-        successCount: 0,
-        failureCount: 0,
-      },
-      subtasks: [ongoingSubtask(task.taskId, WHOLE_TASK_KEY)],
-    };
-    const started = this.#updatedEvent(task.taskId, 0, 0, "Task started");
+    const stored = newStoredTask(task.taskId, name, parsed);
+    const started = updatedEvent(task.taskId, 0, 0, "Task started");
     let registered = false;
     try {
       const atomic = this.#atomicEvents();
@@ -396,7 +332,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
       }
       throw err;
     }
-    this.#launchHandler(task, handler, parsed.data);
+    this.#launchHandler(task, handler, parsed);
     return task.taskId;
   }
 
@@ -491,7 +427,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
       task.graceTimer = undefined;
       if (task.settled) return;
       task.settled = true;
-      void this.#finish(task, this.#cancelled(task));
+      void this.#finish(task, cancelledResult(task));
     }, this.#graceMs);
   }
 
@@ -609,40 +545,12 @@ export class BackgroundTaskManager implements AsyncDisposable {
     };
   }
 
-  #track(
-    spec: {
-      taskId: string;
-      name: string;
-      retriable: boolean;
-      tags: readonly string[];
-      current?: number;
-      total?: number;
-    },
-  ): RunningTask {
-    let resolve!: (status: BgtaskStatus) => void;
-    const finished = new Promise<BgtaskStatus>((r) => (resolve = r));
-    const reporter = new ProgressReporter(
-      spec.taskId,
+  #track(spec: TaskSpec): RunningTask {
+    const task = newRunningTask(
+      spec,
       (current, total, message) =>
         this.#progress(task, current, total, message),
-      { current: spec.current ?? 0, total: spec.total ?? 0 },
     );
-    const task: RunningTask = {
-      taskId: spec.taskId,
-      name: spec.name,
-      retriable: spec.retriable,
-      tags: spec.tags,
-      controller: new AbortController(),
-      reporter,
-      startedAt: performance.now(),
-      finished,
-      resolve,
-      chain: Promise.resolve(),
-      message: null,
-      cancelRequested: false,
-      settled: false,
-      graceTimer: undefined,
-    };
     this.#running.set(task.taskId, task);
     return task;
   }
@@ -691,82 +599,11 @@ export class BackgroundTaskManager implements AsyncDisposable {
         task,
         failed
           ? (task.controller.signal.aborted
-            ? this.#cancelled(task)
-            : this.#failed(task, error))
-          : this.#succeeded(task, outcome),
+            ? cancelledResult(task)
+            : failedResult(task, error))
+          : succeededResult(task, outcome),
       );
     })();
-  }
-
-  #cancelled(task: RunningTask): Result {
-    return {
-      status: BgtaskStatus.CANCELLED,
-      event: BgtaskCancelledEvent.create({
-        task_id: task.taskId,
-        message: "Task cancelled",
-      }),
-      storedStatus: "failure",
-      lastMessage: "Task cancelled",
-      errorCode: undefined,
-    };
-  }
-
-  #failed(task: RunningTask, error: unknown): Result {
-    return {
-      status: BgtaskStatus.FAILED,
-      event: BgtaskFailedEvent.create({
-        task_id: task.taskId,
-        message: errorRepr(error),
-      }),
-      storedStatus: "failure",
-      lastMessage: `Task failed with exception: ${
-        error instanceof Error ? error.message : String(error)
-      }`,
-      errorCode: errorCodeOf(error),
-    };
-  }
-
-  #succeeded(task: RunningTask, outcome: TaskOutcome): Result {
-    if (outcome instanceof PartialSuccess && outcome.errors.length > 0) {
-      return {
-        status: BgtaskStatus.PARTIAL_SUCCESS,
-        event: BgtaskPartialSuccessEvent.create({
-          task_id: task.taskId,
-          message: outcome.message,
-          errors: [...outcome.errors],
-        }),
-        storedStatus: "success",
-        lastMessage: "Task completed successfully",
-        errorCode: undefined,
-      };
-    }
-    let message: string | null;
-    if (outcome instanceof PartialSuccess) message = outcome.message;
-    else if (typeof outcome === "string") message = outcome;
-    else if (outcome === undefined || outcome === null) {
-      message = task.retriable ? "Task completed successfully" : null;
-    } else message = JSON.stringify(outcome);
-    return {
-      status: BgtaskStatus.DONE,
-      event: BgtaskDoneEvent.create({ task_id: task.taskId, message }),
-      storedStatus: "success",
-      lastMessage: "Task completed successfully",
-      errorCode: undefined,
-    };
-  }
-
-  #updatedEvent(
-    taskId: string,
-    current: number,
-    total: number,
-    message: string | null,
-  ): Event {
-    return BgtaskUpdatedEvent.create({
-      task_id: taskId,
-      current_progress: current,
-      total_progress: total,
-      message,
-    });
   }
 
   /** Whether the store publishes events in its own round trip. */
@@ -788,7 +625,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
   ): Promise<void> {
     if (task.settled) return Promise.resolve();
     if (message !== null) task.message = message;
-    const event = this.#updatedEvent(task.taskId, current, total, message);
+    const event = updatedEvent(task.taskId, current, total, message);
     const send = async (): Promise<void> => {
       if (!task.retriable) return await this.#broadcast(event);
       const atomic = this.#atomicEvents();
@@ -829,7 +666,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
   async #finishStored(
     taskId: string,
     subkey: string,
-    result: Result,
+    result: TaskResult,
   ): Promise<void> {
     const atomic = this.#atomicEvents();
     await this.#store.finishSubtask({
@@ -846,7 +683,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
     if (!atomic) await this.#broadcast(result.event);
   }
 
-  async #finish(task: RunningTask, result: Result): Promise<void> {
+  async #finish(task: RunningTask, result: TaskResult): Promise<void> {
     await task.chain;
     try {
       if (task.retriable) {
@@ -922,7 +759,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
         if (task.settled) continue;
         task.settled = true;
         if (task.retriable) this.#forget(task, BgtaskStatus.UNKNOWN);
-        else await this.#finish(task, this.#cancelled(task));
+        else await this.#finish(task, cancelledResult(task));
       }
     }
     this.#closed = true;
