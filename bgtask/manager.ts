@@ -8,8 +8,6 @@
  */
 
 import { BgtaskFailedEvent } from "../events/catalogue/bgtask.ts";
-import type { Event } from "../events/define.ts";
-import type { EventProducer } from "../events/producer.ts";
 import { InvalidAPIParameters } from "../exception.ts";
 import { invalidOption } from "../_options.ts";
 import { consoleLogger, type Logger } from "../utils.ts";
@@ -40,6 +38,7 @@ import {
   TaskType,
   WHOLE_TASK_KEY,
 } from "./types.ts";
+import { TaskPublisher } from "./_publisher.ts";
 import {
   cancelledResult,
   failedResult,
@@ -110,7 +109,6 @@ export class BackgroundTaskManager implements AsyncDisposable {
   readonly serverId: string;
   /** The handlers of retriable tasks. */
   readonly registry: BackgroundTaskHandlerRegistry;
-  readonly #producer: EventProducer;
   readonly #store: BgtaskStore;
   readonly #ownsStore: boolean;
   readonly #tags: readonly string[];
@@ -122,6 +120,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
   readonly #running = new Map<string, RunningTask>();
   /** Final statuses of the last finished tasks, oldest first, for `wait()`. */
   readonly #recent = new Map<string, BgtaskStatus>();
+  readonly #publisher: TaskPublisher;
   #heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #closing = false;
@@ -143,7 +142,6 @@ export class BackgroundTaskManager implements AsyncDisposable {
       );
     }
     this.serverId = options.serverId;
-    this.#producer = options.producer;
     this.#ownsStore = options.store === undefined;
     this.#store = options.store ?? new MemoryBgtaskStore();
     this.#tags = [...options.tags ?? []];
@@ -161,6 +159,16 @@ export class BackgroundTaskManager implements AsyncDisposable {
       );
     }
     this.#logger = options.logger ?? consoleLogger;
+    const shared = {
+      store: this.#store,
+      serverId: this.serverId,
+      tags: this.#tags,
+      logger: this.#logger,
+    };
+    this.#publisher = new TaskPublisher({
+      ...shared,
+      producer: options.producer,
+    });
   }
 
   /**
@@ -264,7 +272,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
       tags: [...this.#tags, ...options.tags ?? []],
     });
     try {
-      await this.#broadcast(
+      await this.#publisher.broadcast(
         updatedEvent(task.taskId, 0, 0, "Task started"),
       );
     } catch (err) {
@@ -300,38 +308,12 @@ export class BackgroundTaskManager implements AsyncDisposable {
       retriable: true,
       tags: [...this.#tags, ...options.tags ?? []],
     });
-    const stored = newStoredTask(task.taskId, name, parsed);
-    const started = updatedEvent(task.taskId, 0, 0, "Task started");
-    let registered = false;
-    try {
-      const atomic = this.#atomicEvents();
-      await this.#store.registerTask({
-        task: stored,
-        serverId: this.serverId,
-        tags: this.#tags,
-        ...(atomic
-          ? { broadcast: this.#producer.prepareBroadcast(started) }
-          : {}),
-      });
-      registered = true;
-      if (!atomic) await this.#broadcast(started);
-    } catch (err) {
-      this.#running.delete(task.taskId);
-      // The caller is told it failed, so it must not be revived later either.
-      if (registered) {
-        await this.#store.unregisterTask(task.taskId, this.serverId, this.#tags)
-          .catch((cleanup) =>
-            this.#logger.warn(
-              "bgtask: a task that failed to start stays stored",
-              {
-                taskId: task.taskId,
-                error: String(cleanup),
-              },
-            )
-          );
-      }
-      throw err;
-    }
+    await this.#publisher.register(
+      newStoredTask(task.taskId, name, parsed),
+      updatedEvent(task.taskId, 0, 0, "Task started"),
+      // On failure: forgotten here first, then removed from the store.
+      () => this.#running.delete(task.taskId),
+    );
     this.#launchHandler(task, handler, parsed);
     return task.taskId;
   }
@@ -606,16 +588,6 @@ export class BackgroundTaskManager implements AsyncDisposable {
     })();
   }
 
-  /** Whether the store publishes events in its own round trip. */
-  #atomicEvents(): boolean {
-    return this.#store.publishesEvents &&
-      this.#producer.durableStream === undefined;
-  }
-
-  async #broadcast(event: Event): Promise<void> {
-    await this.#producer.broadcastWithCache(event);
-  }
-
   /** Sends a progress snapshot after the task's earlier events. */
   #progress(
     task: RunningTask,
@@ -627,15 +599,12 @@ export class BackgroundTaskManager implements AsyncDisposable {
     if (message !== null) task.message = message;
     const event = updatedEvent(task.taskId, current, total, message);
     const send = async (): Promise<void> => {
-      if (!task.retriable) return await this.#broadcast(event);
-      const atomic = this.#atomicEvents();
-      await this.#store.updateProgress(
+      if (!task.retriable) return await this.#publisher.broadcast(event);
+      await this.#publisher.progress(
         task.taskId,
-        WHOLE_TASK_KEY,
         { current, total, message },
-        atomic ? this.#producer.prepareBroadcast(event) : undefined,
+        event,
       );
-      if (!atomic) await this.#broadcast(event);
     };
     const sent = task.chain.then(send);
     task.chain = sent.catch((err) => {
@@ -654,7 +623,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
     message: string,
     errorCode: string,
   ): Promise<void> {
-    return this.#finishStored(taskId, subkey, {
+    return this.#publisher.finish(taskId, subkey, {
       status: BgtaskStatus.FAILED,
       event: BgtaskFailedEvent.create({ task_id: taskId, message }),
       storedStatus: "failure",
@@ -663,32 +632,12 @@ export class BackgroundTaskManager implements AsyncDisposable {
     });
   }
 
-  async #finishStored(
-    taskId: string,
-    subkey: string,
-    result: TaskResult,
-  ): Promise<void> {
-    const atomic = this.#atomicEvents();
-    await this.#store.finishSubtask({
-      taskId,
-      subkey,
-      status: result.storedStatus,
-      lastMessage: result.lastMessage,
-      serverId: this.serverId,
-      tags: this.#tags,
-      ...(atomic
-        ? { broadcast: this.#producer.prepareBroadcast(result.event) }
-        : {}),
-    });
-    if (!atomic) await this.#broadcast(result.event);
-  }
-
   async #finish(task: RunningTask, result: TaskResult): Promise<void> {
     await task.chain;
     try {
       if (task.retriable) {
-        await this.#finishStored(task.taskId, WHOLE_TASK_KEY, result);
-      } else await this.#broadcast(result.event);
+        await this.#publisher.finish(task.taskId, WHOLE_TASK_KEY, result);
+      } else await this.#publisher.broadcast(result.event);
     } catch (err) {
       this.#logger.warn("bgtask: the final event was not sent", {
         taskId: task.taskId,
