@@ -33,12 +33,11 @@ import {
   BgtaskNotFoundError,
   BgtaskNotRegisteredError,
   BgtaskStatus,
-  type StoredTask,
-  TaskStatus,
   TaskType,
   WHOLE_TASK_KEY,
 } from "./types.ts";
 import { TaskPublisher } from "./_publisher.ts";
+import { StatusQueries } from "./_status.ts";
 import {
   cancelledResult,
   failedResult,
@@ -121,6 +120,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
   /** Final statuses of the last finished tasks, oldest first, for `wait()`. */
   readonly #recent = new Map<string, BgtaskStatus>();
   readonly #publisher: TaskPublisher;
+  readonly #queries: StatusQueries;
   #heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #closing = false;
@@ -168,6 +168,11 @@ export class BackgroundTaskManager implements AsyncDisposable {
     this.#publisher = new TaskPublisher({
       ...shared,
       producer: options.producer,
+    });
+    this.#queries = new StatusQueries({
+      running: this.#running,
+      store: this.#store,
+      serverId: this.serverId,
     });
   }
 
@@ -439,10 +444,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
    * @returns The task, or `undefined` when unknown.
    */
   async status(taskId: string): Promise<BackgroundTaskInfo | undefined> {
-    const task = this.#running.get(taskId);
-    if (task !== undefined) return this.#infoOf(task);
-    const stored = await this.#store.getTask(taskId);
-    return stored === undefined ? undefined : this.#storedInfo(stored);
+    return await this.#queries.status(taskId);
   }
 
   /**
@@ -452,10 +454,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
    * @returns The tasks.
    */
   listByTag(tag: string): Promise<BackgroundTaskInfo[]> {
-    return this.#list(
-      (task) => task.tags.includes(tag),
-      this.#store.listTaskIds({ tag }),
-    );
+    return this.#queries.listByTag(tag);
   }
 
   /**
@@ -467,64 +466,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
   listByServer(
     serverId: string = this.serverId,
   ): Promise<BackgroundTaskInfo[]> {
-    return this.#list(
-      () => serverId === this.serverId,
-      this.#store.listTaskIds({ serverId }),
-    );
-  }
-
-  async #list(
-    local: (task: RunningTask) => boolean,
-    storedIds: Promise<string[]>,
-  ): Promise<BackgroundTaskInfo[]> {
-    const found = new Map<string, BackgroundTaskInfo>();
-    for (const task of this.#running.values()) {
-      if (local(task)) found.set(task.taskId, this.#infoOf(task));
-    }
-    const ids = (await storedIds).filter((id) => !found.has(id));
-    const stored = await Promise.all(
-      ids.map((id) => this.#store.getTask(id).catch(() => undefined)),
-    );
-    for (const task of stored) {
-      if (task !== undefined) {
-        found.set(task.info.taskId, this.#storedInfo(task));
-      }
-    }
-    return [...found.values()];
-  }
-
-  #infoOf(task: RunningTask): BackgroundTaskInfo {
-    return {
-      taskId: task.taskId,
-      name: task.name,
-      status: TaskStatus.ONGOING,
-      retriable: task.retriable,
-      runningHere: true,
-      current: task.reporter.current,
-      total: task.reporter.total,
-      message: task.message,
-      tags: [...task.tags],
-    };
-  }
-
-  #storedInfo(stored: StoredTask): BackgroundTaskInfo {
-    const sub = stored.subtasks[0];
-    const status = stored.info.ongoingCount > 0
-      ? TaskStatus.ONGOING
-      : stored.info.failureCount > 0
-      ? TaskStatus.FAILURE
-      : TaskStatus.SUCCESS;
-    return {
-      taskId: stored.info.taskId,
-      name: stored.info.taskName,
-      status,
-      retriable: true,
-      runningHere: false,
-      current: sub?.currentProgress ?? 0,
-      total: sub?.totalProgress ?? 0,
-      message: sub?.lastMessage || null,
-      tags: [],
-    };
+    return this.#queries.listByServer(serverId);
   }
 
   #track(spec: TaskSpec): RunningTask {
