@@ -7,7 +7,6 @@
  * @module
  */
 
-import { BgtaskFailedEvent } from "../events/catalogue/bgtask.ts";
 import { InvalidAPIParameters } from "../exception.ts";
 import { invalidOption } from "../_options.ts";
 import { consoleLogger, type Logger } from "../utils.ts";
@@ -31,11 +30,10 @@ import type { BgtaskStore } from "./store.ts";
 import {
   BgtaskManagerClosedError,
   BgtaskNotFoundError,
-  BgtaskNotRegisteredError,
   BgtaskStatus,
-  TaskType,
   WHOLE_TASK_KEY,
 } from "./types.ts";
+import { OrphanReviver, type RevivedTask } from "./_orphans.ts";
 import { TaskPublisher } from "./_publisher.ts";
 import { StatusQueries } from "./_status.ts";
 import {
@@ -120,6 +118,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
   /** Final statuses of the last finished tasks, oldest first, for `wait()`. */
   readonly #recent = new Map<string, BgtaskStatus>();
   readonly #publisher: TaskPublisher;
+  readonly #orphans: OrphanReviver;
   readonly #queries: StatusQueries;
   #heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -168,6 +167,14 @@ export class BackgroundTaskManager implements AsyncDisposable {
     this.#publisher = new TaskPublisher({
       ...shared,
       producer: options.producer,
+    });
+    this.#orphans = new OrphanReviver({
+      ...shared,
+      running: this.#running,
+      registry: this.registry,
+      closing: () => this.#closing,
+      publisher: this.#publisher,
+      launch: (orphan) => this.#revive(orphan),
     });
     this.#queries = new StatusQueries({
       running: this.#running,
@@ -333,67 +340,20 @@ export class BackgroundTaskManager implements AsyncDisposable {
    */
   async reviveOrphans(): Promise<number> {
     this.#checkOpen();
-    const orphans = await this.#store.fetchUnmanagedTasks(
-      this.serverId,
-      this.#tags,
-    );
-    let revived = 0;
-    for (const orphan of orphans) {
-      // Claimed but not started: the store's TTL lets another server (or
-      // this one restarted) claim it again later.
-      if (this.#closing) break;
-      const { info } = orphan;
-      if (this.#running.has(info.taskId)) continue;
-      const ongoing = orphan.subtasks.filter((s) => s.status === "ongoing");
-      if (!this.registry.has(info.taskName)) {
-        const message = new BgtaskNotRegisteredError(info.taskName).message;
-        for (const sub of ongoing) {
-          await this.#failOrphan(
-            info.taskId,
-            sub.key,
-            message,
-            "bgtask_execute_not-found",
-          );
-        }
-        continue;
-      }
-      if (info.taskType !== TaskType.SINGLE || ongoing.length !== 1) {
-        this.#logger.warn(
-          "bgtask: only single tasks with one ongoing subtask are revived",
-          {
-            taskId: info.taskId,
-            taskType: info.taskType,
-            ongoing: ongoing.length,
-          },
-        );
-        continue;
-      }
-      const handler = this.registry.get(info.taskName);
-      const parsed = handler.manifest.safeParse(info.body);
-      if (!parsed.success) {
-        const message = `Task failed with exception: ${parsed.error.message}`;
-        await this.#failOrphan(
-          info.taskId,
-          WHOLE_TASK_KEY,
-          message,
-          "bgtask_read_invalid-data-format",
-        );
-        continue;
-      }
-      await this.#store.claimTask(info.taskId, this.serverId, this.#tags);
-      const sub = ongoing[0];
-      const task = this.#track({
-        taskId: info.taskId,
-        name: info.taskName,
-        retriable: true,
-        tags: [...this.#tags],
-        current: sub?.currentProgress ?? 0,
-        total: sub?.totalProgress ?? 0,
-      });
-      this.#launchHandler(task, handler, parsed.data);
-      revived++;
-    }
-    return revived;
+    return await this.#orphans.revive();
+  }
+
+  /** Runs an orphan the reviver claimed, on this server. */
+  #revive(orphan: RevivedTask): void {
+    const task = this.#track({
+      taskId: orphan.taskId,
+      name: orphan.name,
+      retriable: true,
+      tags: [...this.#tags],
+      current: orphan.current,
+      total: orphan.total,
+    });
+    this.#launchHandler(task, orphan.handler, orphan.manifest);
   }
 
   /**
@@ -556,22 +516,6 @@ export class BackgroundTaskManager implements AsyncDisposable {
       });
     });
     return sent;
-  }
-
-  /** Marks a stored subtask that cannot be revived as failed. */
-  #failOrphan(
-    taskId: string,
-    subkey: string,
-    message: string,
-    errorCode: string,
-  ): Promise<void> {
-    return this.#publisher.finish(taskId, subkey, {
-      status: BgtaskStatus.FAILED,
-      event: BgtaskFailedEvent.create({ task_id: taskId, message }),
-      storedStatus: "failure",
-      lastMessage: message,
-      errorCode,
-    });
   }
 
   async #finish(task: RunningTask, result: TaskResult): Promise<void> {
