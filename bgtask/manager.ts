@@ -1,8 +1,11 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 
 /**
- * {@linkcode BackgroundTaskManager}: runs background tasks, reports their
- * progress as events, and revives retriable tasks orphaned by a dead server.
+ * {@linkcode BackgroundTaskManager}: runs background tasks (start, cancel,
+ * wait, progress, the final event, shutdown) and reports them as events.
+ * It delegates to private collaborators: the event path (`_publisher.ts`),
+ * orphan revival (`_orphans.ts`), the heartbeat and orphan loops
+ * (`_loops.ts`) and status queries (`_status.ts`).
  *
  * @module
  */
@@ -33,6 +36,7 @@ import {
   BgtaskStatus,
   WHOLE_TASK_KEY,
 } from "./types.ts";
+import { MaintenanceLoops } from "./_loops.ts";
 import { OrphanReviver, type RevivedTask } from "./_orphans.ts";
 import { TaskPublisher } from "./_publisher.ts";
 import { StatusQueries } from "./_status.ts";
@@ -110,18 +114,15 @@ export class BackgroundTaskManager implements AsyncDisposable {
   readonly #ownsStore: boolean;
   readonly #tags: readonly string[];
   readonly #observer: BgtaskObserver | undefined;
-  readonly #heartbeatMs: number;
-  readonly #retryMs: number;
   readonly #graceMs: number;
   readonly #logger: Logger;
   readonly #running = new Map<string, RunningTask>();
   /** Final statuses of the last finished tasks, oldest first, for `wait()`. */
   readonly #recent = new Map<string, BgtaskStatus>();
   readonly #publisher: TaskPublisher;
+  readonly #loops: MaintenanceLoops;
   readonly #orphans: OrphanReviver;
   readonly #queries: StatusQueries;
-  #heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #closing = false;
   #closed = false;
   #initialized = false;
@@ -146,11 +147,11 @@ export class BackgroundTaskManager implements AsyncDisposable {
     this.#tags = [...options.tags ?? []];
     this.registry = options.registry ?? new BackgroundTaskHandlerRegistry();
     this.#observer = options.observer;
-    this.#heartbeatMs = options.heartbeatIntervalMs ?? 60_000;
-    this.#retryMs = options.retryIntervalMs ?? 300_000;
+    const heartbeatMs = options.heartbeatIntervalMs ?? 60_000;
+    const retryMs = options.retryIntervalMs ?? 300_000;
     this.#graceMs = options.cancelGraceMs ?? 5_000;
-    checkInterval("heartbeatIntervalMs", this.#heartbeatMs);
-    checkInterval("retryIntervalMs", this.#retryMs);
+    checkInterval("heartbeatIntervalMs", heartbeatMs);
+    checkInterval("retryIntervalMs", retryMs);
     if (!(this.#graceMs >= 0)) {
       throw new InvalidAPIParameters(
         'Invalid background task manager option "cancelGraceMs": must be >= 0',
@@ -167,6 +168,13 @@ export class BackgroundTaskManager implements AsyncDisposable {
     this.#publisher = new TaskPublisher({
       ...shared,
       producer: options.producer,
+    });
+    this.#loops = new MaintenanceLoops({
+      ...shared,
+      running: this.#running,
+      heartbeatMs,
+      retryMs,
+      checkOrphans: () => this.reviveOrphans(),
     });
     this.#orphans = new OrphanReviver({
       ...shared,
@@ -201,8 +209,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
       retriable,
       recentResults: this.#recent.size,
       graceTimers,
-      loops: Number(this.#heartbeatTimer !== undefined) +
-        Number(this.#retryTimer !== undefined),
+      loops: this.#loops.scheduled,
     };
   }
 
@@ -214,47 +221,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
     this.#checkOpen();
     if (this.#initialized) return;
     this.#initialized = true;
-    await this.#heartbeat();
-    await this.#checkOrphansLogged();
-    this.#scheduleHeartbeat();
-    this.#scheduleRetry();
-  }
-
-  #scheduleHeartbeat(): void {
-    if (this.#closing) return;
-    this.#heartbeatTimer = setTimeout(async () => {
-      await this.#heartbeat();
-      this.#scheduleHeartbeat();
-    }, this.#heartbeatMs);
-  }
-
-  #scheduleRetry(): void {
-    if (this.#closing) return;
-    this.#retryTimer = setTimeout(async () => {
-      await this.#checkOrphansLogged();
-      this.#scheduleRetry();
-    }, this.#retryMs);
-  }
-
-  async #heartbeat(): Promise<void> {
-    // A settled task is finishing: its shortened lifetime must not be
-    // renewed by a heartbeat landing after the finish.
-    const tasks = [...this.#running.values()]
-      .filter((task) => task.retriable && !task.settled)
-      .map((task) => ({ taskId: task.taskId, subkeys: [WHOLE_TASK_KEY] }));
-    try {
-      await this.#store.heartbeat(tasks, this.serverId, this.#tags);
-    } catch (err) {
-      this.#logger.warn("bgtask: heartbeat failed", { error: String(err) });
-    }
-  }
-
-  async #checkOrphansLogged(): Promise<void> {
-    try {
-      await this.reviveOrphans();
-    } catch (err) {
-      this.#logger.warn("bgtask: orphan check failed", { error: String(err) });
-    }
+    await this.#loops.start();
   }
 
   #checkOpen(): void {
@@ -572,9 +539,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closing = true;
-    clearTimeout(this.#heartbeatTimer);
-    clearTimeout(this.#retryTimer);
-    this.#heartbeatTimer = this.#retryTimer = undefined;
+    this.#loops.stop();
     const tasks = [...this.#running.values()];
     for (const task of tasks) {
       task.controller.abort(
