@@ -9,122 +9,28 @@
  * @module
  */
 
-import { withMetadata } from "../contexts/metadata.ts";
 import { InvalidAPIParameters } from "../exception.ts";
 import { MessageQueueClosedError } from "../message_queue/errors.ts";
-import type { DecodedMessage } from "../message_queue/payload.ts";
 import type {
   ConsumedMessage,
   Consumer,
-  ConsumerOptions,
   MessageQueue,
   Subscriber,
 } from "../message_queue/types.ts";
 import { consoleLogger, type Logger } from "../utils.ts";
+import { reportHandlerError, runAll } from "./_full_path.ts";
+import {
+  callHandler,
+  newRegistration,
+  plainRegistration,
+  type Registration,
+} from "./_registration.ts";
 import type { EventDefinition } from "./define.ts";
-
-/**
- * A handler: `(context, source, body)`, sync or async (upstream's callback
- * signature, with the typed body as the event).
- *
- * @typeParam Context What was given as `context` at registration.
- * @typeParam Body The event body.
- */
-export type EventHandler<Context, Body> = (
-  context: Context,
-  source: string,
-  body: Body,
-) => void | Promise<void>;
-
-/** Debounce settings of a handler (upstream `CoalescingOptions`). */
-export interface CoalescingOptions {
-  /** The quiet period after the last event before the handler runs, in ms. */
-  maxWaitMs: number;
-  /** Run at once when this many events came within the period. */
-  maxBatchSize: number;
-}
-
-/** What reporters and observers are told about one handler run. */
-export interface HandlerRun {
-  /** The event name. */
-  readonly event: string;
-  /** The handler's name. */
-  readonly handler: string;
-  /** The message source. */
-  readonly source: string;
-  /** The decoded body. */
-  readonly body: unknown;
-}
-
-/**
- * Metrics hook (upstream `EventObserver`): one call per handler run.
- *
- * @example Counting outcomes
- * ```ts
- * import type { EventObserver } from "@backendai/common/events";
- *
- * const counts = { ok: 0, failed: 0 };
- * const observer: EventObserver = {
- *   onSuccess: () => void counts.ok++,
- *   onFailure: () => void counts.failed++,
- * };
- * ```
- */
-export interface EventObserver {
-  /**
-   * A handler succeeded.
-   *
-   * @param event The event name.
-   * @param durationMs How long it ran.
-   */
-  onSuccess(event: string, durationMs: number): void;
-  /**
-   * A handler failed, or the body did not decode.
-   *
-   * @param event The event name.
-   * @param durationMs How long it ran.
-   * @param error What went wrong.
-   */
-  onFailure(event: string, durationMs: number, error: unknown): void;
-}
-
-/** Options of one handler registration. */
-export interface HandlerOptions<Context> {
-  /**
-   * The first argument of every call.
-   *
-   * @default {undefined}
-   */
-  context?: Context;
-  /**
-   * The handler's name in logs and reports.
-   *
-   * @default {"evh-" + a random suffix}
-   */
-  name?: string;
-  /**
-   * Debounce the handler; skipped calls count as handled (and anycast
-   * messages are acked, unlike upstream).
-   *
-   * @default {undefined}
-   */
-  coalescing?: CoalescingOptions;
-  /**
-   * Called before the handler runs.
-   *
-   * @default {[]}
-   */
-  startReporters?: readonly ((run: HandlerRun) => void | Promise<void>)[];
-  /**
-   * Called after it ran, with the duration and the error if it failed.
-   *
-   * @default {[]}
-   */
-  completeReporters?: readonly ((
-    run: HandlerRun,
-    outcome: { durationMs: number; error: unknown },
-  ) => void | Promise<void>)[];
-}
+import type {
+  EventDispatcherOptions,
+  EventHandler,
+  HandlerOptions,
+} from "./handler.ts";
 
 /**
  * A registered handler; pass it to `unconsume` / `unsubscribe`.
@@ -147,131 +53,6 @@ export interface HandlerRegistration {
   readonly event: string;
   /** Anycast (`consume`) or broadcast (`subscribe`). */
   readonly pattern: "anycast" | "broadcast";
-}
-
-/** Options of {@linkcode EventDispatcher}. */
-export interface EventDispatcherOptions {
-  /**
-   * The consumer group for anycast events; without it `consume()` is
-   * refused. Further consumer settings go in `consumer`.
-   *
-   * @default {undefined}
-   */
-  group?: string;
-  /**
-   * More consumer settings (name, streams, idle timeout, maxDeliveries, …).
-   *
-   * @default {{}}
-   */
-  consumer?: Omit<ConsumerOptions, "group">;
-  /**
-   * The broadcast channels.
-   *
-   * @default {["events_all"]}
-   */
-  channels?: readonly string[];
-  /**
-   * Most anycast messages handled at the same time.
-   *
-   * @default {64}
-   */
-  concurrency?: number;
-  /**
-   * Called when an anycast handler fails (the message is then redelivered,
-   * or dead-lettered after `maxDeliveries`).
-   *
-   * @default {logs an error}
-   */
-  onConsumerError?: (error: unknown, run: HandlerRun) => void;
-  /**
-   * Called when a broadcast handler fails; the other handlers still run.
-   *
-   * @default {logs an error}
-   */
-  onSubscriberError?: (error: unknown, run: HandlerRun) => void;
-  /**
-   * Success and failure counts and durations, by event name.
-   *
-   * @default {undefined}
-   */
-  observer?: EventObserver;
-  /**
-   * Where errors go when no handler above is given.
-   *
-   * @default {console}
-   */
-  logger?: Logger;
-}
-
-// Trailing-edge debounce with a size-based flush (upstream CoalescingState):
-// each call re-arms the wait and turns earlier waiting calls into "skip".
-class Coalescer {
-  readonly #options: CoalescingOptions;
-  #size = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #waiting: ((run: boolean) => void)[] = [];
-
-  constructor(options: CoalescingOptions) {
-    this.#options = options;
-  }
-
-  gate(): Promise<boolean> {
-    this.#size++;
-    clearTimeout(this.#timer);
-    this.#skipWaiting();
-    if (this.#size >= this.#options.maxBatchSize) {
-      this.#size = 0;
-      return Promise.resolve(true);
-    }
-    return new Promise((resolve) => {
-      this.#waiting.push(resolve);
-      this.#timer = setTimeout(() => {
-        this.#size = 0;
-        this.#waiting = [];
-        resolve(true);
-      }, this.#options.maxWaitMs);
-    });
-  }
-
-  #skipWaiting(): void {
-    for (const resolve of this.#waiting) resolve(false);
-    this.#waiting = [];
-  }
-
-  /**
-   * Ends the burst now: the call that was waiting runs (as if the wait had
-   * passed), so its message is not acked without a handler having run.
-   */
-  close(): void {
-    clearTimeout(this.#timer);
-    this.#size = 0;
-    const last = this.#waiting.pop();
-    this.#skipWaiting();
-    last?.(true);
-  }
-}
-
-interface Registration<Context = unknown, Body = unknown>
-  extends HandlerRegistration {
-  readonly definition: EventDefinition<Body>;
-  readonly handler: EventHandler<Context, Body>;
-  readonly context: Context;
-  readonly coalescer: Coalescer | undefined;
-  readonly startReporters: NonNullable<
-    HandlerOptions<Context>["startReporters"]
-  >;
-  readonly completeReporters: NonNullable<
-    HandlerOptions<Context>["completeReporters"]
-  >;
-}
-
-function randomName(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return "evh-" +
-    btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(
-      /\//g,
-      "_",
-    );
 }
 
 /**
@@ -369,19 +150,13 @@ export class EventDispatcher implements AsyncDisposable {
         "Cannot register a handler: the dispatcher is closed",
       );
     }
-    const registration: Registration<Context, Body> = {
-      name: options.name ?? randomName(),
-      event: eventName,
+    const registration = newRegistration(
       pattern,
       definition,
       handler,
-      context: options.context as Context,
-      coalescer: options.coalescing === undefined
-        ? undefined
-        : new Coalescer(options.coalescing),
-      startReporters: options.startReporters ?? [],
-      completeReporters: options.completeReporters ?? [],
-    };
+      options,
+      eventName,
+    );
     let set = table.get(eventName);
     if (set === undefined) {
       set = new Set();
@@ -393,18 +168,9 @@ export class EventDispatcher implements AsyncDisposable {
   }
 
   #updatePlainAnycast(eventName: string): void {
-    const set = this.#consumers.get(eventName);
-    const only = set?.size === 1
-      ? set.values().next().value as Registration
-      : undefined;
-    if (
-      only === undefined || only.coalescer !== undefined ||
-      only.startReporters.length > 0 || only.completeReporters.length > 0
-    ) {
-      this.#plainAnycast.delete(eventName);
-    } else {
-      this.#plainAnycast.set(eventName, only);
-    }
+    const only = plainRegistration(this.#consumers.get(eventName));
+    if (only === undefined) this.#plainAnycast.delete(eventName);
+    else this.#plainAnycast.set(eventName, only);
   }
 
   /**
@@ -592,7 +358,7 @@ export class EventDispatcher implements AsyncDisposable {
     }
     let result: unknown;
     try {
-      result = this.#call(registration, message, body);
+      result = callHandler(registration, message, body);
     } catch (err) {
       return this.#settleFailure(consumer, message, registration, body, err);
     }
@@ -608,21 +374,6 @@ export class EventDispatcher implements AsyncDisposable {
     return true;
   }
 
-  /** Calls a handler inside the producer's metadata (request id, users). */
-  #call(
-    registration: Registration,
-    message: DecodedMessage,
-    body: unknown,
-  ): unknown {
-    if (message.metadata === undefined) {
-      return registration.handler(registration.context, message.source, body);
-    }
-    return withMetadata(
-      message.metadata,
-      () => registration.handler(registration.context, message.source, body),
-    );
-  }
-
   /** Reports a handler's failure and leaves the message for redelivery. */
   #settleFailure(
     consumer: Consumer,
@@ -632,12 +383,17 @@ export class EventDispatcher implements AsyncDisposable {
     err: unknown,
   ): Promise<void> {
     const error = err ?? new Error("A handler threw a nullish value");
-    this.#reportHandlerError(error, {
-      event: message.name,
-      handler: registration.name,
-      source: message.source,
-      body,
-    }, this.#options.onConsumerError);
+    reportHandlerError(
+      error,
+      {
+        event: message.name,
+        handler: registration.name,
+        source: message.source,
+        body,
+      },
+      this.#options.onConsumerError,
+      this.#logger,
+    );
     return this.#settle(consumer.fail(message, error), message);
   }
 
@@ -659,21 +415,6 @@ export class EventDispatcher implements AsyncDisposable {
     });
   }
 
-  #reportHandlerError(
-    error: unknown,
-    run: HandlerRun,
-    onError: ((error: unknown, run: HandlerRun) => void) | undefined,
-  ): void {
-    if (onError !== undefined) onError(error, run);
-    else {
-      this.#logger.error("events: a handler failed", {
-        event: run.event,
-        handler: run.handler,
-        error: error instanceof Error ? error.message : String(error),
-      });
-    }
-  }
-
   async #handleAnycast(
     consumer: Consumer,
     message: ConsumedMessage,
@@ -684,10 +425,12 @@ export class EventDispatcher implements AsyncDisposable {
         await consumer.done(message); // nobody here handles it (upstream too)
         return;
       }
-      const errors = await this.#runAll(
+      const errors = await runAll(
         [...registrations],
         message,
         this.#options.onConsumerError,
+        this.#options,
+        this.#logger,
       );
       if (errors.decode !== undefined) {
         await consumer.deadLetter(message, errors.decode);
@@ -713,117 +456,16 @@ export class EventDispatcher implements AsyncDisposable {
       const registrations = this.#subscribers.get(message.name);
       if (registrations === undefined || registrations.size === 0) continue;
       // Broadcast handlers run without holding up the next message.
-      const handling = this.#runAll(
+      const handling = runAll(
         [...registrations],
         message,
         this.#options.onSubscriberError,
+        this.#options,
+        this.#logger,
       ).then(() => {}, () => {}).finally(() => {
         this.#broadcastInFlight.delete(handling);
       });
       this.#broadcastInFlight.add(handling);
-    }
-  }
-
-  // Runs every registration for one message; reports the first decoding
-  // error and the first handler error.
-  async #runAll(
-    registrations: Registration[],
-    message: DecodedMessage,
-    onError: ((error: unknown, run: HandlerRun) => void) | undefined,
-  ): Promise<{ decode: unknown; handler: unknown }> {
-    const outcome: { decode: unknown; handler: unknown } = {
-      decode: undefined,
-      handler: undefined,
-    };
-    const decoded = new Map<EventDefinition<unknown>, unknown>();
-    const runOne = async (registration: Registration): Promise<void> => {
-      const started = performance.now();
-      let body: unknown;
-      try {
-        if (!decoded.has(registration.definition)) {
-          decoded.set(
-            registration.definition,
-            registration.definition.decode(message),
-          );
-        }
-        body = decoded.get(registration.definition);
-      } catch (err) {
-        outcome.decode ??= err;
-        this.#options.observer?.onFailure(
-          message.name,
-          performance.now() - started,
-          err,
-        );
-        this.#logger.error("events: cannot decode an event", {
-          event: message.name,
-          handler: registration.name,
-          error: err instanceof Error ? err.message : String(err),
-        });
-        return;
-      }
-      const run: HandlerRun = {
-        event: message.name,
-        handler: registration.name,
-        source: message.source,
-        body,
-      };
-      const error = await this.#runOne(registration, run, message);
-      if (error !== undefined) {
-        outcome.handler ??= error;
-        this.#reportHandlerError(error, run, onError);
-      }
-    };
-    if (registrations.length === 1) {
-      await runOne(registrations[0] as Registration);
-    } else {
-      await Promise.all(registrations.map(runOne));
-    }
-    return outcome;
-  }
-
-  async #runOne(
-    registration: Registration,
-    run: HandlerRun,
-    message: DecodedMessage,
-  ): Promise<unknown> {
-    for (const report of registration.startReporters) {
-      await this.#report(() => report(run));
-    }
-    if (
-      registration.coalescer !== undefined &&
-      !(await registration.coalescer.gate())
-    ) {
-      return undefined; // coalesced away: counts as handled
-    }
-    const timed = this.#options.observer !== undefined ||
-      registration.completeReporters.length > 0;
-    const started = timed ? performance.now() : 0;
-    let error: unknown;
-    try {
-      await this.#call(registration, message, run.body);
-    } catch (err) {
-      error = err ?? new Error("A handler threw a nullish value");
-    }
-    const durationMs = timed ? performance.now() - started : 0;
-    if (error === undefined) {
-      this.#options.observer?.onSuccess(run.event, durationMs);
-    } else {
-      this.#options.observer?.onFailure(run.event, durationMs, error);
-    }
-    for (const report of registration.completeReporters) {
-      await this.#report(() => report(run, { durationMs, error }));
-    }
-    return error;
-  }
-
-  /** Runs a reporter; its failure is logged and never decides delivery. */
-  async #report(report: () => unknown): Promise<void> {
-    try {
-      await report();
-    } catch (err) {
-      this.#logger.error("events: a reporter failed", {
-        error: err instanceof Error ? err.message : String(err),
-      });
     }
   }
 

@@ -25,6 +25,7 @@
 export * from "./define.ts";
 export * from "./catalogue/bgtask.ts";
 export * from "./producer.ts";
+export * from "./handler.ts";
 export * from "./dispatcher.ts";
 export * from "./hub.ts";
 export * from "./catalogue/kernel.ts";
