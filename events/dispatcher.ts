@@ -32,6 +32,18 @@ import type {
   HandlerOptions,
 } from "./handler.ts";
 
+/** The fast path ran the handler and it returned: ack with the batch. */
+const HANDLED = "handled";
+/** The fast path does not apply: run the full path. */
+const FULL_PATH = "full-path";
+
+/**
+ * What the anycast fast path did with one message: {@linkcode HANDLED},
+ * {@linkcode FULL_PATH}, or a promise while the handler runs or its failure
+ * is settled (the message is then acked or failed by that promise).
+ */
+type FastPathResult = typeof HANDLED | typeof FULL_PATH | Promise<void>;
+
 /**
  * A registered handler; pass it to `unconsume` / `unsubscribe`.
  *
@@ -317,8 +329,10 @@ export class EventDispatcher implements AsyncDisposable {
           }
         }
         const fast = this.#handleAnycastNow(consumer, message);
-        if (fast === true) handled.push(message);
-        else track(fast ?? this.#handleAnycast(consumer, message));
+        if (fast === HANDLED) handled.push(message);
+        else if (fast === FULL_PATH) {
+          track(this.#handleAnycast(consumer, message));
+        } else track(fast);
       }
       this.#ackAll(consumer, handled);
     }
@@ -339,22 +353,23 @@ export class EventDispatcher implements AsyncDisposable {
   /**
    * The common case without a promise per step: one plain registration (no
    * coalescing, reporters or observer) and a body that decodes. Returns
-   * `true` when the handler returned successfully and synchronously (the
-   * caller acks the message), a promise while the handler runs or its
-   * failure is settled, and `undefined` when the full path must run.
+   * {@linkcode HANDLED} when the handler returned successfully and
+   * synchronously (the caller acks the message), a promise while the
+   * handler runs or its failure is settled, and {@linkcode FULL_PATH} when
+   * the full path must run.
    */
   #handleAnycastNow(
     consumer: Consumer,
     message: ConsumedMessage,
-  ): Promise<void> | true | undefined {
-    if (this.#options.observer !== undefined) return undefined;
+  ): FastPathResult {
+    if (this.#options.observer !== undefined) return FULL_PATH;
     const registration = this.#plainAnycast.get(message.name);
-    if (registration === undefined) return undefined;
+    if (registration === undefined) return FULL_PATH;
     let body: unknown;
     try {
       body = registration.definition.decode(message);
     } catch {
-      return undefined; // the full path dead-letters it with the error
+      return FULL_PATH; // the full path dead-letters it with the error
     }
     let result: unknown;
     try {
@@ -371,7 +386,7 @@ export class EventDispatcher implements AsyncDisposable {
           this.#settleFailure(consumer, message, registration, body, err),
       );
     }
-    return true;
+    return HANDLED;
   }
 
   /** Reports a handler's failure and leaves the message for redelivery. */
