@@ -4,12 +4,15 @@
  * The dispatcher's full handler path, taken by every broadcast message and
  * by the anycast messages the fast path declines: decode once per
  * definition, then per handler the start reporters, the debounce, the call
- * (timed for the observer and complete reporters), and the outcome.
+ * (timed for the observer and complete reporters), and the outcome, by
+ * which an anycast message is then acked, failed or dead-lettered.
  *
  * @module
  */
 
+import { MessageQueueClosedError } from "../message_queue/errors.ts";
 import type { DecodedMessage } from "../message_queue/payload.ts";
+import type { ConsumedMessage, Consumer } from "../message_queue/types.ts";
 import type { Logger } from "../utils.ts";
 import { callHandler, type Registration } from "./_registration.ts";
 import type { EventDefinition } from "./define.ts";
@@ -171,6 +174,53 @@ async function runReporter(
     await report();
   } catch (err) {
     logger.error("events: a reporter failed", {
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
+}
+
+/**
+ * Runs the handlers of one anycast message and settles it: acked when
+ * every handler succeeded or there is none, failed (redelivered) when one
+ * failed, dead-lettered when the body does not decode. Never rejects.
+ *
+ * @param consumer The consumer it came from.
+ * @param message The message.
+ * @param registrations The event's anycast handlers, if any.
+ * @param options The dispatcher's options (hook and observer).
+ * @param logger Where settling failures are logged.
+ */
+export async function handleAnycast(
+  consumer: Consumer,
+  message: ConsumedMessage,
+  registrations: Set<Registration> | undefined,
+  options: EventDispatcherOptions,
+  logger: Logger,
+): Promise<void> {
+  try {
+    if (registrations === undefined || registrations.size === 0) {
+      await consumer.done(message); // nobody here handles it (upstream too)
+      return;
+    }
+    const errors = await runAll(
+      [...registrations],
+      message,
+      options.onConsumerError,
+      options,
+      logger,
+    );
+    if (errors.decode !== undefined) {
+      await consumer.deadLetter(message, errors.decode);
+    } else if (errors.handler !== undefined) {
+      await consumer.fail(message, errors.handler);
+    } else {
+      await consumer.done(message);
+    }
+  } catch (err) {
+    if (err instanceof MessageQueueClosedError) return;
+    logger.error("events: could not settle an anycast message", {
+      event: message.name,
+      id: message.id,
       error: err instanceof Error ? err.message : String(err),
     });
   }

@@ -18,7 +18,7 @@ import type {
   Subscriber,
 } from "../message_queue/types.ts";
 import { consoleLogger, type Logger } from "../utils.ts";
-import { reportHandlerError, runAll } from "./_full_path.ts";
+import { handleAnycast, reportHandlerError, runAll } from "./_full_path.ts";
 import {
   callHandler,
   newRegistration,
@@ -331,7 +331,13 @@ export class EventDispatcher implements AsyncDisposable {
         const fast = this.#handleAnycastNow(consumer, message);
         if (fast === HANDLED) handled.push(message);
         else if (fast === FULL_PATH) {
-          track(this.#handleAnycast(consumer, message));
+          track(handleAnycast(
+            consumer,
+            message,
+            this.#consumers.get(message.name),
+            this.#options,
+            this.#logger,
+          ));
         } else track(fast);
       }
       this.#ackAll(consumer, handled);
@@ -428,40 +434,6 @@ export class EventDispatcher implements AsyncDisposable {
         error: err instanceof Error ? err.message : String(err),
       });
     });
-  }
-
-  async #handleAnycast(
-    consumer: Consumer,
-    message: ConsumedMessage,
-  ): Promise<void> {
-    try {
-      const registrations = this.#consumers.get(message.name);
-      if (registrations === undefined || registrations.size === 0) {
-        await consumer.done(message); // nobody here handles it (upstream too)
-        return;
-      }
-      const errors = await runAll(
-        [...registrations],
-        message,
-        this.#options.onConsumerError,
-        this.#options,
-        this.#logger,
-      );
-      if (errors.decode !== undefined) {
-        await consumer.deadLetter(message, errors.decode);
-      } else if (errors.handler !== undefined) {
-        await consumer.fail(message, errors.handler);
-      } else {
-        await consumer.done(message);
-      }
-    } catch (err) {
-      if (err instanceof MessageQueueClosedError) return;
-      this.#logger.error("events: could not settle an anycast message", {
-        event: message.name,
-        id: message.id,
-        error: err instanceof Error ? err.message : String(err),
-      });
-    }
   }
 
   async #subscribeLoop(subscriber: Subscriber): Promise<void> {
