@@ -84,48 +84,16 @@ function lifecycle(name: string): EventDefinition<AgentLifecycleBody> {
   });
 }
 
-/**
- * `agent_started`.
- *
- * @example Usage
- * ```ts
- * import { AgentStartedEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(AgentStartedEvent.encode({ reason: "self-started" }), '{"reason":"self-started"}');
- * ```
- */
+/** `agent_started`: an agent came up (reason e.g. `self-started`). */
 export const AgentStartedEvent: EventDefinition<AgentLifecycleBody> = lifecycle(
   "agent_started",
 );
 
-/**
- * `agent_terminated`.
- *
- * @example Usage
- * ```ts
- * import { AgentTerminatedEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(AgentTerminatedEvent.domainId({ reason: "shutdown" }), null);
- * ```
- */
+/** `agent_terminated`: an agent shut down. */
 export const AgentTerminatedEvent: EventDefinition<AgentLifecycleBody> =
   lifecycle("agent_terminated");
 
-/**
- * `agent_error`.
- *
- * @example Usage
- * ```ts
- * import { AgentErrorEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = AgentErrorEvent.decode({ body: { message: "disk full" } });
- * assert.equal(body.severity, "ERROR");
- * assert.equal(body.traceback, null);
- * ```
- */
+/** `agent_error`: an agent reports an error, with its traceback and severity. */
 export const AgentErrorEvent: EventDefinition<AgentErrorBody> = defineEvent({
   name: "agent_error",
   domain: EventDomain.AGENT,
@@ -140,18 +108,7 @@ export const AgentErrorEvent: EventDefinition<AgentErrorBody> = defineEvent({
   legacyFields: ["message", "traceback", "user", "context_env", "severity"],
 });
 
-/**
- * `agent_heartbeat`.
- *
- * @example Usage
- * ```ts
- * import { AgentHeartbeatEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = AgentHeartbeatEvent.decode({ body: null, legacyArgs: [{ region: "local" }] });
- * assert.deepEqual(body.agent_info, { region: "local" });
- * ```
- */
+/** `agent_heartbeat`: an agent's periodic report of itself (slots, images, …). */
 export const AgentHeartbeatEvent: EventDefinition<AgentHeartbeatBody> =
   defineEvent({
     name: "agent_heartbeat",
@@ -161,17 +118,7 @@ export const AgentHeartbeatEvent: EventDefinition<AgentHeartbeatBody> =
     legacyFields: ["agent_info"],
   });
 
-/**
- * `agent_images_remove`.
- *
- * @example Usage
- * ```ts
- * import { AgentImagesRemoveEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(AgentImagesRemoveEvent.name, "agent_images_remove");
- * ```
- */
+/** `agent_images_remove`: an agent removed images (by canonical name). */
 export const AgentImagesRemoveEvent: EventDefinition<AgentImagesRemoveBody> =
   defineEvent({
     name: "agent_images_remove",
@@ -181,17 +128,7 @@ export const AgentImagesRemoveEvent: EventDefinition<AgentImagesRemoveBody> =
     legacyFields: ["image_canonicals"],
   });
 
-/**
- * `agent_installed_images_remove`.
- *
- * @example Usage
- * ```ts
- * import { AgentInstalledImagesRemoveEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(AgentInstalledImagesRemoveEvent.name, "agent_installed_images_remove");
- * ```
- */
+/** `agent_installed_images_remove`: an agent removed installed images. */
 export const AgentInstalledImagesRemoveEvent: EventDefinition<
   AgentInstalledImagesRemoveBody
 > = defineEvent({
@@ -202,17 +139,7 @@ export const AgentInstalledImagesRemoveEvent: EventDefinition<
   legacyFields: ["scanned_images"],
 });
 
-/**
- * `do_agent_resource_check`.
- *
- * @example Usage
- * ```ts
- * import { DoAgentResourceCheckEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(DoAgentResourceCheckEvent.encode({ agent_id: "i-1" }), '{"agent_id":"i-1"}');
- * ```
- */
+/** `do_agent_resource_check`: ask the manager to check an agent's resources. */
 export const DoAgentResourceCheckEvent: EventDefinition<
   DoAgentResourceCheckBody
 > = defineEvent({
@@ -223,18 +150,7 @@ export const DoAgentResourceCheckEvent: EventDefinition<
   legacyFields: ["agent_id"],
 });
 
-/**
- * `agent_status_heartbeat`.
- *
- * @example Usage
- * ```ts
- * import { AgentStatusHeartbeatEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = AgentStatusHeartbeatEvent.decode({ body: { agent_id: "i-1", containers: [] } });
- * assert.deepEqual(body.containers, []);
- * ```
- */
+/** `agent_status_heartbeat`: an agent reports the status of its containers. */
 export const AgentStatusHeartbeatEvent: EventDefinition<
   AgentStatusHeartbeatBody
 > = defineEvent({
@@ -256,13 +172,15 @@ export const AgentStatusHeartbeatEvent: EventDefinition<
 /**
  * The agent events (all anycast).
  *
- * @example Usage
+ * @example Decoding a legacy tuple
  * ```ts
- * import { AGENT_EVENTS } from "@backendai/common/events";
+ * import { AGENT_EVENTS, AgentHeartbeatEvent } from "@backendai/common/events";
  * import assert from "node:assert/strict";
  *
  * assert.equal(AGENT_EVENTS.length, 8);
  * assert.ok(AGENT_EVENTS.every((definition) => definition.pattern === "anycast"));
+ * const body = AgentHeartbeatEvent.decode({ body: null, legacyArgs: [{ region: "local" }] });
+ * assert.deepEqual(body.agent_info, { region: "local" });
  * ```
  */
 export const AGENT_EVENTS: readonly EventDefinition<unknown>[] = [

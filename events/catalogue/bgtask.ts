@@ -55,23 +55,7 @@ function closing(event: string) {
   });
 }
 
-/**
- * `bgtask_updated`: progress of a background task.
- *
- * @example Usage
- * ```ts
- * import { BgtaskUpdatedEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(
- *   BgtaskUpdatedEvent.encode({
- *     task_id: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d",
- *     current_progress: 0, total_progress: 10, message: "Task started",
- *   }),
- *   '{"task_id":"0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d","current_progress":0.0,"total_progress":10.0,"message":"Task started"}',
- * );
- * ```
- */
+/** `bgtask_updated`: a background task made progress. */
 export const BgtaskUpdatedEvent: EventDefinition<BgtaskUpdatedBody> =
   defineEvent({
     name: "bgtask_updated",
@@ -121,72 +105,25 @@ function terminal(
   });
 }
 
-/**
- * `bgtask_done`: a background task finished.
- *
- * @example Usage
- * ```ts
- * import { BgtaskDoneEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = { task_id: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d", message: null };
- * assert.equal(BgtaskDoneEvent.cacheId(body), "bgtask.0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d");
- * assert.equal(BgtaskDoneEvent.userEvent(body)?.data.message, "None");
- * ```
- */
+/** `bgtask_done`: a background task finished. */
 export const BgtaskDoneEvent: EventDefinition<BgtaskDoneBody> = terminal(
   "bgtask_done",
   "bgtask_done",
 );
 
-/**
- * `bgtask_cancelled`: a background task was cancelled.
- *
- * @example Usage
- * ```ts
- * import { BgtaskCancelledEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(BgtaskCancelledEvent.name, "bgtask_cancelled");
- * ```
- */
+/** `bgtask_cancelled`: a background task was cancelled. */
 export const BgtaskCancelledEvent: EventDefinition<BgtaskDoneBody> = terminal(
   "bgtask_cancelled",
   "bgtask_cancelled",
 );
 
-/**
- * `bgtask_failed`: a background task failed.
- *
- * @example Usage
- * ```ts
- * import { BgtaskFailedEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(BgtaskFailedEvent.pattern, "broadcast");
- * ```
- */
+/** `bgtask_failed`: a background task failed. */
 export const BgtaskFailedEvent: EventDefinition<BgtaskDoneBody> = terminal(
   "bgtask_failed",
   "bgtask_failed",
 );
 
-/**
- * `bgtask_partial_success`: done, with some errors; shown to users as
- * `bgtask_done` (as upstream).
- *
- * @example Usage
- * ```ts
- * import { BgtaskPartialSuccessEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = BgtaskPartialSuccessEvent.decode({
- *   body: { task_id: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d", message: "ok" },
- * });
- * assert.deepEqual(body.errors, []);
- * assert.equal(BgtaskPartialSuccessEvent.userEvent(body)?.event, "bgtask_done");
- * ```
- */
+/** `bgtask_partial_success`: a task finished with some errors (SSE: `bgtask_done`). */
 export const BgtaskPartialSuccessEvent: EventDefinition<
   BgtaskPartialSuccessBody
 > = defineEvent({
@@ -207,13 +144,20 @@ export const BgtaskPartialSuccessEvent: EventDefinition<
 /**
  * Every bgtask event definition.
  *
- * @example Usage
+ * @example Encoding with Python floats
  * ```ts
- * import { BGTASK_EVENTS } from "@backendai/common/events";
+ * import { BGTASK_EVENTS, BgtaskUpdatedEvent } from "@backendai/common/events";
  * import assert from "node:assert/strict";
  *
  * assert.equal(BGTASK_EVENTS.length, 5);
  * assert.ok(BGTASK_EVENTS.every((definition) => definition.pattern === "broadcast"));
+ * assert.equal(
+ *   BgtaskUpdatedEvent.encode({
+ *     task_id: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d",
+ *     current_progress: 0, total_progress: 10, message: "Task started",
+ *   }),
+ *   '{"task_id":"0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d","current_progress":0.0,"total_progress":10.0,"message":"Task started"}',
+ * );
  * ```
  */
 export const BGTASK_EVENTS: readonly EventDefinition<unknown>[] = [

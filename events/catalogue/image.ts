@@ -47,22 +47,7 @@ const imageRef = {
   image_ref: z.record(z.string(), z.unknown()).nullable().default(null),
 };
 
-/**
- * `image_pull_started`.
- *
- * @example Usage
- * ```ts
- * import { ImagePullStartedEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = ImagePullStartedEvent.decode({ body: null, legacyArgs: ["python:3.12", "i-1", 1700000000] });
- * assert.equal(ImagePullStartedEvent.domainId(body), "python:3.12");
- * assert.equal(
- *   ImagePullStartedEvent.encode(body),
- *   '{"image":"python:3.12","agent_id":"i-1","timestamp":1700000000.0,"image_ref":null}',
- * );
- * ```
- */
+/** `image_pull_started`: an agent began pulling an image. */
 export const ImagePullStartedEvent: EventDefinition<ImagePullStartedBody> =
   defineEvent({
     name: "image_pull_started",
@@ -74,18 +59,7 @@ export const ImagePullStartedEvent: EventDefinition<ImagePullStartedBody> =
     floatFields: ["timestamp"],
   });
 
-/**
- * `image_pull_finished`.
- *
- * @example Usage
- * ```ts
- * import { ImagePullFinishedEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = ImagePullFinishedEvent.decode({ body: { image: "x", agent_id: "i-1", timestamp: 1.5 } });
- * assert.equal(body.msg, null);
- * ```
- */
+/** `image_pull_finished`: an agent finished pulling an image. */
 export const ImagePullFinishedEvent: EventDefinition<ImagePullFinishedBody> =
   defineEvent({
     name: "image_pull_finished",
@@ -102,17 +76,7 @@ export const ImagePullFinishedEvent: EventDefinition<ImagePullFinishedBody> =
     floatFields: ["timestamp"],
   });
 
-/**
- * `image_pull_failed`.
- *
- * @example Usage
- * ```ts
- * import { ImagePullFailedEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(ImagePullFailedEvent.name, "image_pull_failed");
- * ```
- */
+/** `image_pull_failed`: an agent could not pull an image. */
 export const ImagePullFailedEvent: EventDefinition<ImagePullFailedBody> =
   defineEvent({
     name: "image_pull_failed",
@@ -126,13 +90,19 @@ export const ImagePullFailedEvent: EventDefinition<ImagePullFailedBody> =
 /**
  * The image events (all anycast).
  *
- * @example Usage
+ * @example Legacy tuple in, JSON out
  * ```ts
- * import { IMAGE_EVENTS } from "@backendai/common/events";
+ * import { IMAGE_EVENTS, ImagePullStartedEvent } from "@backendai/common/events";
  * import assert from "node:assert/strict";
  *
  * assert.equal(IMAGE_EVENTS.length, 3);
  * assert.ok(IMAGE_EVENTS.every((definition) => definition.pattern === "anycast"));
+ * const body = ImagePullStartedEvent.decode({ body: null, legacyArgs: ["python:3.12", "i-1", 1700000000] });
+ * assert.equal(ImagePullStartedEvent.domainId(body), "python:3.12");
+ * assert.equal(
+ *   ImagePullStartedEvent.encode(body),
+ *   '{"image":"python:3.12","agent_id":"i-1","timestamp":1700000000.0,"image_ref":null}',
+ * );
  * ```
  */
 export const IMAGE_EVENTS: readonly EventDefinition<unknown>[] = [

@@ -8,6 +8,25 @@
  * route by kernel id when broadcast and not at all when anycast, as in
  * upstream since 2026-08. `kernel_started` requires `creation_info`.
  *
+ * @example Both patterns, routed by kernel id
+ * ```ts
+ * import {
+ *   KERNEL_ANYCAST_EVENTS, KERNEL_BROADCAST_EVENTS, KernelPreparingAnycastEvent,
+ * } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(KERNEL_ANYCAST_EVENTS.length, 8);
+ * assert.ok(KERNEL_ANYCAST_EVENTS.every((definition) => definition.pattern === "anycast"));
+ * assert.equal(KERNEL_BROADCAST_EVENTS.length, 7);
+ * assert.ok(KERNEL_BROADCAST_EVENTS.every((definition) => definition.pattern === "broadcast"));
+ * const body = KernelPreparingAnycastEvent.decode({ body: {
+ *   kernel_id: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d",
+ *   session_id: "f38dea23-50fa-42a0-b5ae-338f5f4693f4",
+ * } });
+ * assert.deepEqual(body.creation_info, {});
+ * assert.equal(KernelPreparingAnycastEvent.domainId(body), body.kernel_id);
+ * ```
+ *
  * @module
  */
 
@@ -134,134 +153,37 @@ function termination(
   });
 }
 
-/**
- * `kernel_preparing` (anycast).
- *
- * @example Usage
- * ```ts
- * import { KernelPreparingAnycastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = KernelPreparingAnycastEvent.decode({ body: {
- *   kernel_id: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d",
- *   session_id: "f38dea23-50fa-42a0-b5ae-338f5f4693f4",
- * } });
- * assert.deepEqual(body.creation_info, {});
- * assert.equal(KernelPreparingAnycastEvent.domainId(body), body.kernel_id);
- * ```
- */
+/** `kernel_preparing` (anycast): an agent began preparing a kernel. */
 export const KernelPreparingAnycastEvent: EventDefinition<KernelCreationBody> =
   creation("kernel_preparing", "anycast");
-/**
- * `kernel_pulling` (anycast).
- *
- * @example Usage
- * ```ts
- * import { KernelPullingAnycastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(KernelPullingAnycastEvent.pattern, "anycast");
- * ```
- */
+
+/** `kernel_pulling` (anycast): an agent is pulling a kernel's image. */
 export const KernelPullingAnycastEvent: EventDefinition<KernelCreationBody> =
   creation("kernel_pulling", "anycast");
-/**
- * `kernel_creating` (anycast).
- *
- * @example Usage
- * ```ts
- * import { KernelCreatingAnycastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(KernelCreatingAnycastEvent.name, "kernel_creating");
- * ```
- */
+
+/** `kernel_creating` (anycast): an agent is creating a kernel's container. */
 export const KernelCreatingAnycastEvent: EventDefinition<KernelCreationBody> =
   creation("kernel_creating", "anycast");
-/**
- * `kernel_started` (anycast).
- *
- * @example Legacy tuple
- * ```ts
- * import { KernelStartedAnycastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = KernelStartedAnycastEvent.decode({
- *   body: null,
- *   legacyArgs: [
- *     "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d",
- *     "f38dea23-50fa-42a0-b5ae-338f5f4693f4",
- *     "",
- *     { container_id: "c1" },
- *   ],
- * });
- * assert.deepEqual(body.creation_info, { container_id: "c1" });
- * ```
- */
+
+/** `kernel_started` (anycast): a kernel started, with its creation info. */
 export const KernelStartedAnycastEvent: EventDefinition<KernelCreationBody> =
   creation("kernel_started", "anycast");
-/**
- * `kernel_cancelled` (anycast).
- *
- * @example Usage
- * ```ts
- * import { KernelCancelledAnycastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(KernelCancelledAnycastEvent.name, "kernel_cancelled");
- * ```
- */
+
+/** `kernel_cancelled` (anycast): a kernel's creation was cancelled. */
 export const KernelCancelledAnycastEvent: EventDefinition<KernelCancelledBody> =
   cancelled("anycast");
-/**
- * `kernel_terminating` (anycast).
- *
- * @example Usage
- * ```ts
- * import { KernelTerminatingAnycastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = KernelTerminatingAnycastEvent.decode({ body: {
- *   kernel_id: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d",
- *   session_id: "f38dea23-50fa-42a0-b5ae-338f5f4693f4",
- * } });
- * assert.equal(body.exit_code, -1);
- * assert.equal(KernelTerminatingAnycastEvent.domainId(body), null);
- * ```
- */
+
+/** `kernel_terminating` (anycast): a kernel is being terminated. */
 export const KernelTerminatingAnycastEvent: EventDefinition<
   KernelTerminationBody
 > = termination("kernel_terminating", "anycast");
-/**
- * `kernel_terminated` (anycast).
- *
- * @example Usage
- * ```ts
- * import { KernelTerminatedAnycastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(KernelTerminatedAnycastEvent.name, "kernel_terminated");
- * ```
- */
+
+/** `kernel_terminated` (anycast): a kernel terminated, with its exit code. */
 export const KernelTerminatedAnycastEvent: EventDefinition<
   KernelTerminationBody
 > = termination("kernel_terminated", "anycast");
-/**
- * `do_sync_kernel_logs` (anycast): ask the agent to ship a kernel's logs.
- *
- * @example Usage
- * ```ts
- * import { DoSyncKernelLogsEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(
- *   DoSyncKernelLogsEvent.encode({
- *     kernel_id: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d", container_id: "c1",
- *   }),
- *   '{"kernel_id":"0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d","container_id":"c1"}',
- * );
- * ```
- */
+
+/** `do_sync_kernel_logs` (anycast): ask the agent to ship a kernel's logs. */
 export const DoSyncKernelLogsEvent: EventDefinition<DoSyncKernelLogsBody> =
   defineEvent({
     name: "do_sync_kernel_logs",
@@ -272,115 +194,40 @@ export const DoSyncKernelLogsEvent: EventDefinition<DoSyncKernelLogsBody> =
     legacyFields: ["kernel_id", "container_id"],
   });
 
-/**
- * `kernel_preparing` (broadcast).
- *
- * @example Usage
- * ```ts
- * import { KernelPreparingBroadcastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(KernelPreparingBroadcastEvent.pattern, "broadcast");
- * ```
- */
+/** `kernel_preparing` (broadcast): an agent began preparing a kernel. */
 export const KernelPreparingBroadcastEvent: EventDefinition<
   KernelCreationBody
 > = creation("kernel_preparing", "broadcast");
-/**
- * `kernel_pulling` (broadcast).
- *
- * @example Usage
- * ```ts
- * import { KernelPullingBroadcastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(KernelPullingBroadcastEvent.name, "kernel_pulling");
- * ```
- */
+
+/** `kernel_pulling` (broadcast): an agent is pulling a kernel's image. */
 export const KernelPullingBroadcastEvent: EventDefinition<KernelCreationBody> =
   creation("kernel_pulling", "broadcast");
-/**
- * `kernel_creating` (broadcast).
- *
- * @example Usage
- * ```ts
- * import { KernelCreatingBroadcastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(KernelCreatingBroadcastEvent.name, "kernel_creating");
- * ```
- */
+
+/** `kernel_creating` (broadcast): an agent is creating a kernel's container. */
 export const KernelCreatingBroadcastEvent: EventDefinition<
   KernelCreationBody
 > = creation("kernel_creating", "broadcast");
-/**
- * `kernel_started` (broadcast).
- *
- * @example Usage
- * ```ts
- * import { KernelStartedBroadcastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(KernelStartedBroadcastEvent.name, "kernel_started");
- * ```
- */
+
+/** `kernel_started` (broadcast): a kernel started, with its creation info. */
 export const KernelStartedBroadcastEvent: EventDefinition<KernelCreationBody> =
   creation("kernel_started", "broadcast");
-/**
- * `kernel_cancelled` (broadcast).
- *
- * @example Usage
- * ```ts
- * import { KernelCancelledBroadcastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(KernelCancelledBroadcastEvent.pattern, "broadcast");
- * ```
- */
+
+/** `kernel_cancelled` (broadcast): a kernel's creation was cancelled. */
 export const KernelCancelledBroadcastEvent: EventDefinition<
   KernelCancelledBody
 > = cancelled("broadcast");
-/**
- * `kernel_terminating` (broadcast).
- *
- * @example Usage
- * ```ts
- * import { KernelTerminatingBroadcastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(KernelTerminatingBroadcastEvent.name, "kernel_terminating");
- * ```
- */
+
+/** `kernel_terminating` (broadcast): a kernel is being terminated. */
 export const KernelTerminatingBroadcastEvent: EventDefinition<
   KernelTerminationBody
 > = termination("kernel_terminating", "broadcast");
-/**
- * `kernel_terminated` (broadcast).
- *
- * @example Usage
- * ```ts
- * import { KernelTerminatedBroadcastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(KernelTerminatedBroadcastEvent.name, "kernel_terminated");
- * ```
- */
+
+/** `kernel_terminated` (broadcast): a kernel terminated, with its exit code. */
 export const KernelTerminatedBroadcastEvent: EventDefinition<
   KernelTerminationBody
 > = termination("kernel_terminated", "broadcast");
 
-/**
- * The anycast kernel events.
- *
- * @example Usage
- * ```ts
- * import { KERNEL_ANYCAST_EVENTS } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(KERNEL_ANYCAST_EVENTS.length, 8);
- * assert.ok(KERNEL_ANYCAST_EVENTS.every((definition) => definition.pattern === "anycast"));
- * ```
- */
+/** The anycast kernel events. */
 export const KERNEL_ANYCAST_EVENTS: readonly EventDefinition<unknown>[] = [
   KernelPreparingAnycastEvent,
   KernelPullingAnycastEvent,
@@ -392,18 +239,7 @@ export const KERNEL_ANYCAST_EVENTS: readonly EventDefinition<unknown>[] = [
   DoSyncKernelLogsEvent,
 ];
 
-/**
- * The broadcast kernel events (register these in an `EventRegistry`).
- *
- * @example Usage
- * ```ts
- * import { KERNEL_BROADCAST_EVENTS } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(KERNEL_BROADCAST_EVENTS.length, 7);
- * assert.ok(KERNEL_BROADCAST_EVENTS.every((definition) => definition.pattern === "broadcast"));
- * ```
- */
+/** The broadcast kernel events (register these in an `EventRegistry`). */
 export const KERNEL_BROADCAST_EVENTS: readonly EventDefinition<unknown>[] = [
   KernelPreparingBroadcastEvent,
   KernelPullingBroadcastEvent,

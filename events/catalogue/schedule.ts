@@ -51,49 +51,15 @@ function trigger<
   });
 }
 
-/**
- * `do_sokovan_process_if_needed`: process if marks are present (short cycle).
- *
- * @example Usage
- * ```ts
- * import { DoSokovanProcessIfNeededEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(
- *   DoSokovanProcessIfNeededEvent.encode({ schedule_type: "schedule" }),
- *   '{"schedule_type":"schedule"}',
- * );
- * ```
- */
+/** `do_sokovan_process_if_needed`: run the scheduler if marks are present (short cycle). */
 export const DoSokovanProcessIfNeededEvent: EventDefinition<ScheduleTypeBody> =
   trigger("do_sokovan_process_if_needed", "schedule_type");
 
-/**
- * `do_sokovan_process_schedule`: process unconditionally (long cycle).
- *
- * @example Usage
- * ```ts
- * import { DoSokovanProcessScheduleEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = DoSokovanProcessScheduleEvent.decode({ body: null, legacyArgs: ["start"] });
- * assert.equal(body.schedule_type, "start");
- * ```
- */
+/** `do_sokovan_process_schedule`: run the scheduler unconditionally (long cycle). */
 export const DoSokovanProcessScheduleEvent: EventDefinition<ScheduleTypeBody> =
   trigger("do_sokovan_process_schedule", "schedule_type");
 
-/**
- * `do_deployment_lifecycle_if_needed`.
- *
- * @example Usage
- * ```ts
- * import { DoDeploymentLifecycleIfNeededEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(DoDeploymentLifecycleIfNeededEvent.name, "do_deployment_lifecycle_if_needed");
- * ```
- */
+/** `do_deployment_lifecycle_if_needed`: run deployment lifecycles if needed (short cycle). */
 export const DoDeploymentLifecycleIfNeededEvent: EventDefinition<
   DeploymentLifecycleBody
 > = deployment("do_deployment_lifecycle_if_needed");
@@ -111,91 +77,40 @@ function deployment(name: string): EventDefinition<DeploymentLifecycleBody> {
   });
 }
 
-/**
- * `do_deployment_lifecycle`.
- *
- * @example Usage
- * ```ts
- * import { DoDeploymentLifecycleEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(DoDeploymentLifecycleEvent.name, "do_deployment_lifecycle");
- * ```
- */
+/** `do_deployment_lifecycle`: run deployment lifecycles unconditionally (long cycle). */
 export const DoDeploymentLifecycleEvent: EventDefinition<
   DeploymentLifecycleBody
 > = deployment("do_deployment_lifecycle");
 
-/**
- * `do_route_lifecycle_if_needed`.
- *
- * @example Usage
- * ```ts
- * import { DoRouteLifecycleIfNeededEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(DoRouteLifecycleIfNeededEvent.name, "do_route_lifecycle_if_needed");
- * ```
- */
+/** `do_route_lifecycle_if_needed`: run route lifecycles if needed (short cycle). */
 export const DoRouteLifecycleIfNeededEvent: EventDefinition<LifecycleTypeBody> =
   trigger("do_route_lifecycle_if_needed", "lifecycle_type");
 
-/**
- * `do_route_lifecycle`.
- *
- * @example Usage
- * ```ts
- * import { DoRouteLifecycleEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(DoRouteLifecycleEvent.domainId({ lifecycle_type: "x" }), null);
- * ```
- */
+/** `do_route_lifecycle`: run route lifecycles unconditionally (long cycle). */
 export const DoRouteLifecycleEvent: EventDefinition<LifecycleTypeBody> =
   trigger("do_route_lifecycle", "lifecycle_type");
 
-/**
- * `do_reconcile_process_if_needed`.
- *
- * @example Usage
- * ```ts
- * import { DoReconcileProcessIfNeededEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(
- *   DoReconcileProcessIfNeededEvent.encode({ reconcile_type: "kernel" }),
- *   '{"reconcile_type":"kernel"}',
- * );
- * ```
- */
+/** `do_reconcile_process_if_needed`: run a reconciliation if needed (short cycle). */
 export const DoReconcileProcessIfNeededEvent: EventDefinition<
   ReconcileTypeBody
 > = trigger("do_reconcile_process_if_needed", "reconcile_type");
 
-/**
- * `do_reconcile_process`.
- *
- * @example Usage
- * ```ts
- * import { DoReconcileProcessEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(DoReconcileProcessEvent.name, "do_reconcile_process");
- * ```
- */
+/** `do_reconcile_process`: run a reconciliation unconditionally (long cycle). */
 export const DoReconcileProcessEvent: EventDefinition<ReconcileTypeBody> =
   trigger("do_reconcile_process", "reconcile_type");
 
 /**
  * The schedule events (all anycast).
  *
- * @example Usage
+ * @example Decoding a legacy tuple
  * ```ts
- * import { SCHEDULE_EVENTS } from "@backendai/common/events";
+ * import { DoSokovanProcessScheduleEvent, SCHEDULE_EVENTS } from "@backendai/common/events";
  * import assert from "node:assert/strict";
  *
  * assert.equal(SCHEDULE_EVENTS.length, 8);
  * assert.ok(SCHEDULE_EVENTS.every((definition) => definition.pattern === "anycast"));
+ * const body = DoSokovanProcessScheduleEvent.decode({ body: null, legacyArgs: ["start"] });
+ * assert.equal(body.schedule_type, "start");
  * ```
  */
 export const SCHEDULE_EVENTS: readonly EventDefinition<unknown>[] = [

@@ -55,23 +55,7 @@ export interface ServiceDeregisteredBody {
   service_group: string;
 }
 
-/**
- * `service_registered`: an instance registered or sent a heartbeat.
- *
- * @example Usage
- * ```ts
- * import { ServiceRegisteredEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = ServiceRegisteredEvent.decode({ body: {
- *   instance_id: "i-1", service_group: "manager", display_name: "Manager",
- *   version: "26.1.0", startup_time: "2026-11-28T12:00:00Z",
- *   endpoints: [{ role: "main", scope: "private", address: "10.0.0.2", port: 8081, protocol: "http" }],
- * } });
- * assert.deepEqual(body.endpoints[0]?.metadata, {});
- * assert.equal(body.config_hash, "");
- * ```
- */
+/** `service_registered`: a service instance registered or sent a heartbeat. */
 export const ServiceRegisteredEvent: EventDefinition<ServiceRegisteredBody> =
   defineEvent({
     name: "service_registered",
@@ -96,20 +80,7 @@ export const ServiceRegisteredEvent: EventDefinition<ServiceRegisteredBody> =
     }),
   });
 
-/**
- * `service_deregistered`.
- *
- * @example Usage
- * ```ts
- * import { ServiceDeregisteredEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(
- *   ServiceDeregisteredEvent.encode({ instance_id: "i-1", service_group: "manager" }),
- *   '{"instance_id":"i-1","service_group":"manager"}',
- * );
- * ```
- */
+/** `service_deregistered`: a service instance left the catalog. */
 export const ServiceDeregisteredEvent: EventDefinition<
   ServiceDeregisteredBody
 > = defineEvent({
@@ -119,17 +90,7 @@ export const ServiceDeregisteredEvent: EventDefinition<
   schema: z.object({ instance_id: z.string(), service_group: z.string() }),
 });
 
-/**
- * `do_sweep_stale_services`: sweep stale services from the catalog.
- *
- * @example Usage
- * ```ts
- * import { DoSweepStaleServicesEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(DoSweepStaleServicesEvent.encode({}), "{}");
- * ```
- */
+/** `do_sweep_stale_services`: sweep stale services from the catalog. */
 export const DoSweepStaleServicesEvent: EventDefinition<
   Record<string, never>
 > = defineEvent({
@@ -142,13 +103,17 @@ export const DoSweepStaleServicesEvent: EventDefinition<
 /**
  * The service discovery events (all anycast).
  *
- * @example Usage
+ * @example Encoding
  * ```ts
- * import { SERVICE_DISCOVERY_EVENTS } from "@backendai/common/events";
+ * import { SERVICE_DISCOVERY_EVENTS, ServiceDeregisteredEvent } from "@backendai/common/events";
  * import assert from "node:assert/strict";
  *
  * assert.equal(SERVICE_DISCOVERY_EVENTS.length, 3);
  * assert.ok(SERVICE_DISCOVERY_EVENTS.every((definition) => definition.pattern === "anycast"));
+ * assert.equal(
+ *   ServiceDeregisteredEvent.encode({ instance_id: "i-1", service_group: "manager" }),
+ *   '{"instance_id":"i-1","service_group":"manager"}',
+ * );
  * ```
  */
 export const SERVICE_DISCOVERY_EVENTS: readonly EventDefinition<unknown>[] = [

@@ -5,6 +5,24 @@
  * `anycast.py`), routed by session id. Most exist in both patterns with the
  * same body; the anycast consts end in `AnycastEvent`.
  *
+ * @example Both patterns, routed by session id
+ * ```ts
+ * import {
+ *   SESSION_ANYCAST_EVENTS, SESSION_BROADCAST_EVENTS, SessionEnqueuedEvent,
+ * } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SESSION_BROADCAST_EVENTS.length, 12);
+ * assert.ok(SESSION_BROADCAST_EVENTS.every((definition) => definition.pattern === "broadcast"));
+ * assert.equal(SESSION_ANYCAST_EVENTS.length, 13);
+ * assert.ok(SESSION_ANYCAST_EVENTS.every((definition) => definition.pattern === "anycast"));
+ * const body = SessionEnqueuedEvent.decode({ body: {
+ *   session_id: "f38dea23-50fa-42a0-b5ae-338f5f4693f4", creation_id: "c-1",
+ * } });
+ * assert.equal(body.reason, "unknown");
+ * assert.equal(SessionEnqueuedEvent.domainId(body), body.session_id);
+ * ```
+ *
  * @module
  */
 
@@ -109,21 +127,7 @@ function result(
   });
 }
 
-/**
- * `do_terminate_session`: ask the manager to terminate a session.
- *
- * @example Usage
- * ```ts
- * import { DoTerminateSessionEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = DoTerminateSessionEvent.decode({
- *   body: null,
- *   legacyArgs: ["f38dea23-50fa-42a0-b5ae-338f5f4693f4", "idle-timeout"],
- * });
- * assert.equal(body.reason, "idle-timeout");
- * ```
- */
+/** `do_terminate_session` (broadcast): ask the manager to terminate a session. */
 export const DoTerminateSessionEvent: EventDefinition<DoTerminateSessionBody> =
   doTerminate("broadcast");
 
@@ -140,145 +144,47 @@ function doTerminate(
   });
 }
 
-/**
- * `session_enqueued`.
- *
- * @example Usage
- * ```ts
- * import { SessionEnqueuedEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = SessionEnqueuedEvent.decode({ body: {
- *   session_id: "f38dea23-50fa-42a0-b5ae-338f5f4693f4", creation_id: "c-1",
- * } });
- * assert.equal(body.reason, "unknown");
- * assert.equal(SessionEnqueuedEvent.domainId(body), body.session_id);
- * ```
- */
+/** `session_enqueued` (broadcast): a session was queued for scheduling. */
 export const SessionEnqueuedEvent: EventDefinition<SessionCreationBody> =
   creation("session_enqueued");
-/**
- * `session_scheduled`.
- *
- * @example Usage
- * ```ts
- * import { SessionScheduledEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SessionScheduledEvent.name, "session_scheduled");
- * ```
- */
+
+/** `session_scheduled` (broadcast): the scheduler placed a session on agents. */
 export const SessionScheduledEvent: EventDefinition<SessionCreationBody> =
   creation("session_scheduled");
-/**
- * `session_checking_precondition`.
- *
- * @example Usage
- * ```ts
- * import { SessionCheckingPreconditionEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SessionCheckingPreconditionEvent.name, "session_checking_precondition");
- * ```
- */
+
+/** `session_checking_precondition` (broadcast): the scheduler checks a session's preconditions. */
 export const SessionCheckingPreconditionEvent: EventDefinition<
   SessionCreationBody
 > = creation("session_checking_precondition");
-/**
- * `session_preparing`.
- *
- * @example Usage
- * ```ts
- * import { SessionPreparingEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SessionPreparingEvent.name, "session_preparing");
- * ```
- */
+
+/** `session_preparing` (broadcast): a session's kernels are being prepared. */
 export const SessionPreparingEvent: EventDefinition<SessionCreationBody> =
   creation("session_preparing");
-/**
- * `session_cancelled`.
- *
- * @example Usage
- * ```ts
- * import { SessionCancelledEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SessionCancelledEvent.name, "session_cancelled");
- * ```
- */
+
+/** `session_cancelled` (broadcast): a session's creation was cancelled. */
 export const SessionCancelledEvent: EventDefinition<SessionCreationBody> =
   creation("session_cancelled");
-/**
- * `session_started` (broadcast).
- *
- * @example Usage
- * ```ts
- * import { SessionStartedBroadcastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SessionStartedBroadcastEvent.pattern, "broadcast");
- * ```
- */
+
+/** `session_started` (broadcast): a session started. */
 export const SessionStartedBroadcastEvent: EventDefinition<
   SessionCreationBody
 > = creation("session_started");
-/**
- * `session_terminating`.
- *
- * @example Usage
- * ```ts
- * import { SessionTerminatingEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SessionTerminatingEvent.name, "session_terminating");
- * ```
- */
+
+/** `session_terminating` (broadcast): a session is being terminated. */
 export const SessionTerminatingEvent: EventDefinition<SessionTerminationBody> =
   termination("session_terminating");
-/**
- * `session_terminated` (broadcast).
- *
- * @example Usage
- * ```ts
- * import { SessionTerminatedBroadcastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SessionTerminatedBroadcastEvent.name, "session_terminated");
- * ```
- */
+
+/** `session_terminated` (broadcast): a session terminated. */
 export const SessionTerminatedBroadcastEvent: EventDefinition<
   SessionTerminationBody
 > = termination("session_terminated");
-/**
- * `session_success`.
- *
- * @example Usage
- * ```ts
- * import { SessionSuccessEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = SessionSuccessEvent.decode({
- *   body: { session_id: "f38dea23-50fa-42a0-b5ae-338f5f4693f4", exit_code: 0 },
- * });
- * assert.equal(body.exit_code, 0);
- * ```
- */
+
+/** `session_success` (broadcast): a (batch) session finished successfully. */
 export const SessionSuccessEvent: EventDefinition<SessionResultBody> = result(
   "session_success",
 );
-/**
- * `session_failure`.
- *
- * @example Usage
- * ```ts
- * import { SessionFailureEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SessionFailureEvent.name, "session_failure");
- * ```
- */
+
+/** `session_failure` (broadcast): a (batch) session failed. */
 export const SessionFailureEvent: EventDefinition<SessionResultBody> = result(
   "session_failure",
 );
@@ -295,25 +201,7 @@ export interface SchedulingBody {
   reason: string;
 }
 
-/**
- * `scheduling`: the scheduler's progress on a session, cached under
- * `session_scheduler.<session id>`.
- *
- * @example Usage
- * ```ts
- * import { SchedulingEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = SchedulingEvent.decode({
- *   body: null,
- *   legacyArgs: ["f38dea23-50fa-42a0-b5ae-338f5f4693f4", "c-1", "pending->scheduled", "ok"],
- * });
- * assert.equal(
- *   SchedulingEvent.cacheId(body),
- *   "session_scheduler.f38dea23-50fa-42a0-b5ae-338f5f4693f4",
- * );
- * ```
- */
+/** `scheduling`: scheduler progress on a session, cached as `session_scheduler.<id>`. */
 export const SchedulingEvent: EventDefinition<SchedulingBody> = defineEvent({
   name: "scheduling",
   domain: EventDomain.SESSION,
@@ -329,18 +217,7 @@ export const SchedulingEvent: EventDefinition<SchedulingBody> = defineEvent({
   legacyFields: ["session_id", "creation_id", "status_transition", "reason"],
 });
 
-/**
- * The broadcast session events (register these in an `EventRegistry`).
- *
- * @example Usage
- * ```ts
- * import { SESSION_BROADCAST_EVENTS } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SESSION_BROADCAST_EVENTS.length, 12);
- * assert.ok(SESSION_BROADCAST_EVENTS.every((definition) => definition.pattern === "broadcast"));
- * ```
- */
+/** The broadcast session events (register these in an `EventRegistry`). */
 export const SESSION_BROADCAST_EVENTS: readonly EventDefinition<unknown>[] = [
   DoTerminateSessionEvent,
   SessionEnqueuedEvent,
@@ -373,196 +250,64 @@ function execution(name: string): EventDefinition<SessionExecutionBody> {
   });
 }
 
-/**
- * `do_terminate_session` (anycast).
- *
- * @example Usage
- * ```ts
- * import { DoTerminateSessionAnycastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(DoTerminateSessionAnycastEvent.pattern, "anycast");
- * ```
- */
+/** `do_terminate_session` (anycast): ask the manager to terminate a session. */
 export const DoTerminateSessionAnycastEvent: EventDefinition<
   DoTerminateSessionBody
 > = doTerminate("anycast");
-/**
- * `session_enqueued` (anycast).
- *
- * @example Usage
- * ```ts
- * import { SessionEnqueuedAnycastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SessionEnqueuedAnycastEvent.name, "session_enqueued");
- * ```
- */
+
+/** `session_enqueued` (anycast): a session was queued for scheduling. */
 export const SessionEnqueuedAnycastEvent: EventDefinition<SessionCreationBody> =
   creation("session_enqueued", "anycast");
-/**
- * `session_checking_precondition` (anycast).
- *
- * @example Usage
- * ```ts
- * import { SessionCheckingPreconditionAnycastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SessionCheckingPreconditionAnycastEvent.pattern, "anycast");
- * ```
- */
+
+/** `session_checking_precondition` (anycast): the scheduler checks a session's preconditions. */
 export const SessionCheckingPreconditionAnycastEvent: EventDefinition<
   SessionCreationBody
 > = creation("session_checking_precondition", "anycast");
-/**
- * `session_cancelled` (anycast).
- *
- * @example Usage
- * ```ts
- * import { SessionCancelledAnycastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SessionCancelledAnycastEvent.name, "session_cancelled");
- * ```
- */
+
+/** `session_cancelled` (anycast): a session's creation was cancelled. */
 export const SessionCancelledAnycastEvent: EventDefinition<
   SessionCreationBody
 > = creation("session_cancelled", "anycast");
-/**
- * `session_started` (anycast).
- *
- * @example Usage
- * ```ts
- * import { SessionStartedAnycastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SessionStartedAnycastEvent.name, "session_started");
- * ```
- */
+
+/** `session_started` (anycast): a session started. */
 export const SessionStartedAnycastEvent: EventDefinition<SessionCreationBody> =
   creation("session_started", "anycast");
-/**
- * `session_terminating` (anycast).
- *
- * @example Usage
- * ```ts
- * import { SessionTerminatingAnycastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SessionTerminatingAnycastEvent.name, "session_terminating");
- * ```
- */
+
+/** `session_terminating` (anycast): a session is being terminated. */
 export const SessionTerminatingAnycastEvent: EventDefinition<
   SessionTerminationBody
 > = termination("session_terminating", "anycast");
-/**
- * `session_terminated` (anycast).
- *
- * @example Usage
- * ```ts
- * import { SessionTerminatedAnycastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SessionTerminatedAnycastEvent.name, "session_terminated");
- * ```
- */
+
+/** `session_terminated` (anycast): a session terminated. */
 export const SessionTerminatedAnycastEvent: EventDefinition<
   SessionTerminationBody
 > = termination("session_terminated", "anycast");
-/**
- * `session_success` (anycast).
- *
- * @example Usage
- * ```ts
- * import { SessionSuccessAnycastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SessionSuccessAnycastEvent.name, "session_success");
- * ```
- */
+
+/** `session_success` (anycast): a (batch) session finished successfully. */
 export const SessionSuccessAnycastEvent: EventDefinition<SessionResultBody> =
   result("session_success", "anycast");
-/**
- * `session_failure` (anycast).
- *
- * @example Usage
- * ```ts
- * import { SessionFailureAnycastEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SessionFailureAnycastEvent.name, "session_failure");
- * ```
- */
+
+/** `session_failure` (anycast): a (batch) session failed. */
 export const SessionFailureAnycastEvent: EventDefinition<SessionResultBody> =
   result("session_failure", "anycast");
-/**
- * `execution_started`.
- *
- * @example Usage
- * ```ts
- * import { ExecutionStartedEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = ExecutionStartedEvent.decode({
- *   body: null, legacyArgs: ["f38dea23-50fa-42a0-b5ae-338f5f4693f4"],
- * });
- * assert.equal(ExecutionStartedEvent.domainId(body), body.session_id);
- * ```
- */
+
+/** `execution_started` (anycast): a batch session's execution started. */
 export const ExecutionStartedEvent: EventDefinition<SessionExecutionBody> =
   execution("execution_started");
-/**
- * `execution_finished`.
- *
- * @example Usage
- * ```ts
- * import { ExecutionFinishedEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(ExecutionFinishedEvent.name, "execution_finished");
- * ```
- */
+
+/** `execution_finished` (anycast): a batch session's execution finished. */
 export const ExecutionFinishedEvent: EventDefinition<SessionExecutionBody> =
   execution("execution_finished");
-/**
- * `execution_timeout`.
- *
- * @example Usage
- * ```ts
- * import { ExecutionTimeoutEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(ExecutionTimeoutEvent.name, "execution_timeout");
- * ```
- */
+
+/** `execution_timeout` (anycast): a batch session's execution timed out. */
 export const ExecutionTimeoutEvent: EventDefinition<SessionExecutionBody> =
   execution("execution_timeout");
-/**
- * `execution_cancelled`.
- *
- * @example Usage
- * ```ts
- * import { ExecutionCancelledEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(ExecutionCancelledEvent.name, "execution_cancelled");
- * ```
- */
+
+/** `execution_cancelled` (anycast): a batch session's execution was cancelled. */
 export const ExecutionCancelledEvent: EventDefinition<SessionExecutionBody> =
   execution("execution_cancelled");
 
-/**
- * The anycast session events.
- *
- * @example Usage
- * ```ts
- * import { SESSION_ANYCAST_EVENTS } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(SESSION_ANYCAST_EVENTS.length, 13);
- * assert.ok(SESSION_ANYCAST_EVENTS.every((definition) => definition.pattern === "anycast"));
- * ```
- */
+/** The anycast session events. */
 export const SESSION_ANYCAST_EVENTS: readonly EventDefinition<unknown>[] = [
   DoTerminateSessionAnycastEvent,
   SessionEnqueuedAnycastEvent,

@@ -53,19 +53,7 @@ const vfid = z.string().refine((text) => {
 }, 'expected a vfolder id "[<quota scope>/]<uuid>"');
 const routeBy = (body: VFolderBody): string => body.vfid;
 
-/**
- * `vfolder_deletion_success`.
- *
- * @example Usage
- * ```ts
- * import { VFolderDeletionSuccessEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const VFID = "user:f38dea23-50fa-42a0-b5ae-338f5f4693f4/0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d";
- * const body = VFolderDeletionSuccessEvent.decode({ body: null, legacyArgs: [VFID] });
- * assert.equal(VFolderDeletionSuccessEvent.domainId(body), VFID);
- * ```
- */
+/** `vfolder_deletion_success`: a virtual folder was deleted. */
 export const VFolderDeletionSuccessEvent: EventDefinition<VFolderBody> =
   defineEvent({
     name: "vfolder_deletion_success",
@@ -76,17 +64,7 @@ export const VFolderDeletionSuccessEvent: EventDefinition<VFolderBody> =
     legacyFields: ["vfid"],
   });
 
-/**
- * `vfolder_deletion_failure`.
- *
- * @example Usage
- * ```ts
- * import { VFolderDeletionFailureEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(VFolderDeletionFailureEvent.name, "vfolder_deletion_failure");
- * ```
- */
+/** `vfolder_deletion_failure`: a virtual folder could not be deleted. */
 export const VFolderDeletionFailureEvent: EventDefinition<VFolderFailureBody> =
   defineEvent({
     name: "vfolder_deletion_failure",
@@ -97,22 +75,7 @@ export const VFolderDeletionFailureEvent: EventDefinition<VFolderFailureBody> =
     legacyFields: ["vfid", "message"],
   });
 
-/**
- * `vfolder_clone_success`.
- *
- * @example Usage
- * ```ts
- * import { VFolderCloneSuccessEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = VFolderCloneSuccessEvent.decode({ body: {
- *   vfid: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d",
- *   dst_vfid: "f38dea23-50fa-42a0-b5ae-338f5f4693f4",
- * } });
- * assert.equal(body.dst_vfid, "f38dea23-50fa-42a0-b5ae-338f5f4693f4");
- * assert.throws(() => VFolderCloneSuccessEvent.decode({ body: { vfid: "a", dst_vfid: "b" } }));
- * ```
- */
+/** `vfolder_clone_success`: a virtual folder was cloned into a new one. */
 export const VFolderCloneSuccessEvent: EventDefinition<VFolderCloneBody> =
   defineEvent({
     name: "vfolder_clone_success",
@@ -123,17 +86,7 @@ export const VFolderCloneSuccessEvent: EventDefinition<VFolderCloneBody> =
     legacyFields: ["vfid", "dst_vfid"],
   });
 
-/**
- * `vfolder_clone_failure`.
- *
- * @example Usage
- * ```ts
- * import { VFolderCloneFailureEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(VFolderCloneFailureEvent.name, "vfolder_clone_failure");
- * ```
- */
+/** `vfolder_clone_failure`: a virtual folder could not be cloned. */
 export const VFolderCloneFailureEvent: EventDefinition<
   VFolderCloneFailureBody
 > = defineEvent({
@@ -145,17 +98,7 @@ export const VFolderCloneFailureEvent: EventDefinition<
   legacyFields: ["vfid", "dst_vfid", "message"],
 });
 
-/**
- * `vfolder_delete_request`.
- *
- * @example Usage
- * ```ts
- * import { VFolderDeleteRequestEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(VFolderDeleteRequestEvent.name, "vfolder_delete_request");
- * ```
- */
+/** `vfolder_delete_request`: a request to delete a virtual folder on a volume. */
 export const VFolderDeleteRequestEvent: EventDefinition<
   VFolderDeleteRequestBody
 > = defineEvent({
@@ -170,13 +113,16 @@ export const VFolderDeleteRequestEvent: EventDefinition<
 /**
  * The vfolder events (all anycast).
  *
- * @example Usage
+ * @example Routing by folder id
  * ```ts
- * import { VFOLDER_EVENTS } from "@backendai/common/events";
+ * import { VFOLDER_EVENTS, VFolderDeletionSuccessEvent } from "@backendai/common/events";
  * import assert from "node:assert/strict";
  *
  * assert.equal(VFOLDER_EVENTS.length, 5);
  * assert.ok(VFOLDER_EVENTS.every((definition) => definition.pattern === "anycast"));
+ * const VFID = "user:f38dea23-50fa-42a0-b5ae-338f5f4693f4/0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d";
+ * const body = VFolderDeletionSuccessEvent.decode({ body: null, legacyArgs: [VFID] });
+ * assert.equal(VFolderDeletionSuccessEvent.domainId(body), VFID);
  * ```
  */
 export const VFOLDER_EVENTS: readonly EventDefinition<unknown>[] = [

@@ -74,22 +74,7 @@ const quotaScopeId = z.string().refine((text) => {
   }
 }, 'expected a quota scope id "<user|project>:<uuid>"');
 
-/**
- * `do_volume_mount`.
- *
- * @example Usage
- * ```ts
- * import { DoVolumeMountEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = DoVolumeMountEvent.decode({ body: {
- *   dir_name: "d", volume_backend_name: "nfs1", quota_scope_id: "user:f38dea23-50fa-42a0-b5ae-338f5f4693f4",
- *   fs_location: "10.0.0.1:/export",
- * } });
- * assert.equal(body.fs_type, "nfs");
- * assert.equal(body.fstab_path, "/etc/fstab");
- * ```
- */
+/** `do_volume_mount`: ask agents and storage proxies to mount a volume. */
 export const DoVolumeMountEvent: EventDefinition<DoVolumeMountBody> =
   defineEvent({
     name: "do_volume_mount",
@@ -119,21 +104,7 @@ export const DoVolumeMountEvent: EventDefinition<DoVolumeMountBody> =
     ],
   });
 
-/**
- * `do_volume_unmount`.
- *
- * @example Usage
- * ```ts
- * import { DoVolumeUnmountEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const body = DoVolumeUnmountEvent.decode({
- *   body: null,
- *   legacyArgs: ["d", "nfs1", "project:f38dea23-50fa-42a0-b5ae-338f5f4693f4", null, true, null],
- * });
- * assert.equal(body.edit_fstab, true);
- * ```
- */
+/** `do_volume_unmount`: ask agents and storage proxies to unmount a volume. */
 export const DoVolumeUnmountEvent: EventDefinition<DoVolumeUnmountBody> =
   defineEvent({
     name: "do_volume_unmount",
@@ -179,44 +150,30 @@ function mountResult(name: string): EventDefinition<VolumeMountResultBody> {
   });
 }
 
-/**
- * `volume_mounted`.
- *
- * @example Usage
- * ```ts
- * import { VolumeMountedEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(VolumeMountedEvent.pattern, "broadcast");
- * ```
- */
+/** `volume_mounted`: a node mounted a volume (or failed to: `err_msg`). */
 export const VolumeMountedEvent: EventDefinition<VolumeMountResultBody> =
   mountResult("volume_mounted");
 
-/**
- * `volume_unmounted`.
- *
- * @example Usage
- * ```ts
- * import { VolumeUnmountedEvent } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * assert.equal(VolumeUnmountedEvent.name, "volume_unmounted");
- * ```
- */
+/** `volume_unmounted`: a node unmounted a volume (or failed to: `err_msg`). */
 export const VolumeUnmountedEvent: EventDefinition<VolumeMountResultBody> =
   mountResult("volume_unmounted");
 
 /**
  * The volume events (all broadcast).
  *
- * @example Usage
+ * @example Decoding with upstream defaults
  * ```ts
- * import { VOLUME_EVENTS } from "@backendai/common/events";
+ * import { DoVolumeMountEvent, VOLUME_EVENTS } from "@backendai/common/events";
  * import assert from "node:assert/strict";
  *
  * assert.equal(VOLUME_EVENTS.length, 4);
  * assert.ok(VOLUME_EVENTS.every((definition) => definition.pattern === "broadcast"));
+ * const body = DoVolumeMountEvent.decode({ body: {
+ *   dir_name: "d", volume_backend_name: "nfs1", quota_scope_id: "user:f38dea23-50fa-42a0-b5ae-338f5f4693f4",
+ *   fs_location: "10.0.0.1:/export",
+ * } });
+ * assert.equal(body.fs_type, "nfs");
+ * assert.equal(body.fstab_path, "/etc/fstab");
  * ```
  */
 export const VOLUME_EVENTS: readonly EventDefinition<unknown>[] = [
