@@ -138,6 +138,26 @@ export interface NormalizeSlotsOptions {
  * assert.equal(new Map(slot).get("cpu")?.toString(), "1.5");
  * ```
  *
+ * @example Compare: equality, the partial order, containment
+ * ```ts
+ * import { ResourceSlot } from "@backendai/common/types";
+ * import assert from "node:assert/strict";
+ *
+ * const r1 = ResourceSlot.fromJSON({ a: "3", b: "200" });
+ * const r2 = ResourceSlot.fromJSON({ a: "4", b: "100" });
+ * const r3 = ResourceSlot.fromJSON({ a: "3" });
+ * assert.ok(ResourceSlot.fromJSON({ a: "1" }).equals(ResourceSlot.fromJSON({ a: "1.0", b: "0" })));
+ * assert.ok(r3.lte(r1) && r3.lt(r1) && r1.gte(r3) && r1.gt(r3));
+ * assert.ok(ResourceSlot.fromJSON({ a: "2" }).lte(r1));
+ * assert.ok(ResourceSlot.fromJSON({ a: "1" }).lt(r1));
+ * assert.ok(ResourceSlot.fromJSON({ a: "3", b: "200" }).gt(ResourceSlot.fromJSON({ a: "2" })));
+ * assert.equal(r2.lt(r1), false); // neither less
+ * assert.equal(r2.gt(r1), false); // nor greater: a partial order
+ * assert.ok(r1.eqContains(r3) && r3.eqContained(r1));
+ * assert.equal(r3.eqContains(r1), false);
+ * assert.equal(r1.eqContained(r3), false);
+ * ```
+ *
  * @example Pure comparison
  * ```ts
  * import { ResourceSlot } from "@backendai/common/types";
@@ -525,14 +545,6 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    *
    * @param other The slot to compare with.
    * @returns `true` when equal; both operands are unchanged.
-   *
-   * @example Usage
-   * ```ts
-   * import { ResourceSlot } from "@backendai/common/types";
-   * import assert from "node:assert/strict";
-   *
-   * assert.ok(ResourceSlot.fromJSON({ a: "1" }).equals(ResourceSlot.fromJSON({ a: "1.0", b: "0" })));
-   * ```
    */
   equals(other: ResourceSlot): boolean {
     if (other === this) return true;
@@ -544,14 +556,6 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    *
    * @param other The slot to compare with.
    * @returns `true` when this fits within `other`; both operands are unchanged.
-   *
-   * @example Usage
-   * ```ts
-   * import { ResourceSlot } from "@backendai/common/types";
-   * import assert from "node:assert/strict";
-   *
-   * assert.ok(ResourceSlot.fromJSON({ a: "2" }).lte(ResourceSlot.fromJSON({ a: "3", b: "200" })));
-   * ```
    */
   lte(other: ResourceSlot): boolean {
     return everyPair(this.#data, ResourceSlot.#dataOf(other), "lte");
@@ -562,18 +566,6 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    *
    * @param other The slot to compare with.
    * @returns `true` when strictly less in the partial order.
-   *
-   * @example Partial order
-   * ```ts
-   * import { ResourceSlot } from "@backendai/common/types";
-   * import assert from "node:assert/strict";
-   *
-   * const r1 = ResourceSlot.fromJSON({ a: "3", b: "200" });
-   * const r2 = ResourceSlot.fromJSON({ a: "4", b: "100" });
-   * assert.equal(r2.lt(r1), false);
-   * assert.equal(r2.gt(r1), false);
-   * assert.ok(ResourceSlot.fromJSON({ a: "1" }).lt(r1));
-   * ```
    */
   lt(other: ResourceSlot): boolean {
     return this.lte(other) && !this.equals(other);
@@ -584,14 +576,6 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    *
    * @param other The slot to compare with.
    * @returns `true` when this covers `other`; both operands are unchanged.
-   *
-   * @example Usage
-   * ```ts
-   * import { ResourceSlot } from "@backendai/common/types";
-   * import assert from "node:assert/strict";
-   *
-   * assert.ok(ResourceSlot.fromJSON({ a: "3", b: "200" }).gte(ResourceSlot.fromJSON({ a: "3" })));
-   * ```
    */
   gte(other: ResourceSlot): boolean {
     return everyPair(this.#data, ResourceSlot.#dataOf(other), "gte");
@@ -602,14 +586,6 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    *
    * @param other The slot to compare with.
    * @returns `true` when strictly greater in the partial order.
-   *
-   * @example Usage
-   * ```ts
-   * import { ResourceSlot } from "@backendai/common/types";
-   * import assert from "node:assert/strict";
-   *
-   * assert.ok(ResourceSlot.fromJSON({ a: "3", b: "200" }).gt(ResourceSlot.fromJSON({ a: "2" })));
-   * ```
    */
   gt(other: ResourceSlot): boolean {
     return this.gte(other) && !this.equals(other);
@@ -621,17 +597,6 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    *
    * @param other The slot to compare with.
    * @returns `true` when this contains `other` with equal values.
-   *
-   * @example Usage
-   * ```ts
-   * import { ResourceSlot } from "@backendai/common/types";
-   * import assert from "node:assert/strict";
-   *
-   * const r1 = ResourceSlot.fromJSON({ a: "3", b: "200" });
-   * const r3 = ResourceSlot.fromJSON({ a: "3" });
-   * assert.ok(r1.eqContains(r3));
-   * assert.equal(r3.eqContains(r1), false);
-   * ```
    */
   eqContains(other: ResourceSlot): boolean {
     return containsEqual(this.#data, ResourceSlot.#dataOf(other));
@@ -643,17 +608,6 @@ export class ResourceSlot implements Iterable<[string, Decimal]> {
    *
    * @param other The slot to compare with.
    * @returns `true` when this is contained in `other` with equal values.
-   *
-   * @example Usage
-   * ```ts
-   * import { ResourceSlot } from "@backendai/common/types";
-   * import assert from "node:assert/strict";
-   *
-   * const r1 = ResourceSlot.fromJSON({ a: "3", b: "200" });
-   * const r3 = ResourceSlot.fromJSON({ a: "3" });
-   * assert.ok(r3.eqContained(r1));
-   * assert.equal(r1.eqContained(r3), false);
-   * ```
    */
   eqContained(other: ResourceSlot): boolean {
     ResourceSlot.#dataOf(other);
