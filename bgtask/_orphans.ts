@@ -15,13 +15,9 @@ import type {
   BackgroundTaskHandlerRegistry,
 } from "./handler.ts";
 import type { BgtaskStore } from "./store.ts";
-import {
-  BgtaskNotRegisteredError,
-  BgtaskStatus,
-  TaskType,
-  WHOLE_TASK_KEY,
-} from "./types.ts";
+import { BgtaskStatus, TaskType, WHOLE_TASK_KEY } from "./types.ts";
 import type { TaskPublisher } from "./_publisher.ts";
+import { BgtaskNotRegisteredError } from "./errors.ts";
 
 /** A claimed orphan, ready to run again here. */
 export interface RevivedTask {

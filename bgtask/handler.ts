@@ -9,7 +9,7 @@
 import type { ZodType } from "zod";
 import { InvalidAPIParameters } from "../exception.ts";
 import type { ProgressReporter } from "./reporter.ts";
-import { BgtaskNotRegisteredError } from "./types.ts";
+import { BgtaskNotRegisteredError } from "./errors.ts";
 
 /**
  * A result with failures inside: the task finishes as

@@ -30,12 +30,7 @@ import {
 import { MemoryBgtaskStore } from "./memory.ts";
 import type { ProgressReporter } from "./reporter.ts";
 import type { BgtaskStore } from "./store.ts";
-import {
-  BgtaskManagerClosedError,
-  BgtaskNotFoundError,
-  BgtaskStatus,
-  WHOLE_TASK_KEY,
-} from "./types.ts";
+import { BgtaskStatus, WHOLE_TASK_KEY } from "./types.ts";
 import { MaintenanceLoops } from "./_loops.ts";
 import { OrphanReviver, type RevivedTask } from "./_orphans.ts";
 import { TaskPublisher } from "./_publisher.ts";
@@ -52,6 +47,7 @@ import {
   type TaskSpec,
   updatedEvent,
 } from "./_task.ts";
+import { BgtaskManagerClosedError, BgtaskNotFoundError } from "./errors.ts";
 
 function checkInterval(field: string, value: number): void {
   if (!(Number.isFinite(value) && value > 0)) {

@@ -36,6 +36,7 @@
  * @module
  */
 
+export * from "./errors.ts";
 export * from "./types.ts";
 export * from "./handler.ts";
 export * from "./reporter.ts";

@@ -25,13 +25,13 @@ import type {
 } from "./store.ts";
 import { storeLifetimes } from "./store.ts";
 import {
-  InvalidTaskMetadataError,
   type StoredTask,
   type TaskInfo,
   TaskStatus,
   type TaskSubKeyInfo,
   TaskType,
 } from "./types.ts";
+import { InvalidTaskMetadataError } from "./errors.ts";
 
 /** Options of {@linkcode RedisBgtaskStore}. */
 export interface RedisBgtaskStoreOptions extends BgtaskStoreOptions {

@@ -1,56 +1,7 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
-import {
-  BackendAIError,
-  ErrorCode,
-  ErrorDetail,
-  ErrorDomain,
-  ErrorOperation,
-  InvalidAPIParameters,
-} from "../exception.ts";
-import { InvalidUserDataError, UserData, type UserDataJSON } from "./user.ts";
-
-/**
- * Message metadata could not be read: it is not valid UTF-8 or JSON, it is not
- * a JSON object, or a field has the wrong type (HTTP 400,
- * `message-queue_read_invalid-data-format`). `data.field` names the offending
- * field path, e.g. `"request_id"` or `"user.domain_id"`; `cause` holds the
- * underlying error.
- *
- * @example Usage
- * ```ts
- * import { InvalidMessageMetadataError, MessageMetadata } from "@backendai/common/data";
- * import assert from "node:assert/strict";
- *
- * assert.throws(
- *   () => MessageMetadata.deserialize('{"request_id":42}'),
- *   (err: unknown) =>
- *     err instanceof InvalidMessageMetadataError && err.status === 400 &&
- *     err.data?.field === "request_id" &&
- *     String(err.errorCode()) === "message-queue_read_invalid-data-format",
- * );
- * ```
- */
-export class InvalidMessageMetadataError extends BackendAIError {
-  /** HTTP 400: the input is malformed. */
-  override readonly status: number = 400;
-  /** The problem type URL. */
-  override readonly errorType: string =
-    "https://api.backend.ai/probs/invalid-message-metadata";
-  /** The problem title. */
-  override readonly errorTitle: string = "Invalid message metadata.";
-  /**
-   * The machine-readable code of this error.
-   *
-   * @returns The code.
-   */
-  override errorCode(): ErrorCode {
-    return new ErrorCode(
-      ErrorDomain.MESSAGE_QUEUE,
-      ErrorOperation.READ,
-      ErrorDetail.INVALID_DATA_FORMAT,
-    );
-  }
-}
+import { InvalidAPIParameters } from "../exception.ts";
+import { UserData, type UserDataJSON } from "./user.ts";
+import { InvalidMessageMetadataError, InvalidUserDataError } from "./errors.ts";
 
 /**
  * The fields of a {@linkcode MessageMetadata}, as given to its constructor.

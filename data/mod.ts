@@ -32,5 +32,6 @@
  *
  * @module
  */
+export * from "./errors.ts";
 export * from "./user.ts";
 export * from "./message_metadata.ts";

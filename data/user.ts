@@ -1,56 +1,7 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
-import {
-  BackendAIError,
-  ErrorCode,
-  ErrorDetail,
-  ErrorDomain,
-  ErrorOperation,
-} from "../exception.ts";
 import { parseUserRole, type UserRole } from "../_types/enums.ts";
 import { canonicalUuid } from "../utils.ts";
-
-/**
- * A user record failed validation: a field is missing, has the wrong type,
- * or holds a value that cannot be parsed (HTTP 400,
- * `user_parsing_invalid-data-format`). `data.field` names the offending
- * field: its snake_case wire name when reading JSON, its camelCase name when
- * constructing.
- *
- * @example Usage
- * ```ts
- * import { InvalidUserDataError, UserData } from "@backendai/common/data";
- * import assert from "node:assert/strict";
- *
- * assert.throws(
- *   () => UserData.fromJSON({ user_id: "not-a-uuid" }),
- *   (err: unknown) =>
- *     err instanceof InvalidUserDataError && err.status === 400 &&
- *     err.data?.field === "user_id" &&
- *     String(err.errorCode()) === "user_parsing_invalid-data-format",
- * );
- * ```
- */
-export class InvalidUserDataError extends BackendAIError {
-  /** HTTP 400: the input is malformed. */
-  override readonly status: number = 400;
-  /** The problem type URL. */
-  override readonly errorType: string =
-    "https://api.backend.ai/probs/invalid-user-data";
-  /** The problem title. */
-  override readonly errorTitle: string = "Invalid user data.";
-  /**
-   * The machine-readable code of this error.
-   *
-   * @returns The code.
-   */
-  override errorCode(): ErrorCode {
-    return new ErrorCode(
-      ErrorDomain.USER,
-      ErrorOperation.PARSING,
-      ErrorDetail.INVALID_DATA_FORMAT,
-    );
-  }
-}
+import { InvalidUserDataError } from "./errors.ts";
 
 /**
  * The fields of a {@linkcode UserData}, in camelCase, as given to its

@@ -11,15 +11,12 @@
 
 import type { z } from "zod";
 import { CheckedEvent } from "./_checked.ts";
-import {
-  BackendAIError,
-  ErrorCode,
-  ErrorDetail,
-  ErrorDomain,
-  ErrorOperation,
-  InvalidAPIParameters,
-} from "../exception.ts";
+import { InvalidAPIParameters } from "../exception.ts";
 import type { DecodedMessage } from "../message_queue/payload.ts";
+import {
+  EventPayloadDecodingError,
+  EventPayloadEncodingError,
+} from "./errors.ts";
 
 /**
  * Upstream `EventDomain`: what an event is about.
@@ -211,79 +208,6 @@ export interface EventDefinition<Body = unknown> {
    * @returns The projection, or `null`.
    */
   userEvent(body: Body): UserEventProjection | null;
-}
-
-/**
- * A body could not be encoded (upstream `EventPayloadEncodingError`,
- * `event_create_invalid-data-format`). `data.event` names the event and
- * `data.issues` lists the offending paths.
- *
- * @example Usage
- * ```ts
- * import { EventPayloadEncodingError } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const err = new EventPayloadEncodingError("bad", { data: { event: "x" } });
- * assert.equal(String(err.errorCode()), "event_create_invalid-data-format");
- * ```
- */
-export class EventPayloadEncodingError extends BackendAIError {
-  /** HTTP 500: the producer made a bad event. */
-  override readonly status: number = 500;
-  /** The problem type URL. */
-  override readonly errorType: string =
-    "https://api.backend.ai/probs/event-payload-encoding-failed";
-  /** The problem title. */
-  override readonly errorTitle: string = "Cannot encode the event payload.";
-  /**
-   * The machine-readable code of this error.
-   *
-   * @returns `event_create_invalid-data-format`.
-   */
-  override errorCode(): ErrorCode {
-    return new ErrorCode(
-      ErrorDomain.EVENT,
-      ErrorOperation.CREATE,
-      ErrorDetail.INVALID_DATA_FORMAT,
-    );
-  }
-}
-
-/**
- * A received body does not fit its event's schema, or the event name is
- * unknown (upstream `EventPayloadDecodingError`,
- * `event_parsing_invalid-data-format`). `data.event` names the event and
- * `data.issues` lists the offending paths.
- *
- * @example Usage
- * ```ts
- * import { EventPayloadDecodingError } from "@backendai/common/events";
- * import assert from "node:assert/strict";
- *
- * const err = new EventPayloadDecodingError("bad", { data: { event: "x" } });
- * assert.equal(String(err.errorCode()), "event_parsing_invalid-data-format");
- * ```
- */
-export class EventPayloadDecodingError extends BackendAIError {
-  /** HTTP 400: the input is malformed. */
-  override readonly status: number = 400;
-  /** The problem type URL. */
-  override readonly errorType: string =
-    "https://api.backend.ai/probs/event-payload-decoding-failed";
-  /** The problem title. */
-  override readonly errorTitle: string = "Cannot decode the event payload.";
-  /**
-   * The machine-readable code of this error.
-   *
-   * @returns `event_parsing_invalid-data-format`.
-   */
-  override errorCode(): ErrorCode {
-    return new ErrorCode(
-      ErrorDomain.EVENT,
-      ErrorOperation.PARSING,
-      ErrorDetail.INVALID_DATA_FORMAT,
-    );
-  }
 }
 
 const NAME_PATTERN = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;

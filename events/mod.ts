@@ -22,6 +22,7 @@
  * @module
  */
 
+export * from "./errors.ts";
 export * from "./define.ts";
 export * from "./catalogue/bgtask.ts";
 export * from "./producer.ts";

@@ -29,6 +29,12 @@ import {
  * ```
  */
 export class MessageQueueClosedError extends BackendAIError {
+  /** The code of every error of this class: `message-queue_read_unavailable`. */
+  static override readonly code: ErrorCode = new ErrorCode(
+    ErrorDomain.MESSAGE_QUEUE,
+    ErrorOperation.READ,
+    ErrorDetail.UNAVAILABLE,
+  );
   /** HTTP 503: the queue is not available any more. */
   override readonly status: number = 503;
   /** The problem type URL. */
@@ -36,18 +42,6 @@ export class MessageQueueClosedError extends BackendAIError {
     "https://api.backend.ai/probs/message-queue-closed";
   /** The problem title. */
   override readonly errorTitle: string = "Message queue is closed.";
-  /**
-   * The machine-readable code of this error.
-   *
-   * @returns `message-queue_read_unavailable`.
-   */
-  override errorCode(): ErrorCode {
-    return new ErrorCode(
-      ErrorDomain.MESSAGE_QUEUE,
-      ErrorOperation.READ,
-      ErrorDetail.UNAVAILABLE,
-    );
-  }
 }
 
 /**
@@ -74,6 +68,12 @@ export class MessageQueueClosedError extends BackendAIError {
  * ```
  */
 export class InvalidMessagePayloadError extends BackendAIError {
+  /** The code of every error of this class: `message-queue_read_invalid-data-format`. */
+  static override readonly code: ErrorCode = new ErrorCode(
+    ErrorDomain.MESSAGE_QUEUE,
+    ErrorOperation.READ,
+    ErrorDetail.INVALID_DATA_FORMAT,
+  );
   /** HTTP 400: the input is malformed. */
   override readonly status: number = 400;
   /** The problem type URL. */
@@ -81,16 +81,4 @@ export class InvalidMessagePayloadError extends BackendAIError {
     "https://api.backend.ai/probs/invalid-message-payload";
   /** The problem title. */
   override readonly errorTitle: string = "Invalid message payload.";
-  /**
-   * The machine-readable code of this error.
-   *
-   * @returns `message-queue_read_invalid-data-format`.
-   */
-  override errorCode(): ErrorCode {
-    return new ErrorCode(
-      ErrorDomain.MESSAGE_QUEUE,
-      ErrorOperation.READ,
-      ErrorDetail.INVALID_DATA_FORMAT,
-    );
-  }
 }

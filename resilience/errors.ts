@@ -33,6 +33,12 @@ import {
  * ```
  */
 export class ResilienceTimeoutError extends BackendAIError {
+  /** The code of every error of this class: `backendai_generic_timeout`. */
+  static override readonly code: ErrorCode = new ErrorCode(
+    ErrorDomain.BACKENDAI,
+    ErrorOperation.GENERIC,
+    ErrorDetail.TIMEOUT,
+  );
   /** The HTTP status of this error. */
   override readonly status: number = 504;
   /** The problem type URL. */
@@ -56,19 +62,6 @@ export class ResilienceTimeoutError extends BackendAIError {
     });
     this.timeoutMs = timeoutMs;
   }
-
-  /**
-   * The machine-readable code of this error.
-   *
-   * @returns `backendai_generic_timeout`.
-   */
-  override errorCode(): ErrorCode {
-    return new ErrorCode(
-      ErrorDomain.BACKENDAI,
-      ErrorOperation.GENERIC,
-      ErrorDetail.TIMEOUT,
-    );
-  }
 }
 
 /**
@@ -90,6 +83,12 @@ export class ResilienceTimeoutError extends BackendAIError {
  * ```
  */
 export class CircuitOpenError extends BackendAIError {
+  /** The code of every error of this class: `backendai_generic_unavailable`. */
+  static override readonly code: ErrorCode = new ErrorCode(
+    ErrorDomain.BACKENDAI,
+    ErrorOperation.GENERIC,
+    ErrorDetail.UNAVAILABLE,
+  );
   /** The HTTP status of this error. */
   override readonly status: number = 503;
   /** The problem type URL. */
@@ -115,19 +114,6 @@ export class CircuitOpenError extends BackendAIError {
     );
     this.retryAfterMs = retryAfterMs;
   }
-
-  /**
-   * The machine-readable code of this error.
-   *
-   * @returns `backendai_generic_unavailable`.
-   */
-  override errorCode(): ErrorCode {
-    return new ErrorCode(
-      ErrorDomain.BACKENDAI,
-      ErrorOperation.GENERIC,
-      ErrorDetail.UNAVAILABLE,
-    );
-  }
 }
 
 /**
@@ -145,6 +131,12 @@ export class CircuitOpenError extends BackendAIError {
  * ```
  */
 export class BulkheadRejectedError extends BackendAIError {
+  /** The code of every error of this class: `backendai_generic_unavailable`. */
+  static override readonly code: ErrorCode = new ErrorCode(
+    ErrorDomain.BACKENDAI,
+    ErrorOperation.GENERIC,
+    ErrorDetail.UNAVAILABLE,
+  );
   /** The HTTP status of this error. */
   override readonly status: number = 503;
   /** The problem type URL. */
@@ -165,19 +157,6 @@ export class BulkheadRejectedError extends BackendAIError {
     super(
       `Bulkhead is full (${maxConcurrent} running, ${maxQueue} queued)`,
       { data: { maxConcurrent, maxQueue } },
-    );
-  }
-
-  /**
-   * The machine-readable code of this error.
-   *
-   * @returns `backendai_generic_unavailable`.
-   */
-  override errorCode(): ErrorCode {
-    return new ErrorCode(
-      ErrorDomain.BACKENDAI,
-      ErrorOperation.GENERIC,
-      ErrorDetail.UNAVAILABLE,
     );
   }
 }

@@ -1,11 +1,12 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 import assert from "node:assert/strict";
+import { MessageMetadata } from "../../../data/message_metadata.ts";
+import { UserData } from "../../../data/user.ts";
+import { BackendAIError, InvalidAPIParameters } from "../../../exception.ts";
 import {
   InvalidMessageMetadataError,
-  MessageMetadata,
-} from "../../../data/message_metadata.ts";
-import { InvalidUserDataError, UserData } from "../../../data/user.ts";
-import { BackendAIError, InvalidAPIParameters } from "../../../exception.ts";
+  InvalidUserDataError,
+} from "../../../data/errors.ts";
 
 const USER_JSON =
   '{"user_id":"f38dea23-50fa-42a0-b5ae-338f5f4693f4","is_authorized":true,"is_admin":false,"is_superadmin":false,"role":"user","domain_name":"default","domain_id":"7b0b3d1c-4c8f-4bd4-9a35-0b8ad5a9e1a2"}';

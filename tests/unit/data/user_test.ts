@@ -1,12 +1,12 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 import assert from "node:assert/strict";
 import {
-  InvalidUserDataError,
   UserData,
   type UserDataInit,
   type UserDataJSON,
 } from "../../../data/user.ts";
 import { BackendAIError } from "../../../exception.ts";
+import { InvalidUserDataError } from "../../../data/errors.ts";
 
 const USER_ID = "f38dea23-50fa-42a0-b5ae-338f5f4693f4";
 const DOMAIN_ID = "7b0b3d1c-4c8f-4bd4-9a35-0b8ad5a9e1a2";
