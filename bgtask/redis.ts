@@ -13,7 +13,7 @@ import {
   connectValkey,
   type ValkeyTarget,
 } from "../clients/valkey/mod.ts";
-import type { PreparedBroadcast } from "../events/producer.ts";
+import type { PreparedBroadcast } from "../message_queue/types.ts";
 import { uuidFromHex, uuidToHex } from "../utils.ts";
 import type {
   BgtaskStore,

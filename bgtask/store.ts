@@ -8,7 +8,7 @@
  */
 
 import { InvalidAPIParameters } from "../exception.ts";
-import type { PreparedBroadcast } from "../events/producer.ts";
+import type { PreparedBroadcast } from "../message_queue/types.ts";
 import {
   type StoredTask,
   TASK_FINISHED_TTL,

@@ -16,12 +16,17 @@ import type {
   Broadcaster,
   MessageId,
   MessageQueue,
+  PreparedBroadcast,
 } from "../message_queue/types.ts";
 import {
   encodeBroadcast,
   type OutgoingMessage,
 } from "../message_queue/payload.ts";
 import type { Event } from "./define.ts";
+
+// The type lives with the queue (bgtask's store takes one without depending
+// on events); it stays importable from here, where prepareBroadcast makes it.
+export type { PreparedBroadcast } from "../message_queue/types.ts";
 import { encodeEventBody } from "./_checked.ts";
 
 /** Options of {@linkcode EventProducer}. */
@@ -52,23 +57,6 @@ export interface EventProducerOptions {
    * @default {undefined}
    */
   durableStream?: string;
-}
-
-/**
- * A broadcast encoded for the wire but not sent: what a store publishes in
- * the same round trip as its own writes (the background task store does).
- * Publishing it means `SET <cacheId> <data> EX <cacheTtlSeconds>` (when
- * `cacheId` is set) and `PUBLISH <channel> <data>`.
- */
-export interface PreparedBroadcast {
-  /** The pub/sub channel. */
-  readonly channel: string;
-  /** The broadcast JSON, exactly as a broadcaster writes it. */
-  readonly data: string;
-  /** The cache key, if the broadcast is cached. */
-  readonly cacheId: string | undefined;
-  /** The cache lifetime in seconds. */
-  readonly cacheTtlSeconds: number;
 }
 
 /** The cache id given, else the event's own, else none. */

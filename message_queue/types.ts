@@ -584,3 +584,35 @@ export interface MessageQueue extends AsyncDisposable {
   /** Closes every component made by this queue, then the connections. */
   close(): Promise<void>;
 }
+
+/**
+ * A broadcast encoded for the wire but not sent: what a store publishes in
+ * the same round trip as its own writes (the background task store does;
+ * `EventProducer.prepareBroadcast` makes one).
+ * Publishing it means `SET <cacheId> <data> EX <cacheTtlSeconds>` (when
+ * `cacheId` is set) and `PUBLISH <channel> <data>`.
+ *
+ * @example Usage
+ * ```ts
+ * import { encodeBroadcast, type PreparedBroadcast } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * const prepared: PreparedBroadcast = {
+ *   channel: "events_all",
+ *   data: encodeBroadcast({ name: "bgtask_done", source: "manager", payload: "{}" }),
+ *   cacheId: "bgtask.1",
+ *   cacheTtlSeconds: 300,
+ * };
+ * assert.equal(JSON.parse(prepared.data).name, "bgtask_done");
+ * ```
+ */
+export interface PreparedBroadcast {
+  /** The pub/sub channel. */
+  readonly channel: string;
+  /** The broadcast JSON, exactly as a broadcaster writes it. */
+  readonly data: string;
+  /** The cache key, if the broadcast is cached. */
+  readonly cacheId: string | undefined;
+  /** The cache lifetime in seconds. */
+  readonly cacheTtlSeconds: number;
+}
