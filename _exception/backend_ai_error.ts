@@ -170,7 +170,7 @@ export interface BackendAIErrorOptions {
    *
    * @default {undefined}
    */
-  data?: Record<string, unknown>;
+  data?: Record<string, unknown> | undefined;
   /**
    * The error that caused this one.
    *

@@ -60,19 +60,19 @@ export interface PassthroughFromStatusOptions {
    *
    * @default {"backendai"}
    */
-  domain?: ErrorDomain;
+  domain?: ErrorDomain | undefined;
   /**
    * The operation of the code.
    *
    * @default {"generic"}
    */
-  operation?: ErrorOperation;
+  operation?: ErrorOperation | undefined;
   /**
    * The message.
    *
    * @default {"An error occurred with status code N"}
    */
-  message?: string;
+  message?: string | undefined;
   /**
    * The error that caused this one, e.g. the downstream response's error.
    *

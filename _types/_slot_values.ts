@@ -67,7 +67,7 @@ function conversionError(
     }`,
     {
       data: { key, value: describeValue(value) },
-      ...(cause === undefined ? {} : { cause }),
+      cause,
     },
   );
 }

@@ -13,13 +13,13 @@ export interface DispatchResultOptions<T> {
    *
    * @default {undefined}
    */
-  result?: T;
+  result?: T | undefined;
   /**
    * Error messages.
    *
    * @default {[]}
    */
-  errors?: readonly string[];
+  errors?: readonly string[] | undefined;
 }
 
 /**

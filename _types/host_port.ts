@@ -296,7 +296,7 @@ export interface ReadableCIDROptions {
    *
    * @default {true}
    */
-  isNetwork?: boolean;
+  isNetwork?: boolean | undefined;
 }
 
 function cidrError(value: string, reason: string): InvalidIPAddressError {

@@ -73,7 +73,7 @@ export interface NormalizeSlotsOptions {
    *
    * @default {false}
    */
-  ignoreUnknown?: boolean;
+  ignoreUnknown?: boolean | undefined;
 }
 
 /**

@@ -23,31 +23,31 @@ export interface BackoffOptions {
    *
    * @default {100}
    */
-  initialMs?: number;
+  initialMs?: number | undefined;
   /**
    * The largest delay, before jitter, in milliseconds.
    *
    * @default {30000}
    */
-  maxMs?: number;
+  maxMs?: number | undefined;
   /**
    * How much the delay grows per attempt (at least 1).
    *
    * @default {2}
    */
-  multiplier?: number;
+  multiplier?: number | undefined;
   /**
    * How the delay is randomised so that many clients do not retry at once.
    *
    * @default {"full"}
    */
-  jitter?: BackoffJitter;
+  jitter?: BackoffJitter | undefined;
   /**
    * The random source, returning values in [0, 1); inject one in tests.
    *
    * @default {Math.random}
    */
-  random?: () => number;
+  random?: (() => number) | undefined;
 }
 
 const JITTERS: ReadonlySet<string> = new Set(["none", "full", "equal"]);
@@ -127,7 +127,7 @@ export interface BackoffDelaysOptions extends BackoffOptions {
    *
    * @default {Infinity}
    */
-  count?: number;
+  count?: number | undefined;
 }
 
 /**

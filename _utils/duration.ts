@@ -186,7 +186,7 @@ export interface ParseTimeDurationOptions {
    *
    * @default {false}
    */
-  allowNegative?: boolean;
+  allowNegative?: boolean | undefined;
 }
 
 const TIME_DURATION_UNITS: Readonly<Record<string, number>> = {

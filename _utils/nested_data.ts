@@ -20,7 +20,7 @@ export interface NmgetOptions {
    *
    * @default {"."}
    */
-  delimiter?: string;
+  delimiter?: string | undefined;
   /**
    * Whether a `null` (or `undefined`) value at the end of the path gives the
    * default; when `false` a `null` found there is returned as is. A `null` in
@@ -28,7 +28,7 @@ export interface NmgetOptions {
    *
    * @default {true}
    */
-  nullAsDefault?: boolean;
+  nullAsDefault?: boolean | undefined;
 }
 
 const ARRAY_INDEX_REGEXP = /^(?:0|[1-9][0-9]*)$/;

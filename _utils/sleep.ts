@@ -14,7 +14,7 @@ export interface SleepOptions {
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** The longest delay `setTimeout` takes without overflowing (about 24.8 days). */

@@ -74,7 +74,7 @@ export interface CanonicalUuidOptions {
    *
    * @default {"canonical"}
    */
-  forms?: "canonical" | "pydantic" | "python";
+  forms?: "canonical" | "pydantic" | "python" | undefined;
 }
 
 /**

@@ -64,51 +64,51 @@ export interface BackgroundTaskManagerOptions {
    *
    * @default {a MemoryBgtaskStore of this manager (closed with it)}
    */
-  store?: BgtaskStore;
+  store?: BgtaskStore | undefined;
   /**
    * Tags of this server: a retriable task can be revived by any server that
    * shares its server id or one of its tags.
    *
    * @default {[]}
    */
-  tags?: readonly string[];
+  tags?: readonly string[] | undefined;
   /**
    * The handlers of retriable tasks.
    *
    * @default {an empty registry}
    */
-  registry?: BackgroundTaskHandlerRegistry;
+  registry?: BackgroundTaskHandlerRegistry | undefined;
   /**
    * Metrics hooks.
    *
    * @default {undefined}
    */
-  observer?: BgtaskObserver;
+  observer?: BgtaskObserver | undefined;
   /**
    * How often running retriable tasks are kept alive in the store, in ms.
    *
    * @default {60000}
    */
-  heartbeatIntervalMs?: number;
+  heartbeatIntervalMs?: number | undefined;
   /**
    * How often orphaned tasks are looked for, in ms.
    *
    * @default {300000}
    */
-  retryIntervalMs?: number;
+  retryIntervalMs?: number | undefined;
   /**
    * How long a cancelled task may take to stop before it is reported
    * cancelled anyway, in ms; also how long `close()` waits for tasks.
    *
    * @default {5000}
    */
-  cancelGraceMs?: number;
+  cancelGraceMs?: number | undefined;
   /**
    * Where problems are logged.
    *
    * @default {consoleLogger}
    */
-  logger?: Logger;
+  logger?: Logger | undefined;
 }
 
 /** Options of {@linkcode BackgroundTaskManager.start}. */
@@ -118,13 +118,13 @@ export interface StartTaskOptions {
    *
    * @default {the function's name, or "anonymous"}
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * Extra tags of this task, for status queries.
    *
    * @default {[]}
    */
-  tags?: readonly string[];
+  tags?: readonly string[] | undefined;
 }
 
 /** What a status query tells about a task. */

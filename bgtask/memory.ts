@@ -25,7 +25,7 @@ export interface MemoryBgtaskStoreOptions extends BgtaskStoreOptions {
    *
    * @default {Date.now}
    */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 interface MemoryTask {

@@ -44,7 +44,7 @@ export interface RedisBgtaskStoreOptions extends BgtaskStoreOptions {
    *
    * @default {undefined}
    */
-  eventDb?: number;
+  eventDb?: number | undefined;
 }
 
 const PUBLISH_LUA = `

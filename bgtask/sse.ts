@@ -65,13 +65,13 @@ export interface TaskEventStreamOptions {
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Re-reads the cached event after this long without events, in ms.
    *
    * @default {30000}
    */
-  refetchAfterMs?: number;
+  refetchAfterMs?: number | undefined;
 }
 
 /**
@@ -114,9 +114,7 @@ export function taskEventStream(
   const { hub } = options;
   const propagator = new CachedEventPropagator(options.fetchCached, {
     cacheId: `bgtask.${taskId}`,
-    ...(options.refetchAfterMs === undefined
-      ? {}
-      : { refetchAfterMs: options.refetchAfterMs }),
+    refetchAfterMs: options.refetchAfterMs,
   });
   // Registered on the first read, not before: a stream cancelled or aborted
   // before it is read never runs this generator, so its finally could not
@@ -132,6 +130,6 @@ export function taskEventStream(
   }
   return eventStreamResponse(
     events(),
-    options.signal === undefined ? {} : { signal: options.signal },
+    { signal: options.signal },
   );
 }

@@ -25,20 +25,20 @@ export interface BgtaskStoreOptions {
    *
    * @default {86400}
    */
-  metadataTtlSeconds?: number;
+  metadataTtlSeconds?: number | undefined;
   /**
    * A task whose remaining TTL is below this is orphaned and claimable, in
    * seconds (upstream: 86400 - 300, so 5 minutes without a heartbeat).
    *
    * @default {metadataTtlSeconds - 300}
    */
-  claimThresholdSeconds?: number;
+  claimThresholdSeconds?: number | undefined;
   /**
    * How long a finished task stays queryable, in seconds.
    *
    * @default {60}
    */
-  finishedTtlSeconds?: number;
+  finishedTtlSeconds?: number | undefined;
 }
 
 /** What {@linkcode BgtaskStore.registerTask} stores. */

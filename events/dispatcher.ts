@@ -289,10 +289,9 @@ export class EventDispatcher implements AsyncDisposable {
         });
         this.#loops.push(this.#consumeLoop(this.#consumer));
       }
-      const channels = this.#options.channels;
-      this.#subscriber = await this.#queue.subscriber(
-        channels === undefined ? {} : { channels },
-      );
+      this.#subscriber = await this.#queue.subscriber({
+        channels: this.#options.channels,
+      });
       this.#loops.push(this.#subscribeLoop(this.#subscriber));
     } catch (err) {
       // Undone, so that a later start() tries again from the beginning.

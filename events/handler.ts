@@ -83,26 +83,28 @@ export interface HandlerOptions<Context> {
    *
    * @default {undefined}
    */
-  context?: Context;
+  context?: Context | undefined;
   /**
    * The handler's name in logs and reports.
    *
    * @default {"evh-" + a random suffix}
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * Debounce the handler; skipped calls count as handled (and anycast
    * messages are acked, unlike upstream).
    *
    * @default {undefined}
    */
-  coalescing?: CoalescingOptions;
+  coalescing?: CoalescingOptions | undefined;
   /**
    * Called before the handler runs.
    *
    * @default {[]}
    */
-  startReporters?: readonly ((run: HandlerRun) => void | Promise<void>)[];
+  startReporters?:
+    | readonly ((run: HandlerRun) => void | Promise<void>)[]
+    | undefined;
   /**
    * Called after it ran, with the duration and the error if it failed.
    *
@@ -122,48 +124,48 @@ export interface EventDispatcherOptions {
    *
    * @default {undefined}
    */
-  group?: string;
+  group?: string | undefined;
   /**
    * More consumer settings (name, streams, idle timeout, maxDeliveries, …).
    *
    * @default {{}}
    */
-  consumer?: Omit<ConsumerOptions, "group">;
+  consumer?: Omit<ConsumerOptions, "group"> | undefined;
   /**
    * The broadcast channels.
    *
    * @default {["events_all"]}
    */
-  channels?: readonly string[];
+  channels?: readonly string[] | undefined;
   /**
    * Most anycast messages handled at the same time.
    *
    * @default {64}
    */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /**
    * Called when an anycast handler fails (the message is then redelivered,
    * or dead-lettered after `maxDeliveries`).
    *
    * @default {logs an error}
    */
-  onConsumerError?: (error: unknown, run: HandlerRun) => void;
+  onConsumerError?: ((error: unknown, run: HandlerRun) => void) | undefined;
   /**
    * Called when a broadcast handler fails; the other handlers still run.
    *
    * @default {logs an error}
    */
-  onSubscriberError?: (error: unknown, run: HandlerRun) => void;
+  onSubscriberError?: ((error: unknown, run: HandlerRun) => void) | undefined;
   /**
    * Success and failure counts and durations, by event name.
    *
    * @default {undefined}
    */
-  observer?: EventObserver;
+  observer?: EventObserver | undefined;
   /**
    * Where errors go when no handler above is given.
    *
    * @default {console}
    */
-  logger?: Logger;
+  logger?: Logger | undefined;
 }

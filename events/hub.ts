@@ -291,13 +291,13 @@ export interface CachedEventPropagatorOptions {
    *
    * @default {30000}
    */
-  refetchAfterMs?: number;
+  refetchAfterMs?: number | undefined;
   /**
    * The propagator's id.
    *
    * @default {a random UUID}
    */
-  id?: string;
+  id?: string | undefined;
 }
 
 /**
@@ -410,13 +410,13 @@ export interface EventStreamOptions {
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Extra response headers.
    *
    * @default {{}}
    */
-  headers?: HeadersInit;
+  headers?: HeadersInit | undefined;
 }
 
 /**

@@ -38,25 +38,25 @@ export interface EventProducerOptions {
    *
    * @default {"events"}
    */
-  stream?: string;
+  stream?: string | undefined;
   /**
    * The broadcast channel.
    *
    * @default {"events_all"}
    */
-  channel?: string;
+  channel?: string | undefined;
   /**
    * The cache TTL of cached broadcasts, in seconds.
    *
    * @default {300}
    */
-  cacheTtlSeconds?: number;
+  cacheTtlSeconds?: number | undefined;
   /**
    * Also write broadcasts to this stream for durable subscribers.
    *
    * @default {undefined}
    */
-  durableStream?: string;
+  durableStream?: string | undefined;
 }
 
 /** The cache id given, else the event's own, else none. */
@@ -74,13 +74,13 @@ export interface SendEventOptions {
    *
    * @default {the producer's source}
    */
-  source?: string;
+  source?: string | undefined;
   /**
    * Cancels the send.
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -132,17 +132,11 @@ export class EventProducer implements AsyncDisposable {
     this.#source = options.source;
     this.#cacheTtlSeconds = options.cacheTtlSeconds ?? 300;
     this.durableStream = options.durableStream;
-    this.#anycaster = queue.anycaster(
-      options.stream === undefined ? {} : { stream: options.stream },
-    );
+    this.#anycaster = queue.anycaster({ stream: options.stream });
     this.#broadcaster = queue.broadcaster({
-      ...(options.channel === undefined ? {} : { channel: options.channel }),
-      ...(options.cacheTtlSeconds === undefined
-        ? {}
-        : { cacheTtlSeconds: options.cacheTtlSeconds }),
-      ...(options.durableStream === undefined
-        ? {}
-        : { durableStream: options.durableStream }),
+      channel: options.channel,
+      cacheTtlSeconds: options.cacheTtlSeconds,
+      durableStream: options.durableStream,
     });
   }
 
@@ -170,7 +164,7 @@ export class EventProducer implements AsyncDisposable {
   anycast(event: Event, options: SendEventOptions = {}): Promise<MessageId> {
     return this.#anycaster.anycast(
       this.#message(event, options.source),
-      signalOf(options),
+      options,
     );
   }
 
@@ -184,7 +178,7 @@ export class EventProducer implements AsyncDisposable {
   broadcast(event: Event, options: SendEventOptions = {}): Promise<void> {
     return this.#broadcaster.broadcast(
       this.#message(event, options.source),
-      signalOf(options),
+      options,
     );
   }
 
@@ -212,7 +206,7 @@ export class EventProducer implements AsyncDisposable {
     return this.#broadcaster.broadcastWithCache(
       cacheId,
       this.#message(event, options.source),
-      signalOf(options),
+      options,
     );
   }
 
@@ -232,7 +226,7 @@ export class EventProducer implements AsyncDisposable {
         message: this.#message(event, options.source),
         cacheId: cacheIdOf(event, undefined),
       })),
-      signalOf(options),
+      options,
     );
   }
 
@@ -294,8 +288,4 @@ export class EventProducer implements AsyncDisposable {
 function hasMetadata(): boolean {
   return currentRequestId() !== undefined || currentUser() !== undefined ||
     triggeredUser() !== undefined;
-}
-
-function signalOf(options: SendEventOptions): { signal?: AbortSignal } {
-  return options.signal === undefined ? {} : { signal: options.signal };
 }

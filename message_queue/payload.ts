@@ -421,7 +421,7 @@ function toText(
       `Malformed ${kind} message: ${
         field === undefined ? "it" : `"${field}"`
       } is not valid UTF-8`,
-      { cause: err, ...(field === undefined ? {} : { data: { field } }) },
+      { cause: err, data: field === undefined ? undefined : { field } },
     );
   }
 }

@@ -115,25 +115,25 @@ export interface RedisStreamStoreOptions {
    *
    * @default {10000}
    */
-  healthCheckIntervalMs?: number;
+  healthCheckIntervalMs?: number | undefined;
   /**
    * Longest wait for the first connection, in milliseconds.
    *
    * @default {10000}
    */
-  connectTimeoutMs?: number;
+  connectTimeoutMs?: number | undefined;
   /**
    * Where reconnects and failed health checks are reported.
    *
    * @default {console}
    */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /**
    * Gives up waiting for the first connection.
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -189,10 +189,8 @@ export class RedisStreamStore implements StreamStore {
     const command = await connectValkey(target, {
       name: "backendai-mq",
       purpose: "command",
-      ...(options.connectTimeoutMs === undefined
-        ? {}
-        : { connectTimeoutMs: options.connectTimeoutMs }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      connectTimeoutMs: options.connectTimeoutMs,
+      signal: options.signal,
     });
     try {
       await checkValkeyHealth(command, target);
@@ -612,10 +610,7 @@ export class RedisStreamQueue extends StreamQueue {
     target: ValkeyTarget,
     options: RedisStreamQueueOptions = {},
   ): Promise<RedisStreamQueue> {
-    const store = await RedisStreamStore.connect(target, {
-      ...options,
-      ...(options.logger === undefined ? {} : { logger: options.logger }),
-    });
+    const store = await RedisStreamStore.connect(target, options);
     return new RedisStreamQueue(store, options);
   }
 }

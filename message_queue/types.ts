@@ -58,7 +58,7 @@ export interface SignalOptions {
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -393,7 +393,7 @@ export interface AnycasterOptions {
    *
    * @default {"events"}
    */
-  stream?: string;
+  stream?: string | undefined;
 }
 
 /** Options of {@linkcode MessageQueue.broadcaster}. */
@@ -403,20 +403,20 @@ export interface BroadcasterOptions {
    *
    * @default {"events_all"}
    */
-  channel?: string;
+  channel?: string | undefined;
   /**
    * How long a cached broadcast lives, in seconds (`SET … EX`).
    *
    * @default {300}
    */
-  cacheTtlSeconds?: number;
+  cacheTtlSeconds?: number | undefined;
   /**
    * Also add every broadcast to this stream, for durable subscribers
    * ({@linkcode MessageQueue.durableSubscriber}).
    *
    * @default {undefined} (pub/sub only, as upstream)
    */
-  durableStream?: string;
+  durableStream?: string | undefined;
 }
 
 /** Options of {@linkcode MessageQueue.consumer}. */
@@ -429,51 +429,51 @@ export interface ConsumerOptions extends SignalOptions {
    *
    * @default {the queue's `nodeId`}
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * The streams to read.
    *
    * @default {["events"]}
    */
-  streams?: readonly string[];
+  streams?: readonly string[] | undefined;
   /**
    * Where a newly created group starts: `"new"` (`$`, upstream) reads only
    * messages added from now on, `"beginning"` (`0`) the whole stream.
    *
    * @default {"new"}
    */
-  startFrom?: "new" | "beginning";
+  startFrom?: "new" | "beginning" | undefined;
   /**
    * Most entries taken per read (`XREADGROUP COUNT`).
    *
    * @default {64}
    */
-  batchSize?: number;
+  batchSize?: number | undefined;
   /**
    * Longest wait of one blocking read, in milliseconds (`BLOCK`).
    *
    * @default {10000}
    */
-  blockMs?: number;
+  blockMs?: number | undefined;
   /**
    * How long a delivered message may stay unacknowledged before another
    * consumer of the group takes it over, in milliseconds.
    *
    * @default {300000}
    */
-  idleTimeoutMs?: number;
+  idleTimeoutMs?: number | undefined;
   /**
    * How often pending messages are checked for the idle timeout, in ms.
    *
    * @default {min(60000, idleTimeoutMs)}
    */
-  reclaimIntervalMs?: number;
+  reclaimIntervalMs?: number | undefined;
   /**
    * Deliveries after which a message goes to the dead-letter stream.
    *
    * @default {5}
    */
-  maxDeliveries?: number;
+  maxDeliveries?: number | undefined;
 }
 
 /** Options of {@linkcode MessageQueue.subscriber}. */
@@ -483,7 +483,7 @@ export interface SubscriberOptions extends SignalOptions {
    *
    * @default {["events_all"]}
    */
-  channels?: readonly string[];
+  channels?: readonly string[] | undefined;
 }
 
 /** Options of {@linkcode MessageQueue.durableSubscriber}. */
@@ -505,20 +505,20 @@ export interface MessageQueueOptions {
    *
    * @default {"node"}
    */
-  nodeId?: string;
+  nodeId?: string | undefined;
   /**
    * Approximate length streams are trimmed to on every add (`MAXLEN ~`).
    * Upstream hard-codes 128, which can trim unacknowledged entries away.
    *
    * @default {100000}
    */
-  maxLen?: number;
+  maxLen?: number | undefined;
   /**
    * Where warnings go (malformed or dead-lettered messages, reconnects).
    *
    * @default {console}
    */
-  logger?: Logger;
+  logger?: Logger | undefined;
 }
 
 /**

@@ -25,13 +25,13 @@ export interface BulkheadOptions {
    *
    * @default {10}
    */
-  maxConcurrent?: number;
+  maxConcurrent?: number | undefined;
   /**
    * How many calls may wait for a slot; the rest are rejected.
    *
    * @default {0}
    */
-  maxQueue?: number;
+  maxQueue?: number | undefined;
 }
 
 /** Passed to {@linkcode BulkheadPolicy.onReject} listeners. */

@@ -94,25 +94,25 @@ export interface ChaosOptions {
    *
    * @default {true}
    */
-  enabled?: boolean;
+  enabled?: boolean | undefined;
   /**
    * The seed of the random source, for reproducible runs.
    *
    * @default {undefined (Math.random)}
    */
-  seed?: number;
+  seed?: number | undefined;
   /**
    * The random source; overrides `seed`.
    *
    * @default {Math.random, or seededRandom(seed)}
    */
-  random?: () => number;
+  random?: (() => number) | undefined;
   /**
    * The time source of the injected latency.
    *
    * @default {systemClock}
    */
-  clock?: Clock;
+  clock?: Clock | undefined;
 }
 
 /** How many injections a {@linkcode ChaosPolicy} made. */

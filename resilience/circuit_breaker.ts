@@ -52,19 +52,19 @@ export interface FailureRateOptions {
    *
    * @default {10000}
    */
-  windowMs?: number;
+  windowMs?: number | undefined;
   /**
    * The fewest calls in the window before the ratio counts.
    *
    * @default {20}
    */
-  minimumThroughput?: number;
+  minimumThroughput?: number | undefined;
   /**
    * How many buckets the window slides by.
    *
    * @default {10}
    */
-  buckets?: number;
+  buckets?: number | undefined;
 }
 
 /** Options for {@linkcode CircuitBreakerPolicy}. */
@@ -74,54 +74,54 @@ export interface CircuitBreakerOptions {
    *
    * @default {"circuit"}
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * Consecutive failures that open the breaker (upstream's planned
    * `failure_threshold`); ignored when `failureRate` is set.
    *
    * @default {5}
    */
-  failureThreshold?: number;
+  failureThreshold?: number | undefined;
   /**
    * Opens the breaker on a failure ratio over a sliding window instead of a
    * run of consecutive failures.
    *
    * @default {undefined}
    */
-  failureRate?: FailureRateOptions;
+  failureRate?: FailureRateOptions | undefined;
   /**
    * How long the breaker stays open before admitting trial calls, in
    * milliseconds (upstream's planned `recovery_timeout`).
    *
    * @default {30000}
    */
-  recoveryMs?: number;
+  recoveryMs?: number | undefined;
   /**
    * How many trial calls half-open admits; when that many succeed the
    * breaker closes, and one failure reopens it.
    *
    * @default {1}
    */
-  halfOpenMaxCalls?: number;
+  halfOpenMaxCalls?: number | undefined;
   /**
    * Which errors count as failures of the dependency.
    *
    * @default {every error except a BackendAIError with a 4xx status and the caller's abort}
    */
-  isFailure?: (error: unknown) => boolean;
+  isFailure?: ((error: unknown) => boolean) | undefined;
   /**
    * A state to start from, as {@linkcode CircuitBreakerPolicy.snapshot}
    * exported it.
    *
    * @default {closed}
    */
-  initialState?: CircuitBreakerSnapshot;
+  initialState?: CircuitBreakerSnapshot | undefined;
   /**
    * The time source of the recovery time and the window.
    *
    * @default {systemClock}
    */
-  clock?: Clock;
+  clock?: Clock | undefined;
 }
 
 /** Passed to {@linkcode CircuitBreakerPolicy.onStateChange} listeners. */
@@ -276,7 +276,9 @@ class BreakerStage implements PolicyStage {
   readonly #halfOpenMaxCalls: number;
   readonly #isFailure: ((error: unknown) => boolean) | undefined;
   readonly #clock: Clock;
-  readonly #rate: Required<FailureRateOptions> | undefined;
+  readonly #rate:
+    | { [K in keyof FailureRateOptions]-?: NonNullable<FailureRateOptions[K]> }
+    | undefined;
   readonly #bucketMs: number;
   #state: CircuitState = "closed";
   #openedAt = 0;
@@ -484,7 +486,7 @@ class BreakerStage implements PolicyStage {
         from,
         to,
         at: this.#clock.now(),
-        ...(error === undefined ? {} : { error }),
+        error,
       };
       this.changed.emit(change);
     }

@@ -225,7 +225,7 @@ export function clockWait(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   if (clock === systemClock) {
-    return sleep(ms, signal === undefined ? {} : { signal });
+    return sleep(ms, { signal });
   }
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<void>((resolve, reject) => {

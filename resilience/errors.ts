@@ -57,8 +57,8 @@ export class ResilienceTimeoutError extends BackendAIError {
    */
   constructor(timeoutMs: number, options?: BackendAIErrorOptions) {
     super(`Operation exceeded timeout of ${timeoutMs / 1000}s`, {
-      data: { timeoutMs },
       ...options,
+      data: options?.data ?? { timeoutMs },
     });
     this.timeoutMs = timeoutMs;
   }

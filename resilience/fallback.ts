@@ -31,13 +31,15 @@ export interface FallbackOptions<F> {
    *
    * @default {undefined}
    */
-  fallback?: (error: unknown, context: PolicyContext) => F | PromiseLike<F>;
+  fallback?:
+    | ((error: unknown, context: PolicyContext) => F | PromiseLike<F>)
+    | undefined;
   /**
    * Which errors are replaced.
    *
    * @default {every error, except after the caller aborted}
    */
-  when?: (error: unknown) => boolean;
+  when?: ((error: unknown) => boolean) | undefined;
 }
 
 /** Passed to {@linkcode FallbackPolicy.onFallback} listeners. */

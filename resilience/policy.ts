@@ -50,13 +50,13 @@ export interface ExecuteOptions {
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * The operation name used by a {@linkcode MetricPolicy}.
    *
    * @default {the function's name, or "anonymous"}
    */
-  operation?: string;
+  operation?: string | undefined;
 }
 
 /** A function a policy runs. */
@@ -425,13 +425,13 @@ export interface WithPolicyOptions<T> {
    *
    * @default {every function property}
    */
-  methods?: readonly (keyof T & string)[];
+  methods?: readonly (keyof T & string)[] | undefined;
   /**
    * Prefixed to the method name to make the operation name.
    *
    * @default {""}
    */
-  operationPrefix?: string;
+  operationPrefix?: string | undefined;
 }
 
 /**

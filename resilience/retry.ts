@@ -32,27 +32,27 @@ export interface RetryOptions {
    *
    * @default {3}
    */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /**
    * The delay before the first retry, in milliseconds (upstream's
    * `retry_delay`).
    *
    * @default {100}
    */
-  delayMs?: number;
+  delayMs?: number | undefined;
   /**
    * `"fixed"` waits `delayMs` every time; `"exponential"` waits
    * `min(delayMs * 2 ** (retry - 1), maxDelayMs)`.
    *
    * @default {"fixed"}
    */
-  backoff?: BackoffStrategy;
+  backoff?: BackoffStrategy | undefined;
   /**
    * The longest delay, before jitter, in milliseconds.
    *
    * @default {10000}
    */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
   /**
    * How each delay is randomised: `"none"` (upstream), `"full"` (a random
    * delay up to the computed one) or `"equal"` (half fixed, half random).
@@ -60,7 +60,7 @@ export interface RetryOptions {
    *
    * @default {"none"}
    */
-  jitter?: BackoffJitter;
+  jitter?: BackoffJitter | undefined;
   /**
    * Decides whether an error is worth another attempt. It is asked only
    * about errors that are not excluded anyway: `TypeError`,
@@ -70,26 +70,28 @@ export interface RetryOptions {
    *
    * @default {every other error is retried}
    */
-  retryIf?: (error: unknown, attempt: number) => boolean;
+  retryIf?: ((error: unknown, attempt: number) => boolean) | undefined;
   /**
    * Error classes never retried (upstream's `non_retryable_exceptions`);
    * e.g. `[BackendAIError]` as upstream's Valkey clients configure it.
    *
    * @default {[]}
    */
-  nonRetryable?: readonly (abstract new (...args: never[]) => unknown)[];
+  nonRetryable?:
+    | readonly (abstract new (...args: never[]) => unknown)[]
+    | undefined;
   /**
    * The random source for jitter, returning values in [0, 1).
    *
    * @default {Math.random}
    */
-  random?: () => number;
+  random?: (() => number) | undefined;
   /**
    * The time source of the waits.
    *
    * @default {systemClock}
    */
-  clock?: Clock;
+  clock?: Clock | undefined;
 }
 
 /** Passed to {@linkcode RetryPolicy.onRetry} listeners. */

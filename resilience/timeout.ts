@@ -32,7 +32,7 @@ export interface TimeoutOptions {
    *
    * @default {systemClock}
    */
-  clock?: Clock;
+  clock?: Clock | undefined;
 }
 
 /** Passed to {@linkcode TimeoutPolicy.onTimeout} listeners. */

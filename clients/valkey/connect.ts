@@ -24,7 +24,7 @@ export interface ValkeyConnectOptions {
    *
    * @default {undefined}
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * What the connection is for: `"command"` (short commands, auto-pipelined),
    * `"blocking"` (one blocking read at a time, no command timeout) or
@@ -32,26 +32,26 @@ export interface ValkeyConnectOptions {
    *
    * @default {"command"}
    */
-  purpose?: "command" | "blocking" | "subscriber";
+  purpose?: "command" | "blocking" | "subscriber" | undefined;
   /**
    * Longest wait for the first connection, in milliseconds.
    *
    * @default {10000}
    */
-  connectTimeoutMs?: number;
+  connectTimeoutMs?: number | undefined;
   /**
    * Cap of the reconnect backoff, in milliseconds (it grows from 100 ms,
    * doubling, with jitter).
    *
    * @default {10000}
    */
-  maxReconnectDelayMs?: number;
+  maxReconnectDelayMs?: number | undefined;
   /**
    * Gives up waiting for the connection.
    *
    * @default {undefined}
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -92,10 +92,9 @@ export async function connectValkey(
     sentinelRetryStrategy: backoff,
     maxRetriesPerRequest: purpose === "command" ? 20 : null,
     enableAutoPipelining: purpose === "command",
-    ...(options.name === undefined ? {} : { connectionName: options.name }),
-    ...(purpose === "command" && target.requestTimeoutMs !== undefined
-      ? { commandTimeout: target.requestTimeoutMs }
-      : {}),
+    connectionName: options.name,
+    // Blocking readers never time out.
+    commandTimeout: purpose === "command" ? target.requestTimeoutMs : undefined,
   });
   // ioredis emits "error" on every failed attempt; without a listener Node
   // would print "Unhandled error event". The caller sees failures as
