@@ -32,7 +32,6 @@
  */
 
 export {
-  compose,
   type ExecuteOptions,
   type Listener,
   type Policy,

@@ -400,24 +400,6 @@ export function wrap(...policies: Policy[]): PolicyPipeline {
   return new PolicyPipeline(policies);
 }
 
-/**
- * Another name for {@linkcode wrap}.
- *
- * @example Usage
- * ```ts
- * import { compose, RetryPolicy } from "@backendai/common/resilience";
- * import assert from "node:assert/strict";
- *
- * assert.equal(await compose(new RetryPolicy()).execute(() => 1), 1);
- * ```
- *
- * @param policies The policies, outermost first.
- * @returns The composed policy.
- */
-export function compose(...policies: Policy[]): PolicyPipeline {
-  return new PolicyPipeline(policies);
-}
-
 /** Options for {@linkcode withPolicy}. */
 export interface WithPolicyOptions<T> {
   /**
