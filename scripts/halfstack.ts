@@ -32,14 +32,61 @@ import { connect, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const HOST = "127.0.0.1";
-const REDIS_MASTER_PORT = 16379;
-const REDIS_REPLICA_PORT = 16380;
-const SENTINEL_PORTS = [26379, 26380, 26381] as const;
 const SENTINEL_MASTER_NAME = "mymaster";
-const ETCD_CLIENT_PORT = 12379;
-const ETCD_PEER_PORT = 12380;
-const NATS_PORT = 14222;
-const NATS_MONITOR_PORT = 18222;
+
+/** Where each halfstack service listens. */
+export interface HalfstackPorts {
+  /** Redis master. */
+  redisMaster: number;
+  /** Redis replica of the master. */
+  redisReplica: number;
+  /** The three Sentinels. */
+  sentinels: readonly number[];
+  /** etcd clients. */
+  etcdClient: number;
+  /** etcd peers. */
+  etcdPeer: number;
+  /** NATS clients. */
+  nats: number;
+  /** NATS monitoring (HTTP). */
+  natsMonitor: number;
+}
+
+/**
+ * The halfstack's ports: 16379/16380 (Redis), 26379-26381 (Sentinels),
+ * 12379/12380 (etcd), 14222/18222 (NATS), each shifted by
+ * `$BACKEND_HALFSTACK_PORT_OFFSET` (default 0). With an offset and a state
+ * dir of its own (`$BACKEND_HALFSTACK_DIR`), a second halfstack runs beside
+ * the first, e.g. for tests that fail a server over or restart it.
+ *
+ * @returns The ports.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { halfstackPorts } from "./halfstack.ts";
+ * console.log(halfstackPorts().redisMaster); // 16379, or 17379 with an offset of 1000
+ * ```
+ */
+export function halfstackPorts(): HalfstackPorts {
+  const text = Deno.env.get("BACKEND_HALFSTACK_PORT_OFFSET") ?? "0";
+  const offset = Number(text);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 30_000) {
+    throw new Error(
+      `BACKEND_HALFSTACK_PORT_OFFSET must be an integer from 0 to 30000, got ${
+        JSON.stringify(text)
+      }`,
+    );
+  }
+  return {
+    redisMaster: 16379 + offset,
+    redisReplica: 16380 + offset,
+    sentinels: [26379, 26380, 26381].map((port) => port + offset),
+    etcdClient: 12379 + offset,
+    etcdPeer: 12380 + offset,
+    nats: 14222 + offset,
+    natsMonitor: 18222 + offset,
+  };
+}
 
 /** Name of the env file written into the state dir by {@linkcode halfstackUp}. */
 export const HALFSTACK_ENV_FILE_NAME = "halfstack.env";
@@ -196,15 +243,16 @@ export function halfstackEnvPath(
  * ```
  */
 export function halfstackEnvVars(): Record<string, string> {
+  const P = halfstackPorts();
   return {
-    BACKEND_REDIS_ADDR: `${HOST}:${REDIS_MASTER_PORT}`,
-    BACKEND_REDIS_REPLICA_ADDR: `${HOST}:${REDIS_REPLICA_PORT}`,
-    BACKEND_REDIS_SENTINELS: SENTINEL_PORTS.map((port) => `${HOST}:${port}`)
+    BACKEND_REDIS_ADDR: `${HOST}:${P.redisMaster}`,
+    BACKEND_REDIS_REPLICA_ADDR: `${HOST}:${P.redisReplica}`,
+    BACKEND_REDIS_SENTINELS: P.sentinels.map((port) => `${HOST}:${port}`)
       .join(","),
     BACKEND_REDIS_SENTINEL_MASTER: SENTINEL_MASTER_NAME,
-    BACKEND_ETCD_ADDR: `${HOST}:${ETCD_CLIENT_PORT}`,
-    BACKEND_NATS_URL: `nats://${HOST}:${NATS_PORT}`,
-    BACKEND_NATS_MONITOR_URL: `http://${HOST}:${NATS_MONITOR_PORT}`,
+    BACKEND_ETCD_ADDR: `${HOST}:${P.etcdClient}`,
+    BACKEND_NATS_URL: `nats://${HOST}:${P.nats}`,
+    BACKEND_NATS_MONITOR_URL: `http://${HOST}:${P.natsMonitor}`,
   };
 }
 
@@ -247,6 +295,7 @@ export function readHalfstackEnv(
 // Services
 
 function serviceSpecs(): ServiceSpec[] {
+  const P = halfstackPorts();
   const redisServer = (
     name: string,
     port: number,
@@ -311,7 +360,7 @@ function serviceSpecs(): ServiceSpec[] {
           "daemonize no",
           'logfile ""',
           `dir ${paths.dataDir}`,
-          `sentinel monitor ${SENTINEL_MASTER_NAME} ${HOST} ${REDIS_MASTER_PORT} 2`,
+          `sentinel monitor ${SENTINEL_MASTER_NAME} ${HOST} ${P.redisMaster} 2`,
           `sentinel down-after-milliseconds ${SENTINEL_MASTER_NAME} 1000`,
           `sentinel failover-timeout ${SENTINEL_MASTER_NAME} 5000`,
           `sentinel parallel-syncs ${SENTINEL_MASTER_NAME} 1`,
@@ -345,10 +394,10 @@ function serviceSpecs(): ServiceSpec[] {
       const otherSentinels = Number(fields.get("num-other-sentinels") ?? "0");
       const replicas = Number(fields.get("num-slaves") ?? "0");
       const flags = fields.get("flags") ?? "";
-      if (otherSentinels < SENTINEL_PORTS.length - 1) {
+      if (otherSentinels < P.sentinels.length - 1) {
         throw new Error(
           `sees ${otherSentinels} other sentinels, expected ${
-            SENTINEL_PORTS.length - 1
+            P.sentinels.length - 1
           }`,
         );
       }
@@ -363,18 +412,18 @@ function serviceSpecs(): ServiceSpec[] {
   });
 
   return [
-    redisServer("redis-master", REDIS_MASTER_PORT, []),
-    redisServer("redis-replica", REDIS_REPLICA_PORT, [
+    redisServer("redis-master", P.redisMaster, []),
+    redisServer("redis-replica", P.redisReplica, [
       "--replicaof",
       HOST,
-      String(REDIS_MASTER_PORT),
+      String(P.redisMaster),
     ]),
-    ...SENTINEL_PORTS.map(sentinel),
+    ...P.sentinels.map(sentinel),
     {
       name: "etcd",
       binary: "etcd",
-      ports: [ETCD_CLIENT_PORT, ETCD_PEER_PORT],
-      address: `${HOST}:${ETCD_CLIENT_PORT}`,
+      ports: [P.etcdClient, P.etcdPeer],
+      address: `${HOST}:${P.etcdClient}`,
       prepare: (paths) =>
         Promise.resolve([
           "--name",
@@ -382,15 +431,15 @@ function serviceSpecs(): ServiceSpec[] {
           "--data-dir",
           paths.dataDir,
           "--listen-client-urls",
-          `http://${HOST}:${ETCD_CLIENT_PORT}`,
+          `http://${HOST}:${P.etcdClient}`,
           "--advertise-client-urls",
-          `http://${HOST}:${ETCD_CLIENT_PORT}`,
+          `http://${HOST}:${P.etcdClient}`,
           "--listen-peer-urls",
-          `http://${HOST}:${ETCD_PEER_PORT}`,
+          `http://${HOST}:${P.etcdPeer}`,
           "--initial-advertise-peer-urls",
-          `http://${HOST}:${ETCD_PEER_PORT}`,
+          `http://${HOST}:${P.etcdPeer}`,
           "--initial-cluster",
-          `halfstack=http://${HOST}:${ETCD_PEER_PORT}`,
+          `halfstack=http://${HOST}:${P.etcdPeer}`,
           "--initial-cluster-token",
           "halfstack",
           "--initial-cluster-state",
@@ -398,7 +447,7 @@ function serviceSpecs(): ServiceSpec[] {
         ]),
       probe: async (signal) => {
         const body = await fetchText(
-          `http://${HOST}:${ETCD_CLIENT_PORT}/health`,
+          `http://${HOST}:${P.etcdClient}/health`,
           signal,
         );
         const health = (JSON.parse(body) as { health?: unknown }).health;
@@ -411,23 +460,23 @@ function serviceSpecs(): ServiceSpec[] {
     {
       name: "nats",
       binary: "nats-server",
-      ports: [NATS_PORT, NATS_MONITOR_PORT],
-      address: `${HOST}:${NATS_PORT}`,
+      ports: [P.nats, P.natsMonitor],
+      address: `${HOST}:${P.nats}`,
       prepare: (paths) =>
         Promise.resolve([
           "-a",
           HOST,
           "-p",
-          String(NATS_PORT),
+          String(P.nats),
           "-m",
-          String(NATS_MONITOR_PORT),
+          String(P.natsMonitor),
           "-js",
           "-sd",
           paths.dataDir,
         ]),
       probe: async (signal) => {
         const body = await fetchText(
-          `http://${HOST}:${NATS_MONITOR_PORT}/healthz?js-enabled-only=true`,
+          `http://${HOST}:${P.natsMonitor}/healthz?js-enabled-only=true`,
           signal,
         );
         const status = (JSON.parse(body) as { status?: unknown }).status;
@@ -777,6 +826,7 @@ export async function halfstackUp(
   const stateDir = options.stateDir ?? halfstackStateDir();
   const log = options.log ?? ((line: string) => console.error(line));
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const P = halfstackPorts();
   const specs = serviceSpecs();
 
   const binaries = new Map<string, string>();
@@ -865,7 +915,7 @@ export async function halfstackUp(
       await ensure(byName("redis-master"));
       await ensure(byName("redis-replica"));
       const sentinels = await Promise.allSettled(
-        SENTINEL_PORTS.map((p) => ensure(byName(`sentinel-${p}`))),
+        P.sentinels.map((p) => ensure(byName(`sentinel-${p}`))),
       );
       const failed = sentinels.filter((r): r is PromiseRejectedResult =>
         r.status === "rejected"
