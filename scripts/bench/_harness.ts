@@ -23,6 +23,8 @@ export const WINDOW = 256;
 export const CONSUMERS = 4;
 export const DB = 9;
 export const WARMUP = 2_000;
+/** Rounds of a benchmark whose targets are judged on the median round. */
+export const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 5);
 
 export const addr = Deno.env.get("BACKEND_REDIS_ADDR") ??
   readHalfstackEnv()?.BACKEND_REDIS_ADDR ?? "127.0.0.1:16379";
@@ -92,6 +94,38 @@ export class Sink {
 export function round(value: number, digits: number): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
+}
+
+/** The median (the mean of the middle two for an even count); NaN when empty. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  if (sorted.length === 0) return NaN;
+  return sorted.length % 2 === 1
+    ? sorted[mid] as number
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/**
+ * Per-round ratios summarised: the median (what a target is judged on) and
+ * the worst round (the lowest for an at-least target, the highest for an
+ * at-most one).
+ */
+export function summarise<K extends string>(
+  perRound: readonly Readonly<Record<K, number>>[],
+  atMost: readonly K[] = [],
+): { median: Record<K, number>; worst: Record<K, number> } {
+  const keys = Object.keys(perRound[0] ?? {}) as K[];
+  const medianOf = {} as Record<K, number>;
+  const worst = {} as Record<K, number>;
+  for (const key of keys) {
+    const values = perRound.map((r) => r[key]).filter(Number.isFinite);
+    medianOf[key] = round(median(values), 3);
+    worst[key] = atMost.includes(key)
+      ? Math.max(...values)
+      : Math.min(...values);
+  }
+  return { median: medianOf, worst };
 }
 
 /**
@@ -217,10 +251,19 @@ export async function runRaw(n: number, paced: boolean): Promise<Measurement> {
   return sink.measure(seconds);
 }
 
-/** This library's RedisStreamQueue. */
+/** BullMQ worker concurrencies a benchmark tries, to give BullMQ its best. */
+export const BULLMQ_CONCURRENCIES: number[] = (
+  Deno.env.get("BENCH_BULLMQ_CONCURRENCY") ?? "4,16,64"
+).split(",").map(Number);
+
+/**
+ * npm BullMQ: `addBulk` in windows of 256 (flat) or `add` (paced), one
+ * Worker of the given concurrency (default 64).
+ */
 export async function runBullmq(
   n: number,
   paced: boolean,
+  concurrency = 64,
 ): Promise<Measurement> {
   const connection = { host, port, db: DB, maxRetriesPerRequest: null };
   const name = "bench-bullmq";
@@ -235,7 +278,7 @@ export async function runBullmq(
       sink.record(sendTime(JSON.parse(job.data.payload as string)));
       return Promise.resolve();
     },
-    { connection, concurrency: 64 },
+    { connection, concurrency },
   );
   await worker.waitUntilReady();
   const start = performance.now();
@@ -270,7 +313,7 @@ export async function scenario(
   await flush();
   const result = await run(n, paced);
   console.log(
-    `${label.padEnd(7)} ${(paced ? "paced 5000/s" : "flat out").padEnd(13)} ` +
+    `${label.padEnd(10)} ${(paced ? "paced 5000/s" : "flat out").padEnd(13)} ` +
       `${String(result.messages).padStart(6)} msgs ` +
       `${String(result.msgsPerSec).padStart(7)} msg/s  ` +
       `p50 ${result.p50Ms.toFixed(3).padStart(8)} ms  p99 ${
