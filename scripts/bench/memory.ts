@@ -92,6 +92,8 @@ async function rssOverEvents(): Promise<{
   baselineRssMb: number;
   rssMb: number[];
   heapUsedMb: number[];
+  heapTotalMb: number[];
+  externalMb: number[];
   rssGrowthMb: number;
   rssPeakGrowthMb: number;
   heapUsedGrowthMb: number;
@@ -136,13 +138,20 @@ async function rssOverEvents(): Promise<{
   };
   const reading = () => {
     const usage = Deno.memoryUsage();
-    return { rss: usage.rss / MB, heapUsed: usage.heapUsed / MB };
+    return {
+      rss: usage.rss / MB,
+      heapUsed: usage.heapUsed / MB,
+      heapTotal: usage.heapTotal / MB,
+      external: usage.external / MB,
+    };
   };
   await push(N_WARMUP);
   await settle();
   const baseline = reading();
   const rssMb: number[] = [];
   const heapUsedMb: number[] = [];
+  const heapTotalMb: number[] = [];
+  const externalMb: number[] = [];
   const step = Math.ceil(N_MEMORY / STEPS);
   let busy = 0;
   for (let done = 0; done < N_MEMORY; done += step) {
@@ -153,10 +162,16 @@ async function rssOverEvents(): Promise<{
     const now = reading();
     rssMb.push(round(now.rss, 1));
     heapUsedMb.push(round(now.heapUsed, 1));
+    heapTotalMb.push(round(now.heapTotal, 1));
+    externalMb.push(round(now.external, 1));
     console.log(
       `events ${
         String(N_WARMUP + Math.min(done + step, N_MEMORY)).padStart(8)
-      }  rss ${now.rss.toFixed(1)} MB  heap used ${now.heapUsed.toFixed(1)} MB`,
+      }  rss ${now.rss.toFixed(1)} MB  heap used ${
+        now.heapUsed.toFixed(1)
+      } of ${now.heapTotal.toFixed(1)} MB  external ${
+        now.external.toFixed(1)
+      } MB`,
     );
   }
   await Promise.all(dispatchers.map((d) => d.close()));
@@ -169,6 +184,8 @@ async function rssOverEvents(): Promise<{
     baselineRssMb: round(baseline.rss, 1),
     rssMb,
     heapUsedMb,
+    heapTotalMb,
+    externalMb,
     rssGrowthMb: round(last - baseline.rss, 1),
     rssPeakGrowthMb: round(Math.max(...rssMb) - baseline.rss, 1),
     heapUsedGrowthMb: round((heapUsedMb.at(-1) ?? NaN) - baseline.heapUsed, 1),
