@@ -313,7 +313,8 @@ export class BackendAIError extends Error {
 }
 
 /**
- * Raised by {@linkcode ErrorCode.fromString} for a malformed code.
+ * Raised by {@linkcode ErrorCode.fromString} for a malformed code (HTTP 500,
+ * with upstream's code for it, the default `backendai_generic_internal-error`).
  *
  * @example Usage
  * ```ts
@@ -321,20 +322,18 @@ export class BackendAIError extends Error {
  * import assert from "node:assert/strict";
  *
  * assert.throws(() => ErrorCode.fromString("api_parsing"), InvalidErrorCode);
+ * assert.equal(String(InvalidErrorCode.code), "backendai_generic_internal-error");
  * ```
  */
 export class InvalidErrorCode extends BackendAIError {
-  /** The code of every error of this class: `backendai_parsing_invalid-data-format`. */
-  static override readonly code: ErrorCode = new ErrorCode(
-    ErrorDomain.BACKENDAI,
-    ErrorOperation.PARSING,
-    ErrorDetail.INVALID_DATA_FORMAT,
-  );
+  /** The code of every error of this class: `backendai_generic_internal-error`. */
+  static override readonly code: ErrorCode = DEFAULT_CODE;
   /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/invalid-error-code";
   /** The problem title. */
-  override readonly errorTitle: string = "Invalid error code.";
+  override readonly errorTitle: string =
+    "Invalid error code in the raised exception.";
 }
 
 /**

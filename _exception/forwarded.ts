@@ -1,8 +1,9 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 /**
  * Errors that come from another service: {@linkcode PassthroughError} keeps a
- * downstream status and code, {@linkcode RemoteProblemError} rebuilds a
- * problem+json document a peer sent.
+ * downstream status and code, {@linkcode AgentWatcherResponseError} does the
+ * same for an agent watcher's answer, {@linkcode RemoteProblemError} rebuilds
+ * a problem+json document a peer sent.
  *
  * @module
  */
@@ -159,6 +160,67 @@ export class PassthroughError extends BackendAIError {
       });
     }
     return err;
+  }
+}
+
+/**
+ * An agent watcher's error answer, forwarded with the watcher's HTTP status
+ * and error code (`…/probs/agent-watcher-response-error`).
+ *
+ * @example Forward a watcher's failure
+ * ```ts
+ * import { AgentWatcherResponseError, ErrorCode } from "@backendai/common/exception";
+ * import assert from "node:assert/strict";
+ *
+ * const err = new AgentWatcherResponseError(409, ErrorCode.fromString("agent_update_conflict"));
+ * assert.equal(err.status, 409);
+ * assert.equal(err.toProblemJSON().error_code, "agent_update_conflict");
+ * assert.equal(
+ *   err.message,
+ *   "An error occurred while processing agent watcher request with status code 409",
+ * );
+ * ```
+ */
+export class AgentWatcherResponseError extends BackendAIError {
+  /** The HTTP status of this error: the watcher's. */
+  override readonly status: number;
+  /** The problem type URL. */
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/agent-watcher-response-error";
+  /** The problem title. */
+  override readonly errorTitle: string = "Agent Watcher Response Error";
+  readonly #code: ErrorCode;
+
+  /**
+   * Makes the error.
+   *
+   * @param status The watcher's HTTP status.
+   * @param code The watcher's error code.
+   * @param message The watcher's message; a sentence naming the status when absent.
+   * @param options The `cause`.
+   */
+  constructor(
+    status: number,
+    code: ErrorCode,
+    message?: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(
+      message ||
+        `An error occurred while processing agent watcher request with status code ${status}`,
+      { cause: options.cause },
+    );
+    this.status = status;
+    this.#code = code;
+  }
+
+  /**
+   * The watcher's error code.
+   *
+   * @returns The code given at construction.
+   */
+  override errorCode(): ErrorCode {
+    return this.#code;
   }
 }
 

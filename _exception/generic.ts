@@ -1,8 +1,10 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 /**
- * The generic errors every component raises: bad parameters and bodies,
- * schema failures, permissions, unreachable code, missing features, bad
- * configuration, conflicts and unconnected clients.
+ * The generic errors every component raises, from upstream's
+ * `exception.py`: bad parameters, bodies and cursors, schema failures,
+ * deprecated APIs, permissions, server defects (unparsed parameters,
+ * unloaded relations, unready processors, unreachable code, missing features)
+ * and unconnected clients.
  *
  * @module
  */
@@ -84,28 +86,35 @@ export class MalformedRequestBody extends BackendAIError {
 }
 
 /**
- * A value failed schema validation (HTTP 400, `api_parsing_invalid-parameters`).
- * Upstream's `BackendAISchemaValidationFailed`: put the list of validation
- * issues (path and message, never the raw input) under `data.errors`.
+ * A value failed schema validation (HTTP 400,
+ * `backendai_parsing_invalid-parameters`; upstream's
+ * `BackendAISchemaValidationFailed`, kept apart from
+ * {@linkcode InvalidAPIParameters} so a handler can catch one without the
+ * other). Put the list of validation issues (path and message, never the raw
+ * input) under `data.errors`.
  *
  * @example Usage
  * ```ts
- * import { SchemaValidationFailed } from "@backendai/common/exception";
+ * import { BackendAISchemaValidationFailed } from "@backendai/common/exception";
  * import assert from "node:assert/strict";
  *
- * const err = new SchemaValidationFailed("Invalid session spec", {
+ * const err = new BackendAISchemaValidationFailed("Invalid session spec", {
  *   data: { errors: [{ loc: ["resources", "cpu"], msg: "Expected a number" }] },
  * });
  * assert.equal(err.status, 400);
- * assert.deepEqual(err.toProblemJSON().data, {
- *   errors: [{ loc: ["resources", "cpu"], msg: "Expected a number" }],
+ * assert.deepEqual(err.toProblemJSON(), {
+ *   type: "https://api.backend.ai/probs/schema-validation-failed",
+ *   title: "Schema validation failed.",
+ *   error_code: "backendai_parsing_invalid-parameters",
+ *   msg: "Invalid session spec",
+ *   data: { errors: [{ loc: ["resources", "cpu"], msg: "Expected a number" }] },
  * });
  * ```
  */
-export class SchemaValidationFailed extends BackendAIError {
-  /** The code of every error of this class: `api_parsing_invalid-parameters`. */
+export class BackendAISchemaValidationFailed extends BackendAIError {
+  /** The code of every error of this class: `backendai_parsing_invalid-parameters`. */
   static override readonly code: ErrorCode = new ErrorCode(
-    ErrorDomain.API,
+    ErrorDomain.BACKENDAI,
     ErrorOperation.PARSING,
     ErrorDetail.INVALID_PARAMETERS,
   );
@@ -117,6 +126,25 @@ export class SchemaValidationFailed extends BackendAIError {
   /** The problem title. */
   override readonly errorTitle: string = "Schema validation failed.";
 }
+
+/**
+ * The name of {@linkcode BackendAISchemaValidationFailed} before 0.2.0, when
+ * its code was `api_parsing_invalid-parameters`.
+ *
+ * @deprecated Use {@linkcode BackendAISchemaValidationFailed}; this name goes in 0.3.0.
+ *
+ * @example Usage
+ * ```ts
+ * import { BackendAISchemaValidationFailed, SchemaValidationFailed } from "@backendai/common/exception";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SchemaValidationFailed, BackendAISchemaValidationFailed);
+ * ```
+ */
+export const SchemaValidationFailed: typeof BackendAISchemaValidationFailed =
+  BackendAISchemaValidationFailed;
+/** Another name for {@linkcode BackendAISchemaValidationFailed}. */
+export type SchemaValidationFailed = BackendAISchemaValidationFailed;
 
 /**
  * The caller lacks the permission for what it asked (HTTP 403, `api_auth_forbidden`).
@@ -198,59 +226,152 @@ export class GenericNotImplementedError extends BackendAIError {
   override readonly errorTitle: string = "Not Implemented";
 }
 
-/**
- * A configuration value is invalid (HTTP 500, `backendai_generic_internal-error`).
- * Name the key and the file in `data` (`{ key, file }`).
- *
- * @example Usage
- * ```ts
- * import { InvalidConfigError } from "@backendai/common/exception";
- * import assert from "node:assert/strict";
- *
- * const err = new InvalidConfigError("Port must be a number", {
- *   data: { key: "manager.service-addr.port", file: "manager.toml" },
- * });
- * assert.equal(err.data?.file, "manager.toml");
- * ```
- */
-export class InvalidConfigError extends BackendAIError {
+/** The API is deprecated (HTTP 400, `api_generic_deprecated`). */
+export class DeprecatedAPI extends BackendAIError {
+  /** The code of every error of this class: `api_generic_deprecated`. */
+  static override readonly code: ErrorCode = new ErrorCode(
+    ErrorDomain.API,
+    ErrorOperation.GENERIC,
+    ErrorDetail.DEPRECATED,
+  );
+  /** The HTTP status of this error. */
+  override readonly status: number = 400;
   /** The problem type URL. */
   override readonly errorType: string =
-    "https://api.backend.ai/probs/invalid-configuration";
+    "https://api.backend.ai/probs/deprecated";
   /** The problem title. */
-  override readonly errorTitle: string = "Invalid Configuration";
+  override readonly errorTitle: string = "This API is deprecated.";
 }
 
 /**
- * A resource preset with the same name exists (HTTP 409, `resource-preset_generic_conflict`).
- *
- * @example Usage
- * ```ts
- * import { ResourcePresetConflict } from "@backendai/common/exception";
- * import assert from "node:assert/strict";
- *
- * assert.equal(new ResourcePresetConflict().status, 409);
- * ```
+ * A pagination cursor is of the wrong type (HTTP 400,
+ * `backendai_request_bad-request`).
  */
-export class ResourcePresetConflict extends BackendAIError {
-  /** The code of every error of this class: `resource-preset_generic_conflict`. */
+export class InvalidCursorTypeError extends BackendAIError {
+  /** The code of every error of this class: `backendai_request_bad-request`. */
   static override readonly code: ErrorCode = new ErrorCode(
-    ErrorDomain.RESOURCE_PRESET,
-    ErrorOperation.GENERIC,
-    ErrorDetail.CONFLICT,
+    ErrorDomain.BACKENDAI,
+    ErrorOperation.REQUEST,
+    ErrorDetail.BAD_REQUEST,
   );
   /** The HTTP status of this error. */
-  override readonly status: number = 409;
+  override readonly status: number = 400;
   /** The problem type URL. */
   override readonly errorType: string =
-    "https://api.backend.ai/probs/duplicate-resource";
+    "https://api.backend.ai/probs/invalid-cursor-type";
   /** The problem title. */
-  override readonly errorTitle: string = "Duplicate Resource Preset";
+  override readonly errorTitle: string = "Invalid Cursor Type";
+}
+
+/**
+ * A notification channel specification is invalid (HTTP 400,
+ * `notification_request_bad-request`).
+ */
+export class InvalidNotificationChannelSpec extends BackendAIError {
+  /** The code of every error of this class: `notification_request_bad-request`. */
+  static override readonly code: ErrorCode = new ErrorCode(
+    ErrorDomain.NOTIFICATION,
+    ErrorOperation.REQUEST,
+    ErrorDetail.BAD_REQUEST,
+  );
+  /** The HTTP status of this error. */
+  override readonly status: number = 400;
+  /** The problem type URL. */
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/invalid-channel-spec";
+  /** The problem title. */
+  override readonly errorTitle: string =
+    "Invalid Notification Channel Specification.";
+}
+
+/**
+ * A value is not a valid IP address (HTTP 400,
+ * `api_parsing_invalid-parameters`; upstream: a `ValueError`). The IP parser
+ * of `types` throws its subclass `InvalidIPAddressError`.
+ */
+export class InvalidIpAddressValue extends InvalidAPIParameters {
+  /** The problem type URL. */
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/invalid-ip-address";
+  /** The problem title. */
+  override readonly errorTitle: string = "Invalid IP address.";
+}
+
+/**
+ * A middleware parameter could not be parsed: a server defect (HTTP 500,
+ * `api_parsing_bad-request`).
+ */
+export class MiddlewareParamParsingFailed extends BackendAIError {
+  /** The code of every error of this class: `api_parsing_bad-request`. */
+  static override readonly code: ErrorCode = new ErrorCode(
+    ErrorDomain.API,
+    ErrorOperation.PARSING,
+    ErrorDetail.BAD_REQUEST,
+  );
+  /** The problem type URL. */
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/internal-server-error";
+  /** The problem title. */
+  override readonly errorTitle: string = "Middleware parameter parsing failed.";
+}
+
+/**
+ * A handler read a parameter that was never parsed: a server defect (HTTP
+ * 500, `api_parsing_not-found`).
+ */
+export class ParameterNotParsedError extends BackendAIError {
+  /** The code of every error of this class: `api_parsing_not-found`. */
+  static override readonly code: ErrorCode = new ErrorCode(
+    ErrorDomain.API,
+    ErrorOperation.PARSING,
+    ErrorDetail.NOT_FOUND,
+  );
+  /** The problem type URL. */
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/internal-server-error";
+  /** The problem title. */
+  override readonly errorTitle: string = "Parameter Not Parsed Error";
+}
+
+/**
+ * A database relation was read before it was loaded (HTTP 500,
+ * `backendai_generic_internal-error`).
+ */
+export class RelationNotLoadedError extends BackendAIError {
+  /** The code of every error of this class: `backendai_generic_internal-error`. */
+  static override readonly code: ErrorCode = new ErrorCode(
+    ErrorDomain.BACKENDAI,
+    ErrorOperation.GENERIC,
+    ErrorDetail.INTERNAL_ERROR,
+  );
+  /** The problem type URL. */
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/relation-not-loaded";
+  /** The problem title. */
+  override readonly errorTitle: string = "Relation Not Loaded";
+}
+
+/**
+ * A processor was used before it was ready (HTTP 500,
+ * `backendai_generic_internal-error`).
+ */
+export class ProcessorNotReadyError extends BackendAIError {
+  /** The code of every error of this class: `backendai_generic_internal-error`. */
+  static override readonly code: ErrorCode = new ErrorCode(
+    ErrorDomain.BACKENDAI,
+    ErrorOperation.GENERIC,
+    ErrorDetail.INTERNAL_ERROR,
+  );
+  /** The problem type URL. */
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/processor-not-ready";
+  /** The problem title. */
+  override readonly errorTitle: string = "Processor Not Ready";
 }
 
 /**
  * A client was used before it connected, or after it closed (HTTP 503,
- * `backendai_generic_unavailable`).
+ * `backendai_read_unavailable`).
  *
  * @example Usage
  * ```ts
@@ -261,10 +382,10 @@ export class ResourcePresetConflict extends BackendAIError {
  * ```
  */
 export class ClientNotConnectedError extends BackendAIError {
-  /** The code of every error of this class: `backendai_generic_unavailable`. */
+  /** The code of every error of this class: `backendai_read_unavailable`. */
   static override readonly code: ErrorCode = new ErrorCode(
     ErrorDomain.BACKENDAI,
-    ErrorOperation.GENERIC,
+    ErrorOperation.READ,
     ErrorDetail.UNAVAILABLE,
   );
   /** The HTTP status of this error. */

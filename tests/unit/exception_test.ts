@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import {
   BackendAIError,
+  BackendAISchemaValidationFailed,
   ClientNotConnectedError,
   ErrorCode,
   ErrorDetail,
@@ -78,7 +79,7 @@ Deno.test("ErrorCode.fromString() rejects malformed codes with InvalidErrorCode"
         assert.equal(err.data?.value, value);
         assert.equal(
           err.errorCode().toString(),
-          "backendai_parsing_invalid-data-format",
+          "backendai_generic_internal-error",
         );
         return true;
       },
@@ -153,7 +154,11 @@ Deno.test("Representative subclasses carry upstream statuses and codes", () => {
   const table: Array<[BackendAIError, number, string]> = [
     [new MalformedRequestBody(), 400, "api_parsing_bad-request"],
     [new InvalidAPIParameters(), 400, "api_parsing_invalid-parameters"],
-    [new SchemaValidationFailed(), 400, "api_parsing_invalid-parameters"],
+    [
+      new BackendAISchemaValidationFailed(),
+      400,
+      "backendai_parsing_invalid-parameters",
+    ],
     [new PermissionDeniedError(), 403, "api_auth_forbidden"],
     [new ResourcePresetConflict(), 409, "resource-preset_generic_conflict"],
     [new UnreachableError(), 500, "backendai_generic_unreachable"],
@@ -163,7 +168,7 @@ Deno.test("Representative subclasses carry upstream statuses and codes", () => {
       "backendai_generic_not-implemented",
     ],
     [new InvalidConfigError(), 500, "backendai_generic_internal-error"],
-    [new ClientNotConnectedError(), 503, "backendai_generic_unavailable"],
+    [new ClientNotConnectedError(), 503, "backendai_read_unavailable"],
   ];
   for (const [err, status, code] of table) {
     assert.equal(err.status, status, err.name);
@@ -278,7 +283,7 @@ Deno.test("each error class declares its code once: a frozen constant, the same 
     InvalidErrorCode,
     InvalidAPIParameters,
     MalformedRequestBody,
-    SchemaValidationFailed,
+    BackendAISchemaValidationFailed,
     PermissionDeniedError,
     UnreachableError,
     GenericNotImplementedError,
@@ -314,4 +319,11 @@ Deno.test("InvalidParameterError is another name for InvalidAPIParameters, the o
     err.toProblemJSON().error_code,
     "api_parsing_invalid-parameters",
   );
+});
+
+Deno.test("SchemaValidationFailed is another name for BackendAISchemaValidationFailed", () => {
+  assert.equal(SchemaValidationFailed, BackendAISchemaValidationFailed);
+  const err: BackendAISchemaValidationFailed = new SchemaValidationFailed("x");
+  assert.equal(err.name, "BackendAISchemaValidationFailed");
+  assert.equal(String(err.errorCode()), "backendai_parsing_invalid-parameters");
 });
