@@ -14,6 +14,7 @@ import {
   ErrorDomain,
   ErrorOperation,
   InvalidAPIParameters,
+  InvalidIpAddressValue,
 } from "../exception.ts";
 
 /**
@@ -117,8 +118,8 @@ export class InvalidHostPortPairError extends InvalidAPIParameters {
 
 /**
  * An IP address or network could not be parsed (HTTP 400,
- * `api_parsing_invalid-parameters`; upstream `InvalidIpAddressValue`).
- * `data.value` is the offending input.
+ * `api_parsing_invalid-parameters`), a subclass of upstream's
+ * {@linkcode InvalidIpAddressValue}. `data.value` is the offending input.
  *
  * @example Usage
  * ```ts
@@ -128,7 +129,7 @@ export class InvalidHostPortPairError extends InvalidAPIParameters {
  * assert.throws(() => ReadableCIDR.parse("10.1.*.300"), InvalidIPAddressError);
  * ```
  */
-export class InvalidIPAddressError extends InvalidAPIParameters {
+export class InvalidIPAddressError extends InvalidIpAddressValue {
   /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/invalid-ip-address";

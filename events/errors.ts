@@ -1,7 +1,8 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 /**
  * The errors of event bodies: one that cannot be encoded, one that cannot be
- * decoded (its message goes to the dead-letter stream).
+ * decoded (its message goes to the dead-letter stream). Both render the
+ * problem documents of upstream's `events/exceptions.py`.
  *
  * @module
  */
@@ -26,6 +27,7 @@ import {
  *
  * const err = new EventPayloadEncodingError("bad", { data: { event: "x" } });
  * assert.equal(String(err.errorCode()), "event_create_invalid-data-format");
+ * assert.equal(err.toProblemJSON().title, "Event Payload Encoding Failed");
  * ```
  */
 export class EventPayloadEncodingError extends BackendAIError {
@@ -35,13 +37,13 @@ export class EventPayloadEncodingError extends BackendAIError {
     ErrorOperation.CREATE,
     ErrorDetail.INVALID_DATA_FORMAT,
   );
-  /** HTTP 500: the producer made a bad event. */
+  /** HTTP 500: the producer made a bad event (upstream's class has no status). */
   override readonly status: number = 500;
   /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/event-payload-encoding-failed";
   /** The problem title. */
-  override readonly errorTitle: string = "Cannot encode the event payload.";
+  override readonly errorTitle: string = "Event Payload Encoding Failed";
 }
 
 /**
@@ -66,11 +68,11 @@ export class EventPayloadDecodingError extends BackendAIError {
     ErrorOperation.PARSING,
     ErrorDetail.INVALID_DATA_FORMAT,
   );
-  /** HTTP 400: the input is malformed. */
+  /** HTTP 400: the input is malformed (upstream's class has no status). */
   override readonly status: number = 400;
   /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/event-payload-decoding-failed";
   /** The problem title. */
-  override readonly errorTitle: string = "Cannot decode the event payload.";
+  override readonly errorTitle: string = "Event Payload Decoding Failed";
 }

@@ -1,7 +1,8 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 
 /**
- * The errors of the message queue.
+ * The errors of the message queue, with the problem documents of upstream's
+ * `message_queue/exceptions.py` and `message_queue/redis_queue/exceptions.py`.
  *
  * @module
  */
@@ -26,6 +27,7 @@ import {
  * const err = new MessageQueueClosedError("The consumer is closed");
  * assert.equal(String(err.errorCode()), "message-queue_read_unavailable");
  * assert.equal(err.status, 503);
+ * assert.equal(err.toProblemJSON().title, "Message Queue Closed");
  * ```
  */
 export class MessageQueueClosedError extends BackendAIError {
@@ -35,18 +37,19 @@ export class MessageQueueClosedError extends BackendAIError {
     ErrorOperation.READ,
     ErrorDetail.UNAVAILABLE,
   );
-  /** HTTP 503: the queue is not available any more. */
+  /** HTTP 503: the queue is not available any more (upstream's class has no status). */
   override readonly status: number = 503;
   /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/message-queue-closed";
   /** The problem title. */
-  override readonly errorTitle: string = "Message queue is closed.";
+  override readonly errorTitle: string = "Message Queue Closed";
 }
 
 /**
  * A stream entry or pub/sub message that does not match the wire format
- * (code `message-queue_read_invalid-data-format`). `data.field` names the
+ * (upstream `InvalidMessagePayloadError`, code
+ * `message-queue_read_invalid-data-format`). `data.field` names the
  * offending field when there is one. Consumers never die of it: the entry
  * goes to the dead-letter stream with this error's message.
  *
@@ -74,11 +77,11 @@ export class InvalidMessagePayloadError extends BackendAIError {
     ErrorOperation.READ,
     ErrorDetail.INVALID_DATA_FORMAT,
   );
-  /** HTTP 400: the input is malformed. */
+  /** HTTP 400: the input is malformed (upstream's class has no status). */
   override readonly status: number = 400;
   /** The problem type URL. */
   override readonly errorType: string =
     "https://api.backend.ai/probs/invalid-message-payload";
   /** The problem title. */
-  override readonly errorTitle: string = "Invalid message payload.";
+  override readonly errorTitle: string = "Invalid Message Payload";
 }

@@ -1,7 +1,9 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 
 /**
- * The errors the resilience policies throw to callers.
+ * The errors the resilience policies throw to callers: upstream's
+ * {@linkcode ResilienceTimeoutError} and {@linkcode ResilienceRetryError},
+ * and our circuit breaker, bulkhead and chaos errors.
  *
  * @module
  */
@@ -17,9 +19,9 @@ import {
 
 /**
  * Thrown by a {@linkcode TimeoutPolicy} when the call outlives its limit; the
- * message is upstream's (`Operation exceeded timeout of {t}s`) and the code
- * `backendai_generic_timeout`. The inner call's signal is aborted with this
- * error as its reason.
+ * message and problem document are upstream's (`Operation exceeded timeout of
+ * {t}s`, `…/probs/resilience-timeout`, `backendai_generic_timeout`), with HTTP
+ * 504. The inner call's signal is aborted with this error as its reason.
  *
  * @example Usage
  * ```ts
@@ -39,13 +41,13 @@ export class ResilienceTimeoutError extends BackendAIError {
     ErrorOperation.GENERIC,
     ErrorDetail.TIMEOUT,
   );
-  /** The HTTP status of this error. */
+  /** The HTTP status of this error (upstream's class has none). */
   override readonly status: number = 504;
   /** The problem type URL. */
   override readonly errorType: string =
-    "https://api.backend.ai/probs/operation-timeout";
+    "https://api.backend.ai/probs/resilience-timeout";
   /** The problem title. */
-  override readonly errorTitle: string = "Operation timed out.";
+  override readonly errorTitle: string = "Resilience timeout exceeded.";
   /** The limit that was exceeded, in milliseconds. */
   readonly timeoutMs: number;
 
@@ -62,6 +64,35 @@ export class ResilienceTimeoutError extends BackendAIError {
     });
     this.timeoutMs = timeoutMs;
   }
+}
+
+/**
+ * Retry logic met an unexpected error (`backendai_generic_internal-error`;
+ * upstream mixes in no HTTP status: we answer 500). No policy here throws it
+ * yet: a {@linkcode RetryPolicy} rethrows the last error of its attempts.
+ *
+ * @example Usage
+ * ```ts
+ * import { ResilienceRetryError } from "@backendai/common/resilience";
+ * import assert from "node:assert/strict";
+ *
+ * const err = new ResilienceRetryError("Backoff produced no delay");
+ * assert.equal(err.status, 500);
+ * assert.equal(err.toProblemJSON().type, "https://api.backend.ai/probs/resilience-retry-error");
+ * ```
+ */
+export class ResilienceRetryError extends BackendAIError {
+  /** The code of every error of this class: `backendai_generic_internal-error`. */
+  static override readonly code: ErrorCode = new ErrorCode(
+    ErrorDomain.BACKENDAI,
+    ErrorOperation.GENERIC,
+    ErrorDetail.INTERNAL_ERROR,
+  );
+  /** The problem type URL. */
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/resilience-retry-error";
+  /** The problem title. */
+  override readonly errorTitle: string = "Resilience retry error.";
 }
 
 /**

@@ -51,6 +51,7 @@ export {
   BulkheadRejectedError,
   ChaosFaultError,
   CircuitOpenError,
+  ResilienceRetryError,
   ResilienceTimeoutError,
 } from "./errors.ts";
 export * from "./retry.ts";
