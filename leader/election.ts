@@ -281,9 +281,11 @@ export class LeaderElection implements AsyncDisposable {
     }
     this.#started = true;
     try {
-      const unwatch = await this.#store.watchReleases(
-        this.#key,
-        () => this.#onRelease(),
+      // Bounded: the subscription waits for a connection that may be down.
+      const unwatch = await this.#bounded(
+        "Watching releases",
+        this.#renewMs,
+        () => this.#store.watchReleases(this.#key, () => this.#onRelease()),
       );
       if (this.#closed) await unwatch();
       else this.#unwatch = unwatch;

@@ -17,6 +17,7 @@ export type Mode = "ok" | "fail" | "hang";
 /** A store whose acquire, renew and claim calls fail or hang on demand. */
 export class FaultyStore implements LeaderStore {
   mode: Mode = "ok";
+  watchMode: Mode = "ok";
   calls = 0;
   readonly #inner: LeaderStore;
 
@@ -82,6 +83,10 @@ export class FaultyStore implements LeaderStore {
     key: string,
     listener: () => void,
   ): Promise<() => Promise<void>> {
+    if (this.watchMode === "fail") {
+      return Promise.reject(new Error("subscriber refused"));
+    }
+    if (this.watchMode === "hang") return new Promise(() => {});
     return this.#inner.watchReleases(key, listener);
   }
 }

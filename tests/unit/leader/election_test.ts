@@ -214,6 +214,26 @@ Deno.test("leader: a follower polls when the holder's key expires, not a whole i
   await b.close();
 });
 
+Deno.test("leader: a release watch that fails or hangs is logged; the election polls", async () => {
+  for (const watchMode of ["fail", "hang"] as const) {
+    const clock = new ManualClock();
+    const faulty = new FaultyStore(new MemoryLeaderStore({ clock }));
+    faulty.watchMode = watchMode;
+    const { logger, records } = recorder();
+    const a = election({ store: faulty, serverId: "a", clock, logger });
+    const starting = a.start();
+    await clock.advance(1_000); // a hanging watch is given one interval
+    await starting;
+    assert.equal(a.isLeader, true, watchMode);
+    assert.equal(
+      records.find((r) => r.level === "warn")?.message,
+      "leader: cannot watch releases; a follower takes over at its next poll",
+    );
+    await a.close();
+    assert.equal(clock.pending, 0);
+  }
+});
+
 Deno.test("leader: close() waits for the tasks and releases only when they ended", async () => {
   const clock = new ManualClock();
   const store = new MemoryLeaderStore({ clock });
