@@ -1,8 +1,8 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 /**
  * The errors of upstream's `leader` module (leader election). The `leader`
- * module here adopts them: it re-exports these classes rather than defining
- * its own.
+ * module re-exports these classes (and adds `LeadershipLostError`), so there
+ * is one class of each name.
  *
  * @module
  */

@@ -7,76 +7,17 @@
  */
 
 import {
-  BackendAIError,
   ErrorCode,
   ErrorDetail,
   ErrorDomain,
   ErrorOperation,
+  LeaderElectionError,
 } from "../exception.ts";
 
-/**
- * The base of leader election errors (upstream `LeaderElectionError`):
- * code `leader-election_execute_internal-error`; also what an election's
- * waits reject with once it is closed, and the abort reason of a store
- * call that took too long.
- *
- * @example Usage
- * ```ts
- * import { LeaderElectionError } from "@backendai/common/leader";
- * import assert from "node:assert/strict";
- *
- * const error = new LeaderElectionError("The leader election is closed");
- * assert.deepEqual(error.toProblemJSON(), {
- *   type: "https://api.backend.ai/probs/leader-election-error",
- *   title: "Leader Election Error",
- *   error_code: "leader-election_execute_internal-error",
- *   msg: "The leader election is closed",
- * });
- * ```
- */
-export class LeaderElectionError extends BackendAIError {
-  /** The code of every error of this class: `leader-election_execute_internal-error`. */
-  static override readonly code: ErrorCode = new ErrorCode(
-    ErrorDomain.LEADER_ELECTION,
-    ErrorOperation.EXECUTE,
-    ErrorDetail.INTERNAL_ERROR,
-  );
-  /** The problem type URL. */
-  override readonly errorType: string =
-    "https://api.backend.ai/probs/leader-election-error";
-  /** The problem title. */
-  override readonly errorTitle: string = "Leader Election Error";
-}
-
-/**
- * Thrown by `start()` when the election was already started (or closed), and
- * by `register()` after `start()` (upstream `AlreadyStartedError`): code
- * `leader-election_start_already-exists`.
- *
- * @example Usage
- * ```ts
- * import { AlreadyStartedError, LeaderElectionError } from "@backendai/common/leader";
- * import assert from "node:assert/strict";
- *
- * const error = new AlreadyStartedError("Leader election already started");
- * assert.ok(error instanceof LeaderElectionError);
- * assert.equal(String(error.errorCode()), "leader-election_start_already-exists");
- * assert.equal(error.errorType, "https://api.backend.ai/probs/leader-already-started");
- * ```
- */
-export class AlreadyStartedError extends LeaderElectionError {
-  /** The code of every error of this class: `leader-election_start_already-exists`. */
-  static override readonly code: ErrorCode = new ErrorCode(
-    ErrorDomain.LEADER_ELECTION,
-    ErrorOperation.START,
-    ErrorDetail.ALREADY_EXISTS,
-  );
-  /** The problem type URL. */
-  override readonly errorType: string =
-    "https://api.backend.ai/probs/leader-already-started";
-  /** The problem title. */
-  override readonly errorTitle: string = "Leader Election Already Started";
-}
+// Upstream's two classes are defined once, in `exception` (where the error
+// catalogue keeps the errors of modules upstream has), and re-exported here,
+// so `instanceof` holds whichever path a caller imported them from.
+export { AlreadyStartedError, LeaderElectionError } from "../exception.ts";
 
 /** Why a server stopped leading (see `LeadershipChange`). */
 export type LeadershipLossReason =
