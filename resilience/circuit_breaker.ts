@@ -12,6 +12,7 @@ import { invalidOption } from "../_options.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { CircuitOpenError } from "./errors.ts";
 import {
+  type Abandonment,
   Emitter,
   type Listener,
   PolicyBase,
@@ -168,6 +169,15 @@ function invalid(field: string, value: unknown, rule: string): never {
  * if they all succeed it closes, one failure reopens it with a fresh timer.
  * State changes are events; the state can be exported and restored (e.g. to
  * share it across restarts).
+ *
+ * A timeout counts as a failure on either side of the breaker. A
+ * `TimeoutPolicy` inside it rejects the call with `ResilienceTimeoutError`,
+ * which the breaker counts; one outside it tells the breaker when it
+ * expires, so the call is counted then, even when the function ignores its
+ * signal, and what the function does later is ignored. The caller's abort
+ * is neither a success nor a failure: an aborted trial call gives its slot
+ * back when the function ends, or at the abort when a timeout encloses the
+ * breaker.
  *
  * @example The state machine
  * ```ts
@@ -383,22 +393,76 @@ class BreakerStage implements PolicyStage {
         trial = true;
       }
     }
+    const abandonment = scope.abandonment;
+    if (abandonment !== undefined) {
+      return await this.#runWatched(chain, next, fn, scope, trial, abandonment);
+    }
     let result: unknown;
     try {
       result = await runNext(chain, next, fn, scope);
     } catch (error) {
-      if (trial) this.#endTrial();
-      // A call given up on (aborted) is neither a success nor a failure: a
-      // trial only gives its slot back.
-      if (!scope.waitSignal?.aborted) {
-        if (this.#counts(error)) this.#failure(error, trial);
-        else if (trial) this.#success(true);
-      }
+      this.#failed(error, trial, scope);
       throw error;
     }
     if (trial) this.#endTrial();
     this.#success(trial);
     return result;
+  }
+
+  /**
+   * {@linkcode run} inside a timeout: the call is settled when the timeout
+   * gives up on it (a timeout counts as a failure, the caller's abort as
+   * nothing), and what the function does afterwards is ignored. Without
+   * this a breaker inside a timeout never saw the timeout, and a trial
+   * whose function ignored its signal held its slot for good.
+   */
+  async #runWatched(
+    chain: readonly PolicyStage[],
+    next: number,
+    fn: PolicyFunction<unknown>,
+    scope: PolicyScope,
+    trial: boolean,
+    abandonment: Abandonment,
+  ): Promise<unknown> {
+    let settled = false;
+    abandonment.watch({
+      abandoned: (reason, timedOut) => {
+        if (settled) return;
+        settled = true;
+        if (trial) this.#endTrial();
+        if (timedOut) this.#outcome(reason, trial);
+      },
+    });
+    let result: unknown;
+    try {
+      result = await runNext(chain, next, fn, scope);
+    } catch (error) {
+      if (!settled) {
+        settled = true;
+        this.#failed(error, trial, scope);
+      }
+      throw error;
+    }
+    if (!settled) {
+      settled = true;
+      if (trial) this.#endTrial();
+      this.#success(trial);
+    }
+    return result;
+  }
+
+  /** A call that threw. */
+  #failed(error: unknown, trial: boolean, scope: PolicyScope): void {
+    if (trial) this.#endTrial();
+    // A call given up on (aborted) is neither a success nor a failure: a
+    // trial only gives its slot back.
+    if (!scope.waitSignal?.aborted) this.#outcome(error, trial);
+  }
+
+  /** Counts an error as a failure, or as a success when it does not count. */
+  #outcome(error: unknown, trial: boolean): void {
+    if (this.#counts(error)) this.#failure(error, trial);
+    else if (trial) this.#success(true);
   }
 
   #counts(error: unknown): boolean {

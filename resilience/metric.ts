@@ -9,6 +9,7 @@
 
 import { BackendAIError } from "../exception.ts";
 import {
+  type Abandonment,
   PolicyBase,
   type PolicyFunction,
   type PolicyScope,
@@ -379,6 +380,9 @@ class MetricScope implements PolicyScope {
 
   get operation(): string | undefined {
     return this.#parent.operation;
+  }
+  get abandonment(): Abandonment | undefined {
+    return this.#parent.abandonment;
   }
 }
 

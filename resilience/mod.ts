@@ -32,6 +32,8 @@
  */
 
 export {
+  type AbandonListener,
+  type Abandonment,
   type ExecuteOptions,
   type Listener,
   type Policy,

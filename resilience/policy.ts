@@ -123,6 +123,78 @@ export interface PolicyScope extends PolicyContext {
   readonly operation: string | undefined;
   /** Called by a retry stage before each retry (a metric stage counts them). */
   readonly onRetry: (() => void) | undefined;
+  /**
+   * The enclosing stages that may stop waiting for this call before it
+   * settles (a timeout that expires, or the caller's abort seen by it), or
+   * `undefined` when none can. A stage that keeps state per call, as a
+   * breaker does, registers with it so that a call given up on is settled
+   * when it is given up on, not when (or if) the function ends. A scope
+   * that wraps another forwards its parent's.
+   */
+  readonly abandonment?: Abandonment | undefined;
+}
+
+/**
+ * Told when an enclosing stage stops waiting for a call; see
+ * {@linkcode PolicyScope.abandonment}.
+ *
+ * @example A stage that hears when its call is given up on
+ * ```ts
+ * import {
+ *   type AbandonListener, ManualClock, PolicyBase, type PolicyStage, runNext, TimeoutPolicy, wrap,
+ * } from "@backendai/common/resilience";
+ * import assert from "node:assert/strict";
+ *
+ * const heard: boolean[] = [];
+ * const listening: PolicyStage = {
+ *   run(chain, next, fn, scope) {
+ *     const listener: AbandonListener = { abandoned: (_reason, timedOut) => heard.push(timedOut) };
+ *     scope.abandonment?.watch(listener);
+ *     return runNext(chain, next, fn, scope);
+ *   },
+ * };
+ * const clock = new ManualClock();
+ * const pipeline = wrap(new TimeoutPolicy({ timeoutMs: 10, clock }), new PolicyBase([listening]));
+ * const call = pipeline.execute(() => new Promise(() => {}));
+ * call.catch(() => {});
+ * await clock.advance(10);
+ * assert.deepEqual(heard, [true]);
+ * ```
+ */
+export interface AbandonListener {
+  /**
+   * The call was given up on; whatever it does later is not its outcome.
+   *
+   * @param reason The error the caller receives: a `ResilienceTimeoutError`
+   * when a timeout expired, else the caller's abort reason.
+   * @param timedOut `true` when a timeout expired, `false` when the caller aborted.
+   */
+  abandoned(reason: unknown, timedOut: boolean): void;
+}
+
+/**
+ * Where a stage registers an {@linkcode AbandonListener}: the
+ * {@linkcode PolicyScope.abandonment} of a call inside a timeout.
+ *
+ * @example Usage
+ * ```ts
+ * import { type Abandonment, type PolicyScope, TimeoutPolicy } from "@backendai/common/resilience";
+ * import assert from "node:assert/strict";
+ *
+ * await new TimeoutPolicy({ timeoutMs: 1000 }).execute((context) => {
+ *   const abandonment: Abandonment | undefined = (context as PolicyScope).abandonment;
+ *   assert.ok(abandonment !== undefined); // this call runs inside a timeout
+ * });
+ * ```
+ */
+export interface Abandonment {
+  /**
+   * Registers `listener`; it is called at most once per enclosing stage,
+   * at once when the call was already given up on.
+   *
+   * @param listener The listener.
+   */
+  watch(listener: AbandonListener): void;
 }
 
 /**
@@ -221,6 +293,7 @@ class CallScope implements PolicyScope {
   readonly waitSignal: AbortSignal | undefined;
   readonly operation: string | undefined;
   readonly onRetry: undefined = undefined;
+  readonly abandonment: undefined = undefined;
   #signal: AbortSignal | undefined;
 
   constructor(options: ExecuteOptions | undefined) {
@@ -260,6 +333,7 @@ class ForeignStage implements PolicyStage {
         waitSignal: context.signal,
         operation: scope.operation,
         onRetry: scope.onRetry,
+        abandonment: scope.abandonment,
       }), options);
   }
 }

@@ -12,6 +12,7 @@ import { invalidOption } from "../_options.ts";
 import { type BackoffJitter, computeBackoff } from "../utils.ts";
 import { type Clock, clockWait, systemClock } from "./clock.ts";
 import {
+  type Abandonment,
   Emitter,
   type Listener,
   PolicyBase,
@@ -237,6 +238,9 @@ class RetryScope implements PolicyScope {
 
   get onRetry(): (() => void) | undefined {
     return this.#parent.onRetry;
+  }
+  get abandonment(): Abandonment | undefined {
+    return this.#parent.abandonment;
   }
 }
 

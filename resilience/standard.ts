@@ -59,9 +59,10 @@ export interface StandardPipelineParts {
  * Composes the given parts in the documented default order:
  * fallback → metric → retry → circuit breaker → timeout → bulkhead → fn.
  * Retry sits outside the breaker so each attempt is counted and an open
- * circuit stops the retries at once; the breaker sits outside the timeout so
- * timeouts count as failures; the timeout sits outside the bulkhead so time
- * spent queueing counts against the limit.
+ * circuit stops the retries at once; the timeout sits inside the retry so
+ * each attempt has its own limit (a breaker counts a timeout on either side
+ * of it); the timeout sits outside the bulkhead so time spent queueing
+ * counts against the limit.
  *
  * @example The planned Valkey stack of upstream
  * ```ts

@@ -11,6 +11,8 @@ import { invalidOption } from "../_options.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { ResilienceTimeoutError } from "./errors.ts";
 import {
+  type AbandonListener,
+  type Abandonment,
   Emitter,
   type Listener,
   PolicyBase,
@@ -49,7 +51,10 @@ export interface TimeoutEvent {
  * is aborted with that error; when the function settles first, its value or
  * its error passes through unchanged (upstream converts a `TimeoutError`
  * the function raises itself; we do not). The caller's abort ends the wait
- * at once with the signal's reason.
+ * at once with the signal's reason. Stages inside the timeout hear when it
+ * gives up on a call ({@linkcode PolicyScope.abandonment}): a
+ * `CircuitBreakerPolicy` inside counts the timeout as a failure at that
+ * moment, even when the function ignores its signal.
  *
  * Cost: one watchdog timer per policy, armed for the oldest pending call
  * and never one per call; the function's `AbortController` is created only
@@ -121,8 +126,11 @@ export class TimeoutPolicy extends PolicyBase {
   }
 }
 
-/** One pending call: a node in the stage's deadline-ordered list. */
-class TimeoutEntry implements PolicyScope {
+/**
+ * One pending call: a node in the stage's deadline-ordered list, and the
+ * {@linkcode Abandonment} of the stages inside it.
+ */
+class TimeoutEntry implements PolicyScope, Abandonment {
   readonly #stage: TimeoutStage;
   readonly #parent: PolicyScope;
   readonly deadline: number;
@@ -134,6 +142,10 @@ class TimeoutEntry implements PolicyScope {
   #done = false;
   #resolve: ((value: unknown) => void) | undefined = undefined;
   #reject: ((error: unknown) => void) | undefined = undefined;
+  #listeners: AbandonListener[] | undefined = undefined;
+  #abandoned = false;
+  #abandonReason: unknown = undefined;
+  #abandonTimedOut = false;
 
   constructor(stage: TimeoutStage, parent: PolicyScope, deadline: number) {
     this.#stage = stage;
@@ -167,6 +179,18 @@ class TimeoutEntry implements PolicyScope {
     return this.#parent.onRetry;
   }
 
+  get abandonment(): Abandonment {
+    return this;
+  }
+
+  watch(listener: AbandonListener): void {
+    if (this.#abandoned) {
+      listener.abandoned(this.#abandonReason, this.#abandonTimedOut);
+    } else (this.#listeners ??= []).push(listener);
+    // An enclosing timeout may give up on the call first.
+    this.#parent.abandonment?.watch(listener);
+  }
+
   start(inner: Promise<unknown>): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.#resolve = resolve;
@@ -189,6 +213,7 @@ class TimeoutEntry implements PolicyScope {
     if (this.#done) return;
     this.#stage.unlink(this);
     this.#finish();
+    this.#abandon(reason, false);
     this.#controller?.abort(reason);
     this.#reject?.(reason);
   }
@@ -198,6 +223,9 @@ class TimeoutEntry implements PolicyScope {
     const error = new ResilienceTimeoutError(this.#stage.timeoutMs);
     this.#expired = error;
     this.#finish();
+    // The stages inside hear it before the function's signal is aborted,
+    // so a breaker counts the timeout, not what the function does next.
+    this.#abandon(error, true);
     this.#controller?.abort(error);
     if (this.#stage.timedOut.active) {
       this.#stage.timedOut.emit({
@@ -219,6 +247,22 @@ class TimeoutEntry implements PolicyScope {
   #finish(): void {
     this.#done = true;
     this.#outer?.removeEventListener("abort", this);
+  }
+
+  #abandon(reason: unknown, timedOut: boolean): void {
+    this.#abandoned = true;
+    this.#abandonReason = reason;
+    this.#abandonTimedOut = timedOut;
+    const listeners = this.#listeners;
+    if (listeners === undefined) return;
+    this.#listeners = undefined;
+    for (const listener of listeners) {
+      try {
+        listener.abandoned(reason, timedOut);
+      } catch {
+        // A listener's bug must not keep the caller from its timeout.
+      }
+    }
   }
 }
 

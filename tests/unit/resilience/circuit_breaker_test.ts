@@ -10,6 +10,7 @@ import {
   CircuitOpenError,
   type CircuitStateChange,
   ManualClock,
+  ResilienceTimeoutError,
   RetryPolicy,
   TimeoutPolicy,
   wrap,
@@ -319,4 +320,123 @@ Deno.test("breaker: an aborted trial is not a success: the breaker stays half-op
   assert.equal(breaker.state, "half-open");
   await breaker.execute(() => "ok");
   assert.equal(breaker.state, "closed");
+});
+
+// A timeout outside the breaker: wrap(timeout, breaker). The breaker must
+// count the call that timed out, whether or not the function gives up when
+// its signal is aborted.
+const honoursSignal = ({ signal }: { signal: AbortSignal }) =>
+  new Promise<never>((_, reject) =>
+    signal.addEventListener("abort", () => reject(signal.reason))
+  );
+const ignoresSignal = (): Promise<never> => new Promise(() => {});
+
+for (
+  const [label, fn] of [
+    ["that gives up on abort", honoursSignal],
+    ["that ignores its signal", ignoresSignal],
+  ] as const
+) {
+  Deno.test(`breaker: a timeout outside it counts as a failure, for a function ${label}`, async () => {
+    const clock = new ManualClock();
+    const breaker = new CircuitBreakerPolicy({ failureThreshold: 2, clock });
+    const pipeline = wrap(new TimeoutPolicy({ timeoutMs: 50, clock }), breaker);
+    for (let i = 0; i < 2; i++) {
+      const call = pipeline.execute(fn);
+      const timedOut = assert.rejects(call, ResilienceTimeoutError);
+      await clock.advance(50);
+      await timedOut;
+    }
+    assert.equal(breaker.state, "open");
+    let called = false;
+    await assert.rejects(
+      pipeline.execute(() => (called = true)),
+      CircuitOpenError,
+    );
+    assert.equal(called, false);
+  });
+}
+
+Deno.test("breaker: a trial that timed out outside it reopens the breaker; its late success is ignored", async () => {
+  const clock = new ManualClock();
+  const breaker = new CircuitBreakerPolicy({
+    failureThreshold: 1,
+    recoveryMs: 10,
+    clock,
+  });
+  const pipeline = wrap(new TimeoutPolicy({ timeoutMs: 50, clock }), breaker);
+  await swallow(pipeline.execute(fail));
+  await clock.advance(10);
+  let succeedLate!: (value: string) => void;
+  const trial = pipeline.execute(() =>
+    new Promise<string>((resolve) => (succeedLate = resolve))
+  );
+  const timedOut = assert.rejects(trial, ResilienceTimeoutError);
+  await clock.advance(50);
+  await timedOut;
+  assert.equal(breaker.state, "open");
+  succeedLate("too late");
+  await clock.advance(0);
+  assert.equal(breaker.snapshot().state, "open");
+});
+
+Deno.test("breaker: the caller's abort with a timeout outside frees the trial without counting it", async () => {
+  const clock = new ManualClock();
+  const breaker = new CircuitBreakerPolicy({
+    failureThreshold: 1,
+    recoveryMs: 10,
+    clock,
+  });
+  const pipeline = wrap(new TimeoutPolicy({ timeoutMs: 50, clock }), breaker);
+  await swallow(pipeline.execute(fail));
+  await clock.advance(10);
+  const controller = new AbortController();
+  const aborted = pipeline.execute(ignoresSignal, {
+    signal: controller.signal,
+  });
+  controller.abort(new Error("caller left"));
+  await assert.rejects(aborted, /caller left/);
+  assert.equal(breaker.state, "half-open");
+  assert.equal(await pipeline.execute(() => "ok"), "ok");
+  assert.equal(breaker.state, "closed");
+});
+
+Deno.test("breaker: a timeout around a retry counts the attempt it cut short", async () => {
+  const clock = new ManualClock();
+  const breaker = new CircuitBreakerPolicy({ failureThreshold: 1, clock });
+  const pipeline = wrap(
+    new TimeoutPolicy({ timeoutMs: 50, clock }),
+    new RetryPolicy({ maxAttempts: 3, delayMs: 0, clock }),
+    breaker,
+  );
+  const call = pipeline.execute(ignoresSignal);
+  const timedOut = assert.rejects(call, ResilienceTimeoutError);
+  await clock.advance(50);
+  await timedOut;
+  assert.equal(breaker.state, "open");
+});
+
+Deno.test("breaker: inside two timeouts, the one that expires first is counted once", async () => {
+  const clock = new ManualClock();
+  const breaker = new CircuitBreakerPolicy({ failureThreshold: 2, clock });
+  const changes: CircuitStateChange[] = [];
+  breaker.onStateChange((change) => changes.push(change));
+  const pipeline = wrap(
+    new TimeoutPolicy({ timeoutMs: 50, clock }),
+    new TimeoutPolicy({ timeoutMs: 1000, clock }),
+    breaker,
+  );
+  const call = pipeline.execute(honoursSignal);
+  const timedOut = assert.rejects(
+    call,
+    (error) =>
+      error instanceof ResilienceTimeoutError && error.timeoutMs === 50,
+  );
+  await clock.advance(50);
+  await timedOut;
+  assert.equal(breaker.snapshot().consecutiveFailures, 1);
+  assert.equal(breaker.state, "closed");
+  await clock.advance(1000);
+  assert.equal(breaker.snapshot().consecutiveFailures, 1);
+  assert.deepEqual(changes, []);
 });
