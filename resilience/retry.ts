@@ -63,13 +63,13 @@ export interface RetryOptions {
    */
   jitter?: BackoffJitter | undefined;
   /**
-   * Decides whether an error is worth another attempt. It is asked only
-   * about errors that are not excluded anyway: `TypeError`,
-   * `ReferenceError` and `SyntaxError` (programming errors), a
-   * `BackendAIError` whose `retryable` is `false`, any `nonRetryable`
-   * class, and anything after the caller aborted are never retried.
+   * Decides whether an error is worth another attempt, programming errors
+   * included: when given, it is asked about every error except those never
+   * retried (any `nonRetryable` class, a `BackendAIError` whose `retryable`
+   * is `false`, anything after the caller aborted). Keep refusing bugs with
+   * `!isProgrammingError(error) && ...`.
    *
-   * @default {every other error is retried}
+   * @default {every error that is not a programming error ({@linkcode isProgrammingError})}
    */
   retryIf?: ((error: unknown, attempt: number) => boolean) | undefined;
   /**
@@ -113,9 +113,66 @@ export interface GiveUpEvent {
   readonly attempts: number;
 }
 
-const PROGRAMMING_ERRORS: readonly (abstract new (
-  ...args: never[]
-) => unknown)[] = [TypeError, ReferenceError, SyntaxError];
+/**
+ * Whether `error` is a programming error, never worth another attempt:
+ * a `ReferenceError`, a `SyntaxError`, or a `TypeError` that is not fetch's
+ * network failure. {@linkcode RetryPolicy} refuses these unless `retryIf`
+ * says otherwise.
+ *
+ * fetch reports a network failure as a `TypeError` too, so a `TypeError` is
+ * taken for one (and retried) when:
+ * - its message is `fetch failed` (Node's undici and Deno; the socket error
+ *   is its `cause`), or starts with `error sending request` (older Deno);
+ * - or it carries a system error `code`, as Bun's does (`ECONNREFUSED`,
+ *   `ECONNRESET`, `ENOTFOUND`, ...);
+ * - and in both cases neither it nor its `cause` has a `code` that names a
+ *   bad argument: Node's and Bun's `ERR_…` (`ERR_INVALID_URL`) or undici's
+ *   `UND_ERR_INVALID_ARG`.
+ *
+ * Every other `TypeError` (`x is not a function`, a bad URL, a GET with a
+ * body) is a programming error. Browsers' messages (`Failed to fetch`,
+ * `Load failed`) are not recognised: use `retryIf` there.
+ *
+ * @example Usage
+ * ```ts
+ * import { isProgrammingError } from "@backendai/common/resilience";
+ * import assert from "node:assert/strict";
+ *
+ * const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:80"), { code: "ECONNREFUSED" });
+ * assert.equal(isProgrammingError(new TypeError("fetch failed", { cause: refused })), false);
+ * assert.equal(isProgrammingError(new TypeError("x is not a function")), true);
+ * assert.equal(isProgrammingError(new ReferenceError("y is not defined")), true);
+ * assert.equal(isProgrammingError(new Error("connection reset")), false);
+ * ```
+ *
+ * @param error What was thrown.
+ * @returns `true` for a programming error.
+ */
+export function isProgrammingError(error: unknown): boolean {
+  if (error instanceof ReferenceError || error instanceof SyntaxError) {
+    return true;
+  }
+  return error instanceof TypeError && !isNetworkTypeError(error);
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+function namesBadArgument(code: string | undefined): boolean {
+  return code !== undefined &&
+    (code.startsWith("ERR_") || code === "UND_ERR_INVALID_ARG");
+}
+
+function isNetworkTypeError(error: TypeError): boolean {
+  const code = errorCode(error);
+  if (namesBadArgument(code) || namesBadArgument(errorCode(error.cause))) {
+    return false;
+  }
+  return error.message === "fetch failed" ||
+    error.message.startsWith("error sending request") || code !== undefined;
+}
 
 function checkNumber(
   field: string,
@@ -132,6 +189,12 @@ function checkNumber(
  * last error is thrown. The caller's abort ends a wait at once, with the
  * signal's reason. Every attempt gets a fresh inner scope, so a timeout
  * inside the retry limits each attempt.
+ *
+ * Programming errors ({@linkcode isProgrammingError}: a `ReferenceError`, a
+ * `SyntaxError`, a `TypeError` other than fetch's network failure) are not
+ * retried unless `retryIf` says so. A `nonRetryable` class, a
+ * `BackendAIError` whose `retryable` is `false` (an open circuit, a full
+ * bulkhead) and an error after the caller aborted never are.
  *
  * @example Exponential backoff with jitter
  * ```ts
@@ -295,7 +358,7 @@ class RetryStage implements PolicyStage {
     this.#jitter = jitter;
     this.#random = options.random ?? Math.random;
     this.#retryIf = options.retryIf;
-    this.#nonRetryable = [...PROGRAMMING_ERRORS, ...options.nonRetryable ?? []];
+    this.#nonRetryable = options.nonRetryable ?? [];
     this.#clock = options.clock ?? systemClock;
     computeBackoff(0, this.#backoffOptions()); // validates the jitter
   }
@@ -321,7 +384,9 @@ class RetryStage implements PolicyStage {
     if (error instanceof BackendAIError && error.retryable === false) {
       return false;
     }
-    return this.#retryIf === undefined || this.#retryIf(error, attempt);
+    return this.#retryIf === undefined
+      ? !isProgrammingError(error)
+      : this.#retryIf(error, attempt);
   }
 
   async run(

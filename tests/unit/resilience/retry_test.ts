@@ -1,8 +1,10 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 import assert from "node:assert/strict";
+import { createServer } from "node:net";
 import { BackendAIError, InvalidAPIParameters } from "../../../exception.ts";
 import {
   CircuitOpenError,
+  isProgrammingError,
   ManualClock,
   RetryPolicy,
 } from "../../../resilience/mod.ts";
@@ -114,9 +116,6 @@ Deno.test("retry: programming errors and non-retryable errors are thrown after o
     ["predicate", () => new Error("fatal"), {
       retryIf: (error) => (error as Error).message !== "fatal",
     }],
-    ["predicate cannot retry a TypeError", () => new TypeError("t"), {
-      retryIf: () => true,
-    }],
   ];
   for (const [label, make, options] of cases) {
     const calls = { n: 0 };
@@ -202,5 +201,138 @@ Deno.test("retry: invalid options name the field", () => {
         error instanceof InvalidAPIParameters &&
         error.message.includes(field),
     );
+  }
+});
+
+Deno.test("retry: retryIf decides about programming errors too", async () => {
+  for (
+    const make of [
+      () => new TypeError("fetch failed"),
+      () => new TypeError("x is not a function"),
+      () => new SyntaxError("Unexpected end of JSON input"),
+    ]
+  ) {
+    const calls = { n: 0 };
+    const retry = new RetryPolicy({
+      maxAttempts: 3,
+      delayMs: 0,
+      retryIf: () => true,
+    });
+    await assert.rejects(retry.execute(failing(calls, make)));
+    assert.equal(calls.n, 3, String(make()));
+  }
+});
+
+/** The TypeErrors fetch throws on a network failure, as each runtime builds them. */
+const NETWORK_TYPE_ERRORS: [string, () => TypeError][] = [
+  ["Node (undici)", () =>
+    new TypeError("fetch failed", {
+      cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), {
+        code: "ECONNREFUSED",
+        syscall: "connect",
+      }),
+    })],
+  ["Node, socket closed", () =>
+    new TypeError("fetch failed", {
+      cause: Object.assign(new Error("other side closed"), {
+        code: "UND_ERR_SOCKET",
+      }),
+    })],
+  ["Deno", () =>
+    new TypeError("fetch failed", {
+      cause: new Error(
+        "error sending request for url (http://127.0.0.1:9/): client error (Connect): tcp connect error: Connection refused (os error 111)",
+      ),
+    })],
+  ["Deno before 2.2", () =>
+    new TypeError(
+      "error sending request for url (http://127.0.0.1:9/): client error (Connect)",
+    )],
+  ["Bun", () =>
+    Object.assign(
+      new TypeError(
+        "ECONNREFUSED: Unable to connect. Is the computer able to access the url?",
+      ),
+      { code: "ECONNREFUSED" },
+    )],
+];
+
+/** TypeErrors of a bug or a bad argument, fetch's included. */
+const PROGRAMMING_TYPE_ERRORS: [string, () => TypeError][] = [
+  ["not a function", () => new TypeError("x is not a function")],
+  [
+    "of undefined",
+    () => new TypeError("Cannot read properties of undefined (reading 'id')"),
+  ],
+  ["Node, bad URL", () =>
+    new TypeError("Failed to parse URL from not a url", {
+      cause: Object.assign(new TypeError("Invalid URL"), {
+        code: "ERR_INVALID_URL",
+      }),
+    })],
+  ["Bun, bad argument", () =>
+    Object.assign(
+      new TypeError("fetch() request with GET/HEAD method cannot have body."),
+      { code: "ERR_INVALID_ARG_VALUE" },
+    )],
+  ["Deno, bad URL", () => new TypeError("Invalid URL: 'not a url'")],
+];
+
+Deno.test("retry: by default fetch's network TypeError is retried, a programming TypeError is not", async () => {
+  for (const [label, make] of NETWORK_TYPE_ERRORS) {
+    const calls = { n: 0 };
+    const retry = new RetryPolicy({ maxAttempts: 3, delayMs: 0 });
+    await assert.rejects(retry.execute(failing(calls, make)), TypeError);
+    assert.equal(calls.n, 3, label);
+  }
+  for (const [label, make] of PROGRAMMING_TYPE_ERRORS) {
+    const calls = { n: 0 };
+    const retry = new RetryPolicy({ maxAttempts: 3, delayMs: 0 });
+    await assert.rejects(retry.execute(failing(calls, make)), TypeError);
+    assert.equal(calls.n, 1, label);
+  }
+});
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+Deno.test("retry: a real fetch to a closed port is retried by default; a bad URL is not", async () => {
+  const port = await closedPort();
+  const retry = new RetryPolicy({ maxAttempts: 3, delayMs: 0 });
+  let calls = 0;
+  const refused = await retry.execute(async ({ signal }) => {
+    calls++;
+    await fetch(`http://127.0.0.1:${port}/`, { signal });
+  }).then(() => undefined, (error: unknown) => error);
+  assert.ok(refused instanceof TypeError, String(refused));
+  assert.equal(calls, 3, `fetch threw ${String(refused)}`);
+  calls = 0;
+  const badUrl = await retry.execute(async () => {
+    calls++;
+    await fetch("not a url");
+  }).then(() => undefined, (error: unknown) => error);
+  assert.ok(badUrl instanceof TypeError, String(badUrl));
+  assert.equal(calls, 1, `fetch threw ${String(badUrl)}`);
+});
+
+Deno.test("retry: isProgrammingError tells fetch's network TypeError from a bug", () => {
+  for (const [label, make] of NETWORK_TYPE_ERRORS) {
+    assert.equal(isProgrammingError(make()), false, label);
+  }
+  for (const [label, make] of PROGRAMMING_TYPE_ERRORS) {
+    assert.equal(isProgrammingError(make()), true, label);
+  }
+  assert.equal(
+    isProgrammingError(new ReferenceError("y is not defined")),
+    true,
+  );
+  assert.equal(isProgrammingError(new SyntaxError("Unexpected token")), true);
+  for (const other of [new Error("reset"), "text", undefined, null, 42]) {
+    assert.equal(isProgrammingError(other), false, String(other));
   }
 });
