@@ -8,7 +8,7 @@
  * @module
  */
 
-import { sleep } from "../utils.ts";
+import { InvalidAPIParameters } from "../exception.ts";
 
 /**
  * What the policies read time from and schedule timers on.
@@ -214,29 +214,46 @@ export class ManualClock implements Clock {
   }
 }
 
+/** The longest delay a timer holds without overflowing (about 24.8 days). */
+export const MAX_TIMER_DELAY_MS: number = 2 ** 31 - 1;
+
 /**
- * Waits `ms` on `clock`; rejects with the signal's reason on abort. On the
- * system clock this is the project's `sleep` (which also waits out delays
- * longer than a timer can hold).
+ * Waits `ms` on `clock`, on every clock the same way: a `NaN` delay is
+ * refused, an aborted signal rejects with its reason, a negative delay waits
+ * no time, and a delay longer than a timer holds (`Infinity` included) is
+ * waited in steps (a longer timer overflows and fires after about 1 ms).
+ * The timer and the abort listener are always cleaned up.
  */
 export function clockWait(
   clock: Clock,
   ms: number,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  if (clock === systemClock) {
-    return sleep(ms, { signal });
+  if (Number.isNaN(ms)) {
+    return Promise.reject(
+      new InvalidAPIParameters("Cannot wait for NaN milliseconds", {
+        data: { field: "ms", value: ms },
+      }),
+    );
   }
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<void>((resolve, reject) => {
+    let remaining = Math.max(0, ms);
+    let handle: unknown;
     const onAbort = (): void => {
       clock.clearTimeout(handle);
       reject(signal?.reason);
     };
-    const handle = clock.setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
+    const schedule = (): void => {
+      const step = Math.min(remaining, MAX_TIMER_DELAY_MS);
+      remaining -= step;
+      handle = clock.setTimeout(() => {
+        if (remaining > 0) return schedule();
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, step);
+    };
     signal?.addEventListener("abort", onAbort, { once: true });
+    schedule();
   });
 }

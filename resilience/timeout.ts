@@ -8,7 +8,7 @@
  */
 
 import { invalidOption } from "../_options.ts";
-import { type Clock, systemClock } from "./clock.ts";
+import { type Clock, MAX_TIMER_DELAY_MS, systemClock } from "./clock.ts";
 import { ResilienceTimeoutError } from "./errors.ts";
 import {
   type AbandonListener,
@@ -21,9 +21,6 @@ import {
   type PolicyStage,
   runNext,
 } from "./policy.ts";
-
-// The longest delay a timer holds (about 24.8 days).
-const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 /** Options for {@linkcode TimeoutPolicy}. */
 export interface TimeoutOptions {
