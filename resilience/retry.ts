@@ -7,9 +7,9 @@
  * @module
  */
 
-import { BackendAIError } from "../exception.ts";
+import { BackendAIError, InvalidAPIParameters } from "../exception.ts";
 import { invalidOption } from "../_options.ts";
-import { type BackoffJitter, computeBackoff } from "../utils.ts";
+import type { BackoffJitter } from "../utils.ts";
 import { type Clock, clockWait, systemClock } from "./clock.ts";
 import {
   type Abandonment,
@@ -82,7 +82,10 @@ export interface RetryOptions {
     | readonly (abstract new (...args: never[]) => unknown)[]
     | undefined;
   /**
-   * The random source for jitter, returning values in [0, 1).
+   * The random source for jitter, returning values in [0, 1). It is drawn
+   * once per delay with jitter and never at construction, so a seeded
+   * source gives the same delays on every run. A `NaN` delay is refused
+   * with `InvalidAPIParameters` (the attempt's error as its `cause`).
    *
    * @default {Math.random}
    */
@@ -351,6 +354,14 @@ class RetryStage implements PolicyStage {
         'must be "fixed" or "exponential"',
       );
     }
+    if (jitter !== "none" && jitter !== "full" && jitter !== "equal") {
+      invalidOption(
+        "retry",
+        "jitter",
+        jitter,
+        'must be "none", "full" or "equal"',
+      );
+    }
     this.#maxAttempts = maxAttempts;
     this.#delayMs = delayMs;
     this.#multiplier = backoff === "fixed" ? 1 : 2;
@@ -360,21 +371,24 @@ class RetryStage implements PolicyStage {
     this.#retryIf = options.retryIf;
     this.#nonRetryable = options.nonRetryable ?? [];
     this.#clock = options.clock ?? systemClock;
-    computeBackoff(0, this.#backoffOptions()); // validates the jitter
   }
 
-  #backoffOptions(): Parameters<typeof computeBackoff>[1] {
-    return {
-      initialMs: this.#delayMs,
-      maxMs: this.#maxDelayMs,
-      multiplier: this.#multiplier,
-      jitter: this.#jitter,
-      random: this.#random,
-    };
-  }
-
+  // computeBackoff()'s formula on the options checked once, above: it would
+  // check them again per delay, and a probe call to check them drew a random
+  // number at construction, shifting a seeded sequence by one.
   delayAfter(attempt: number): number {
-    return computeBackoff(attempt - 1, this.#backoffOptions());
+    const base = this.#delayMs === 0 ? 0 : Math.min(
+      this.#maxDelayMs,
+      this.#delayMs * this.#multiplier ** Math.max(0, attempt - 1),
+    );
+    switch (this.#jitter) {
+      case "none":
+        return base;
+      case "equal":
+        return base / 2 + this.#random() * (base / 2);
+      default:
+        return this.#random() * base;
+    }
   }
 
   #retryable(error: unknown, attempt: number): boolean {
@@ -411,6 +425,12 @@ class RetryStage implements PolicyStage {
           throw error;
         }
         const delayMs = this.delayAfter(attempt);
+        if (Number.isNaN(delayMs)) {
+          throw new InvalidAPIParameters(
+            'Invalid retry option "random": it returned a value that is not a number',
+            { data: { field: "random", value: delayMs }, cause: error },
+          );
+        }
         if (this.retried.active) this.retried.emit({ error, attempt, delayMs });
         scope.onRetry?.();
         if (delayMs > 0) {

@@ -336,3 +336,49 @@ Deno.test("retry: isProgrammingError tells fetch's network TypeError from a bug"
     assert.equal(isProgrammingError(other), false, String(other));
   }
 });
+
+Deno.test("retry: construction draws no random number; a seeded run gets the seeded delays", async () => {
+  const draws = [0.1, 0.2, 0.3];
+  let taken = 0;
+  const random = () => draws[taken++] ?? 0.9;
+  const clock = new ManualClock();
+  const retry = new RetryPolicy({
+    maxAttempts: 4,
+    delayMs: 100,
+    backoff: "exponential",
+    jitter: "full",
+    random,
+    clock,
+  });
+  assert.equal(taken, 0, "draws at construction");
+  const delays: number[] = [];
+  retry.onRetry((event) => delays.push(event.delayMs));
+  const call = retry.execute(failing({ n: 0 }));
+  call.catch(() => {});
+  await clock.advance(10_000);
+  await assert.rejects(call, /busy/);
+  assert.deepEqual(delays, [0.1 * 100, 0.2 * 200, 0.3 * 400]);
+  assert.equal(taken, 3);
+});
+
+Deno.test("retry: a NaN delay from the random source is refused on a manual clock", async () => {
+  const clock = new ManualClock();
+  const retry = new RetryPolicy({
+    maxAttempts: 2,
+    delayMs: 100,
+    jitter: "full",
+    random: () => Number.NaN,
+    clock,
+  });
+  const call = retry.execute(() => {
+    throw new Error("busy");
+  });
+  call.catch(() => {});
+  await clock.advance(10_000);
+  const outcome = await Promise.race([
+    call.then(() => "resolved", (error: unknown) => error),
+    new Promise((resolve) => setTimeout(() => resolve("pending"), 0)),
+  ]);
+  assert.ok(outcome instanceof InvalidAPIParameters, String(outcome));
+  assert.equal((outcome as Error).cause instanceof Error, true);
+});
