@@ -1,5 +1,8 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
 import { InvalidAPIParameters } from "../../../exception.ts";
 import {
   ManualClock,
@@ -141,12 +144,42 @@ Deno.test("timeout inside retry limits each attempt; retry outside gives a new s
   assert.deepEqual(signals.map((s) => s.aborted), [true, true, false]);
 });
 
-Deno.test("timeout: with the system clock, a test leaves no timer behind", async () => {
-  const policy = new TimeoutPolicy({ timeoutMs: 5 });
-  await assert.rejects(policy.execute(never), ResilienceTimeoutError);
-  assert.equal(await policy.execute(() => 1), 1);
-  // The watchdog is unref'd; the sanitizer of Deno.test would fail this test
-  // if it kept the event loop busy.
+Deno.test("timeout: with the system clock, no timer is left behind: the process exits by itself", async () => {
+  // An in-process check cannot fail: Deno's sanitizer does not report a
+  // watchdog left armed. A child process that would live for the
+  // watchdog's 600 s limit if the watchdog kept it alive must exit now.
+  const here = fileURLToPath(import.meta.url);
+  const compiled = here.endsWith(".js");
+  const child = here.replace(
+    /timeout_test\.(ts|js)$/,
+    `_timer_child.${compiled ? "js" : "ts"}`,
+  );
+  const command = compiled ? process.execPath : Deno.execPath();
+  const args = compiled ? [child] : ["run", "-A", child];
+  const started = Date.now();
+  const { code, stdout } = await new Promise<
+    { code: number | null; stdout: string }
+  >((resolve, reject) => {
+    const proc = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    proc.stdout.on("data", (chunk) => (out += chunk));
+    const killer = setTimeout(() => proc.kill("SIGKILL"), 20_000);
+    proc.on("error", reject);
+    proc.on("exit", (exitCode) => {
+      clearTimeout(killer);
+      resolve({ code: exitCode, stdout: out });
+    });
+  });
+  const elapsed = Date.now() - started;
+  assert.equal(
+    code,
+    0,
+    `the child did not exit by itself (killed after ${elapsed} ms)`,
+  );
+  assert.deepEqual(JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}"), {
+    timedOut: 1,
+    pending: 0,
+  });
 });
 
 Deno.test("timeout: invalid limits are rejected", () => {
