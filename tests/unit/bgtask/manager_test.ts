@@ -14,6 +14,7 @@ import {
   InvalidAPIParameters,
   PermissionDeniedError,
 } from "../../../exception.ts";
+import { delayedHarness } from "./_delayed_harness.ts";
 import { harness, type Seen } from "./_harness.ts";
 
 function summary(events: Seen[]): string[] {
@@ -27,7 +28,9 @@ function summary(events: Seen[]): string[] {
 }
 
 Deno.test("bgtask: done, with progress events in order and fractional and negative increments", async () => {
-  await using h = await harness();
+  // Every publish waits a varying delay: events sent out of order would
+  // arrive out of order.
+  await using h = await delayedHarness();
   const id = await h.manager.start(async (reporter) => {
     reporter.total = 3;
     await reporter.update(1.5, "first");
@@ -55,7 +58,7 @@ Deno.test("bgtask: done, with progress events in order and fractional and negati
 });
 
 Deno.test("bgtask: updates sent without await keep their order", async () => {
-  await using h = await harness();
+  await using h = await delayedHarness();
   const id = await h.manager.start((reporter) => {
     reporter.total = 50;
     for (let i = 0; i < 50; i++) void reporter.update(1, `step ${i}`);
@@ -63,6 +66,7 @@ Deno.test("bgtask: updates sent without await keep their order", async () => {
   });
   await h.manager.wait(id);
   await h.until(() => h.of(id).length === 52);
+  assert.ok(h.store.writes >= 52, `${h.store.writes} delayed publishes`);
   const steps = h.of(id).slice(1, 51).map((e) => e.body.current_progress);
   assert.deepEqual(steps, Array.from({ length: 50 }, (_, i) => i + 1));
   assert.equal(h.of(id)[51]?.name, "bgtask_done");
