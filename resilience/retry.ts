@@ -369,7 +369,7 @@ class RetryStage implements PolicyStage {
     this.#jitter = jitter;
     this.#random = options.random ?? Math.random;
     this.#retryIf = options.retryIf;
-    this.#nonRetryable = options.nonRetryable ?? [];
+    this.#nonRetryable = [...options.nonRetryable ?? []];
     this.#clock = options.clock ?? systemClock;
   }
 

@@ -244,7 +244,7 @@ const NETWORK_TYPE_ERRORS: [string, () => TypeError][] = [
         "error sending request for url (http://127.0.0.1:9/): client error (Connect): tcp connect error: Connection refused (os error 111)",
       ),
     })],
-  ["Deno before 2.2", () =>
+  ["older Deno", () =>
     new TypeError(
       "error sending request for url (http://127.0.0.1:9/): client error (Connect)",
     )],
