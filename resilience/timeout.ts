@@ -140,9 +140,8 @@ class TimeoutEntry implements PolicyScope, Abandonment {
   #resolve: ((value: unknown) => void) | undefined = undefined;
   #reject: ((error: unknown) => void) | undefined = undefined;
   #listeners: AbandonListener[] | undefined = undefined;
+  /** Given up on: by the watchdog when `#expired` is set, else by the caller. */
   #abandoned = false;
-  #abandonReason: unknown = undefined;
-  #abandonTimedOut = false;
 
   constructor(stage: TimeoutStage, parent: PolicyScope, deadline: number) {
     this.#stage = stage;
@@ -182,7 +181,8 @@ class TimeoutEntry implements PolicyScope, Abandonment {
 
   watch(listener: AbandonListener): void {
     if (this.#abandoned) {
-      listener.abandoned(this.#abandonReason, this.#abandonTimedOut);
+      const expired = this.#expired;
+      listener.abandoned(expired ?? this.#outer?.reason, expired !== undefined);
     } else (this.#listeners ??= []).push(listener);
     // An enclosing timeout may give up on the call first.
     this.#parent.abandonment?.watch(listener);
@@ -248,8 +248,6 @@ class TimeoutEntry implements PolicyScope, Abandonment {
 
   #abandon(reason: unknown, timedOut: boolean): void {
     this.#abandoned = true;
-    this.#abandonReason = reason;
-    this.#abandonTimedOut = timedOut;
     const listeners = this.#listeners;
     if (listeners === undefined) return;
     this.#listeners = undefined;

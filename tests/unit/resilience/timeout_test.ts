@@ -6,8 +6,11 @@ import { fileURLToPath } from "node:url";
 import { InvalidAPIParameters } from "../../../exception.ts";
 import {
   ManualClock,
+  PolicyBase,
+  type PolicyStage,
   ResilienceTimeoutError,
   RetryPolicy,
+  runNext,
   TimeoutPolicy,
   wrap,
 } from "../../../resilience/mod.ts";
@@ -210,4 +213,44 @@ Deno.test("timeout: a limit beyond what a timer holds arms the watchdog once, cl
   assert.deepEqual(delays, [2 ** 31 - 1], "one timer, at the longest delay");
   assert.equal(policy.pending, 1);
   void call;
+});
+
+Deno.test("timeout: a stage that watches after the call was given up on hears it at once", async () => {
+  const clock = new ManualClock();
+  const heard: [unknown, boolean][] = [];
+  let release!: () => void;
+  const late: PolicyStage = {
+    async run(chain, next, fn, scope) {
+      await new Promise<void>((resolve) => (release = resolve));
+      scope.abandonment?.watch({
+        abandoned: (reason, timedOut) => heard.push([reason, timedOut]),
+      });
+      return await runNext(chain, next, fn, scope);
+    },
+  };
+  const pipeline = wrap(
+    new TimeoutPolicy({ timeoutMs: 10, clock }),
+    new PolicyBase([late]),
+  );
+  const timedOut = pipeline.execute(() => "late");
+  timedOut.catch(() => {});
+  await clock.advance(10);
+  release();
+  await assert.rejects(timedOut, ResilienceTimeoutError);
+  await clock.advance(0);
+  assert.equal(heard.length, 1);
+  assert.ok(heard[0]?.[0] instanceof ResilienceTimeoutError);
+  assert.equal(heard[0]?.[1], true);
+
+  const controller = new AbortController();
+  const aborted = pipeline.execute(() => "late", { signal: controller.signal });
+  aborted.catch(() => {});
+  await clock.advance(0);
+  controller.abort(new Error("caller left"));
+  release();
+  await assert.rejects(aborted, /caller left/);
+  await clock.advance(0);
+  assert.equal(heard.length, 2);
+  assert.equal((heard[1]?.[0] as Error).message, "caller left");
+  assert.equal(heard[1]?.[1], false);
 });
