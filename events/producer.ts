@@ -20,13 +20,14 @@ import type {
 } from "../message_queue/types.ts";
 import {
   encodeBroadcast,
+  encodeStreamFields,
   type OutgoingMessage,
 } from "../message_queue/payload.ts";
 import type { Event } from "./define.ts";
 
 // The type lives with the queue (bgtask's store takes one without depending
 // on events); it stays importable from here, where prepareBroadcast makes it.
-export type { PreparedBroadcast } from "../message_queue/types.ts";
+export type { DurableCopy, PreparedBroadcast } from "../message_queue/types.ts";
 import { encodeEventBody } from "./_checked.ts";
 
 /** Options of {@linkcode EventProducer}. */
@@ -108,6 +109,7 @@ export interface SendEventOptions {
  * ```
  */
 export class EventProducer implements AsyncDisposable {
+  readonly #queue: MessageQueue;
   readonly #source: string;
   readonly #anycaster: Anycaster;
   readonly #broadcaster: Broadcaster;
@@ -129,6 +131,7 @@ export class EventProducer implements AsyncDisposable {
         { data: { field: "source" } },
       );
     }
+    this.#queue = queue;
     this.#source = options.source;
     this.#cacheTtlSeconds = options.cacheTtlSeconds ?? 300;
     this.durableStream = options.durableStream;
@@ -231,11 +234,13 @@ export class EventProducer implements AsyncDisposable {
   }
 
   /**
-   * Encodes a broadcast with the caller's metadata, without sending it: for
-   * a store that publishes it atomically with its own writes. A producer
-   * with a `durableStream` must send through
-   * {@linkcode EventProducer.broadcastWithCache} instead, or the durable
-   * copy is skipped.
+   * Encodes a broadcast with the caller's metadata, without sending it, and
+   * says everything sending it involves: the channel, the cache key and
+   * lifetime, the durable copy when this producer has a `durableStream`, and
+   * where the queue keeps the cache key and the durable stream (its server,
+   * DB and trimming; undefined for a queue not on Redis). A store that
+   * publishes it in its own round trip must do all of it there, or send
+   * through the producer (see {@linkcode PreparedBroadcast}).
    *
    * @example Usage
    * ```ts
@@ -244,28 +249,39 @@ export class EventProducer implements AsyncDisposable {
    * import assert from "node:assert/strict";
    *
    * await using queue = new MemoryQueue();
-   * const producer = new EventProducer(queue, { source: "manager-1" });
+   * const producer = new EventProducer(queue, {
+   *   source: "manager-1",
+   *   durableStream: "events_durable",
+   * });
    * const prepared = producer.prepareBroadcast(BgtaskDoneEvent.create({
    *   task_id: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d", message: "ok",
    * }));
    * assert.equal(prepared.channel, "events_all");
    * assert.equal(prepared.cacheId, "bgtask.0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d");
    * assert.equal(JSON.parse(prepared.data).name, "bgtask_done");
+   * assert.equal(prepared.durable?.stream, "events_durable");
+   * assert.equal(prepared.location, undefined); // a MemoryQueue is not on Redis
    * ```
    *
    * @param event The event.
    * @param options The source and a cache id other than the event's own.
-   * @returns The channel, the wire text and the cache key and lifetime.
+   * @returns The wire text and where it goes.
    */
   prepareBroadcast(
     event: Event,
     options: { source?: string; cacheId?: string } = {},
   ): PreparedBroadcast {
+    const message = this.#message(event, options.source);
     return {
       channel: this.#broadcaster.channel,
-      data: encodeBroadcast(this.#message(event, options.source)),
+      data: encodeBroadcast(message),
       cacheId: cacheIdOf(event, options.cacheId),
       cacheTtlSeconds: this.#cacheTtlSeconds,
+      durable: this.durableStream === undefined ? undefined : {
+        stream: this.durableStream,
+        fields: encodeStreamFields(message),
+      },
+      location: this.#queue.location,
     };
   }
 

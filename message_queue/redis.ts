@@ -35,7 +35,7 @@ import {
   type StreamStore,
 } from "./store.ts";
 import { StreamQueue } from "./stream_queue.ts";
-import type { MessageQueueOptions } from "./types.ts";
+import type { MessageQueueOptions, QueueLocation } from "./types.ts";
 
 type RawEntry = [Uint8Array, Uint8Array[]];
 
@@ -106,6 +106,44 @@ function isNoGroup(err: unknown): boolean {
   return err instanceof Error && err.message.includes("NOGROUP");
 }
 
+/**
+ * Where an ioredis connection points: the server, named as
+ * {@linkcode QueueLocation.server} names it (`localhost` is `127.0.0.1`),
+ * and the DB. Two connections whose servers are named alike reach the same
+ * server; two named differently may still (other spellings).
+ *
+ * @example Usage
+ * ```ts
+ * import { redisLocationOf } from "@backendai/common/message-queue";
+ * import { Redis } from "ioredis";
+ * import assert from "node:assert/strict";
+ *
+ * const redis = new Redis({ host: "localhost", port: 6379, db: 7, lazyConnect: true });
+ * assert.deepEqual(redisLocationOf(redis), { server: "127.0.0.1:6379", db: 7 });
+ * redis.disconnect();
+ * ```
+ *
+ * @param redis The connection.
+ * @returns Its server and DB.
+ */
+export function redisLocationOf(redis: Redis): { server: string; db: number } {
+  const options = redis.options;
+  const host = (name: string | undefined) => {
+    const lower = (name ?? "localhost").toLowerCase();
+    return lower === "localhost" ? "127.0.0.1" : lower;
+  };
+  let server: string;
+  if (options.sentinels != null && options.sentinels.length > 0) {
+    const sentinels = options.sentinels
+      .map((s) => `${host(s.host)}:${s.port ?? 26379}`)
+      .sort();
+    server = `sentinel:${options.name}@${sentinels.join(",")}`;
+  } else if (options.path != null && options.path !== "") {
+    server = `unix:${options.path}`;
+  } else server = `${host(options.host)}:${options.port ?? 6379}`;
+  return { server, db: options.db ?? 0 };
+}
+
 /** Options of {@linkcode RedisStreamStore.connect}. */
 export interface RedisStreamStoreOptions {
   /**
@@ -157,6 +195,11 @@ export class RedisStreamStore implements StreamStore {
   readonly #connectTimeoutMs: number;
   #healthTimer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
+
+  /** Where the store's connections point (server and DB). */
+  get location(): { server: string; db: number } {
+    return redisLocationOf(this.#command);
+  }
 
   private constructor(
     target: ValkeyTarget,
@@ -598,6 +641,25 @@ export interface RedisStreamQueueOptions
  * ```
  */
 export class RedisStreamQueue extends StreamQueue {
+  /** Where the queue keeps its streams and cache keys, and how it trims. */
+  readonly location: QueueLocation;
+
+  /**
+   * Makes the queue over a connected store (see
+   * {@linkcode RedisStreamQueue.connect}).
+   *
+   * @param store The store, owned by the queue from now on.
+   * @param options Node id, `maxLen`, logger.
+   * @throws {InvalidAPIParameters} When `maxLen` is not a positive integer.
+   */
+  constructor(store: RedisStreamStore, options: RedisStreamQueueOptions = {}) {
+    super(store, options);
+    // As RedisStreamStore.add trims: approximately, to `maxLen` (checked,
+    // and defaulted to 100 000, by StreamQueue).
+    const maxLen = options.maxLen ?? 100_000;
+    this.location = { ...store.location, trim: ["MAXLEN", "~", `${maxLen}`] };
+  }
+
   /**
    * Connects to the server and makes the queue.
    *

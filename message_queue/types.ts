@@ -522,6 +522,37 @@ export interface MessageQueueOptions {
 }
 
 /**
+ * Where a queue on Redis / Valkey keeps its streams and cache keys, and how
+ * it trims a stream on each add: what a store that writes a broadcast in
+ * its own script (the background task store does) needs to write it as the
+ * queue would.
+ *
+ * @example Usage
+ * ```ts
+ * import type { QueueLocation } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * const location: QueueLocation = {
+ *   server: "127.0.0.1:6379",
+ *   db: 4,
+ *   trim: ["MAXLEN", "~", "100000"],
+ * };
+ * assert.equal(location.db, 4);
+ * ```
+ */
+export interface QueueLocation {
+  /**
+   * The server: `host:port`, `unix:<path>`, or
+   * `sentinel:<master name>@<sorted Sentinel addresses>`.
+   */
+  readonly server: string;
+  /** The logical database. */
+  readonly db: number;
+  /** The trimming arguments the queue puts in every `XADD`. */
+  readonly trim: readonly string[];
+}
+
+/**
  * A message queue backend: the factory of its components.
  *
  * @example Usage
@@ -533,6 +564,11 @@ export interface MessageQueueOptions {
  * ```
  */
 export interface MessageQueue extends AsyncDisposable {
+  /**
+   * Where the queue keeps its keys, for a queue on Redis / Valkey
+   * (`undefined` elsewhere).
+   */
+  readonly location?: QueueLocation | undefined;
   /**
    * Makes an anycaster.
    *
@@ -586,11 +622,37 @@ export interface MessageQueue extends AsyncDisposable {
 }
 
 /**
- * A broadcast encoded for the wire but not sent: what a store publishes in
- * the same round trip as its own writes (the background task store does;
- * `EventProducer.prepareBroadcast` makes one).
- * Publishing it means `SET <cacheId> <data> EX <cacheTtlSeconds>` (when
- * `cacheId` is set) and `PUBLISH <channel> <data>`.
+ * The durable copy of a {@linkcode PreparedBroadcast}: the stream entry a
+ * broadcaster with a `durableStream` adds beside the live message.
+ *
+ * @example Usage
+ * ```ts
+ * import { encodeStreamFields, type DurableCopy } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * const copy: DurableCopy = {
+ *   stream: "events_durable",
+ *   fields: encodeStreamFields({ name: "bgtask_done", source: "manager", payload: "{}" }),
+ * };
+ * assert.equal(copy.fields[1], "bgtask_done");
+ * ```
+ */
+export interface DurableCopy {
+  /** The durable stream. */
+  readonly stream: string;
+  /** The entry's fields, name and value alternating, as `XADD` takes them. */
+  readonly fields: readonly string[];
+}
+
+/**
+ * A broadcast encoded for the wire but not sent (`EventProducer.prepareBroadcast`
+ * makes one), saying everything its sending involves. Publishing it means,
+ * on the server and in the DB of `location`: `SET <cacheId> <data> EX
+ * <cacheTtlSeconds>` (when `cacheId` is set), `PUBLISH <channel> <data>`,
+ * and, when `durable` is set, `XADD <durable.stream> <location.trim…> *
+ * <durable.fields…>`. A publisher that cannot do all of it there (the
+ * queue is elsewhere, or `location` is undefined) must send through the
+ * producer instead. The background task store's scripts publish them.
  *
  * @example Usage
  * ```ts
@@ -602,6 +664,8 @@ export interface MessageQueue extends AsyncDisposable {
  *   data: encodeBroadcast({ name: "bgtask_done", source: "manager", payload: "{}" }),
  *   cacheId: "bgtask.1",
  *   cacheTtlSeconds: 300,
+ *   durable: undefined,
+ *   location: { server: "127.0.0.1:6379", db: 4, trim: ["MAXLEN", "~", "100000"] },
  * };
  * assert.equal(JSON.parse(prepared.data).name, "bgtask_done");
  * ```
@@ -615,4 +679,11 @@ export interface PreparedBroadcast {
   readonly cacheId: string | undefined;
   /** The cache lifetime in seconds. */
   readonly cacheTtlSeconds: number;
+  /** The durable copy, when the producer has a `durableStream`. */
+  readonly durable: DurableCopy | undefined;
+  /**
+   * Where the queue keeps the cache key and the durable stream; `undefined`
+   * when the queue is not on Redis (then only the producer can send it).
+   */
+  readonly location: QueueLocation | undefined;
 }
