@@ -3,19 +3,31 @@
 /**
  * {@linkcode OrphanReviver}: claims the retriable tasks a dead server left
  * behind (upstream's retry check) and hands the ones it can run to the
- * manager; the ones no handler here can run are marked failed.
+ * manager, all at once; the ones it cannot run here are failed once, so
+ * that no check claims them again.
+ *
+ * What is run again: a single task with exactly one ongoing subtask whose
+ * handler is registered and whose manifest passes the handler's schema.
+ * Everything else is failed with a message that says why: an unknown
+ * handler (upstream's message), a manifest that fails the schema, and, a
+ * deliberate difference from upstream, parallel and batch tasks and single
+ * tasks without exactly one ongoing subtask. Upstream's `_retry_bgtask`
+ * runs the handler once per ongoing subtask of a parallel task, with the
+ * task's manifest and no subkey (so each run repeats the whole task), and
+ * unregisters the task when the first run ends; for a batch task it starts
+ * those runs and then raises "Unsupported task type", leaving the task to
+ * be claimed again. Nothing in upstream creates either kind today.
  *
  * @module
  */
 
-import { BgtaskFailedEvent } from "../events/catalogue/bgtask.ts";
 import type { Logger } from "../utils.ts";
 import type {
   BackgroundTaskHandler,
   BackgroundTaskHandlerRegistry,
 } from "./handler.ts";
 import type { BgtaskStore } from "./store.ts";
-import { BgtaskStatus, TaskType, WHOLE_TASK_KEY } from "./types.ts";
+import { type StoredTask, TaskType } from "./types.ts";
 import type { TaskPublisher } from "./_publisher.ts";
 import { BgtaskNotRegisteredError } from "./errors.ts";
 
@@ -51,15 +63,31 @@ export interface OrphanReviverOptions {
   readonly running: ReadonlyMap<string, unknown>;
   /** Whether the manager is closing: claimed orphans are then not started. */
   readonly closing: () => boolean;
-  /** Records the end of the subtasks it cannot revive. */
+  /** Records the end of the tasks it cannot revive. */
   readonly publisher: TaskPublisher;
-  /** Runs a claimed orphan on this server. */
-  readonly launch: (task: RevivedTask) => void;
+  /**
+   * Runs a claimed orphan on this server; `false` when the manager refused
+   * it (it is closing).
+   */
+  readonly launch: (task: RevivedTask) => boolean;
+}
+
+/** Why a stored task is not run again here, or `undefined` when it is. */
+function notRevivable(task: StoredTask): string | undefined {
+  const { taskType } = task.info;
+  if (taskType !== TaskType.SINGLE) {
+    return `Task not revived: a ${taskType} task is not revived here (only single tasks are)`;
+  }
+  const ongoing = task.subtasks.filter((s) => s.status === "ongoing").length;
+  if (ongoing !== 1) {
+    return `Task not revived: a single task needs exactly one ongoing subtask, it has ${ongoing}`;
+  }
+  return undefined;
 }
 
 /**
  * Claims the orphaned tasks of a server and its tags and hands each to
- * `launch`, or marks it failed when it cannot run here.
+ * `launch`, or fails it once when it cannot run here.
  */
 export class OrphanReviver {
   readonly #store: BgtaskStore;
@@ -70,7 +98,7 @@ export class OrphanReviver {
   readonly #running: ReadonlyMap<string, unknown>;
   readonly #closing: () => boolean;
   readonly #publisher: TaskPublisher;
-  readonly #launch: (task: RevivedTask) => void;
+  readonly #launch: (task: RevivedTask) => boolean;
 
   /**
    * Makes a reviver.
@@ -90,7 +118,8 @@ export class OrphanReviver {
   }
 
   /**
-   * Claims the orphans and runs them again.
+   * Claims the orphans and runs them again, every one at once. An orphan
+   * that fails to be claimed or failed is logged; the others go on.
    *
    * @returns How many tasks were revived.
    */
@@ -99,77 +128,68 @@ export class OrphanReviver {
       this.#serverId,
       this.#tags,
     );
-    let revived = 0;
-    for (const orphan of orphans) {
-      // Claimed but not started: the store's TTL lets another server (or
-      // this one restarted) claim it again later.
-      if (this.#closing()) break;
-      const { info } = orphan;
-      if (this.#running.has(info.taskId)) continue;
-      const ongoing = orphan.subtasks.filter((s) => s.status === "ongoing");
-      if (!this.#registry.has(info.taskName)) {
-        const message = new BgtaskNotRegisteredError(info.taskName).message;
-        for (const sub of ongoing) {
-          await this.#failOrphan(
-            info.taskId,
-            sub.key,
-            message,
-            "bgtask_execute_not-found",
-          );
-        }
-        continue;
-      }
-      if (info.taskType !== TaskType.SINGLE || ongoing.length !== 1) {
-        this.#logger.warn(
-          "bgtask: only single tasks with one ongoing subtask are revived",
-          {
-            taskId: info.taskId,
-            taskType: info.taskType,
-            ongoing: ongoing.length,
-          },
-        );
-        continue;
-      }
-      const handler = this.#registry.get(info.taskName);
-      const parsed = handler.manifest.safeParse(info.body);
-      if (!parsed.success) {
-        const message = `Task failed with exception: ${parsed.error.message}`;
-        await this.#failOrphan(
-          info.taskId,
-          WHOLE_TASK_KEY,
-          message,
-          "bgtask_read_invalid-data-format",
-        );
-        continue;
-      }
-      await this.#store.claimTask(info.taskId, this.#serverId, this.#tags);
-      const sub = ongoing[0];
-      this.#launch({
-        taskId: info.taskId,
-        name: info.taskName,
-        current: sub?.currentProgress ?? 0,
-        total: sub?.totalProgress ?? 0,
-        handler,
-        manifest: parsed.data,
-      });
-      revived++;
-    }
-    return revived;
+    const revived = await Promise.all(
+      orphans.map((orphan) =>
+        this.#reviveOne(orphan).catch((err) => {
+          this.#logger.warn("bgtask: an orphaned task was not revived", {
+            taskId: orphan.info.taskId,
+            error: String(err),
+          });
+          return false;
+        })
+      ),
+    );
+    return revived.filter(Boolean).length;
   }
 
-  /** Marks a stored subtask that cannot be revived as failed. */
-  #failOrphan(
-    taskId: string,
-    subkey: string,
-    message: string,
-    errorCode: string,
-  ): Promise<void> {
-    return this.#publisher.finish(taskId, subkey, {
-      status: BgtaskStatus.FAILED,
-      event: BgtaskFailedEvent.create({ task_id: taskId, message }),
-      storedStatus: "failure",
-      lastMessage: message,
-      errorCode,
+  async #reviveOne(orphan: StoredTask): Promise<boolean> {
+    // Claimed but not started: the store's TTL lets another server (or this
+    // one restarted) claim it again later.
+    if (this.#closing()) return false;
+    const { info } = orphan;
+    if (this.#running.has(info.taskId)) return false;
+    if (!this.#registry.has(info.taskName)) {
+      await this.#abandon(
+        orphan,
+        new BgtaskNotRegisteredError(info.taskName).message,
+      );
+      return false;
+    }
+    const reason = notRevivable(orphan);
+    if (reason !== undefined) {
+      await this.#abandon(orphan, reason);
+      return false;
+    }
+    const handler = this.#registry.get(info.taskName);
+    const parsed = handler.manifest.safeParse(info.body);
+    if (!parsed.success) {
+      await this.#abandon(
+        orphan,
+        `Task failed with exception: ${parsed.error.message}`,
+      );
+      return false;
+    }
+    await this.#store.claimTask(info.taskId, this.#serverId, this.#tags);
+    // close() may have begun while the claim was on its way.
+    if (this.#closing() || this.#running.has(info.taskId)) return false;
+    const sub = orphan.subtasks.find((s) => s.status === "ongoing");
+    return this.#launch({
+      taskId: info.taskId,
+      name: info.taskName,
+      current: sub?.currentProgress ?? 0,
+      total: sub?.totalProgress ?? 0,
+      handler,
+      manifest: parsed.data,
     });
+  }
+
+  async #abandon(orphan: StoredTask, message: string): Promise<void> {
+    if (this.#closing()) return;
+    this.#logger.warn("bgtask: an orphaned task is failed, not revived", {
+      taskId: orphan.info.taskId,
+      taskName: orphan.info.taskName,
+      reason: message,
+    });
+    await this.#publisher.abandon(orphan, message);
   }
 }

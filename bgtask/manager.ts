@@ -30,7 +30,7 @@ import {
 import { MemoryBgtaskStore } from "./memory.ts";
 import type { ProgressReporter } from "./reporter.ts";
 import type { BgtaskStore } from "./store.ts";
-import { BgtaskStatus, WHOLE_TASK_KEY } from "./types.ts";
+import { BgtaskStatus } from "./types.ts";
 import { MaintenanceLoops } from "./_loops.ts";
 import { OrphanReviver, type RevivedTask } from "./_orphans.ts";
 import { TaskPublisher } from "./_publisher.ts";
@@ -119,6 +119,8 @@ export class BackgroundTaskManager implements AsyncDisposable {
   readonly #loops: MaintenanceLoops;
   readonly #orphans: OrphanReviver;
   readonly #queries: StatusQueries;
+  /** Orphan checks under way: `close()` waits for them. */
+  readonly #checks = new Set<Promise<number>>();
   #closing = false;
   #closed = false;
   #initialized = false;
@@ -303,11 +305,21 @@ export class BackgroundTaskManager implements AsyncDisposable {
    */
   async reviveOrphans(): Promise<number> {
     this.#checkOpen();
-    return await this.#orphans.revive();
+    const check = this.#orphans.revive();
+    this.#checks.add(check);
+    try {
+      return await check;
+    } finally {
+      this.#checks.delete(check);
+    }
   }
 
-  /** Runs an orphan the reviver claimed, on this server. */
-  #revive(orphan: RevivedTask): void {
+  /**
+   * Runs an orphan the reviver claimed, on this server; refused once the
+   * manager is closing (the task stays claimable in the store).
+   */
+  #revive(orphan: RevivedTask): boolean {
+    if (this.#closing) return false;
     const task = this.#track({
       taskId: orphan.taskId,
       name: orphan.name,
@@ -317,6 +329,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
       total: orphan.total,
     });
     this.#launchHandler(task, orphan.handler, orphan.manifest);
+    return true;
   }
 
   /**
@@ -439,7 +452,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
         task.controller.signal.aborted && !task.cancelRequested
       ) {
         // Stopped by shutdown: left ongoing in the store for another server.
-        this.#forget(task, BgtaskStatus.UNKNOWN);
+        this.#leave(task);
         return;
       }
       await this.#finish(
@@ -465,6 +478,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
     const event = updatedEvent(task.taskId, current, total, message);
     const send = async (): Promise<void> => {
       if (!task.retriable) return await this.#publisher.broadcast(event);
+      // The store's write and the event together: one round trip.
       await this.#publisher.progress(
         task.taskId,
         { current, total, message },
@@ -484,9 +498,8 @@ export class BackgroundTaskManager implements AsyncDisposable {
   async #finish(task: RunningTask, result: TaskResult): Promise<void> {
     await task.chain;
     try {
-      if (task.retriable) {
-        await this.#publisher.finish(task.taskId, WHOLE_TASK_KEY, result);
-      } else await this.#publisher.broadcast(result.event);
+      if (task.retriable) await this.#publisher.finish(task.taskId, result);
+      else await this.#publisher.broadcast(result.event);
     } catch (err) {
       this.#logger.warn("bgtask: the final event was not sent", {
         taskId: task.taskId,
@@ -514,6 +527,23 @@ export class BackgroundTaskManager implements AsyncDisposable {
     }
   }
 
+  /**
+   * Forgets a retriable task stopped by shutdown: it stays ongoing in the
+   * store, and the observer hears `bgtask_unknown` (as upstream's metric
+   * hook reports a task without a result), so the running gauge goes down.
+   */
+  #leave(task: RunningTask): void {
+    this.#observe(() =>
+      this.#observer?.taskFinished(
+        task.name,
+        BgtaskStatus.UNKNOWN,
+        (performance.now() - task.startedAt) / 1000,
+        undefined,
+      )
+    );
+    this.#forget(task, BgtaskStatus.UNKNOWN);
+  }
+
   #forget(task: RunningTask, status: BgtaskStatus): void {
     clearTimeout(task.graceTimer);
     task.graceTimer = undefined;
@@ -526,26 +556,32 @@ export class BackgroundTaskManager implements AsyncDisposable {
   }
 
   /**
-   * Stops the loops and the running tasks: their signals are aborted and
-   * they get `cancelGraceMs` to stop. Tasks started with `start()` end as
-   * cancelled; retriable ones stay ongoing in the store, so another server
-   * (or this one restarted) revives them. Closes the store if the manager
-   * made it.
+   * Stops the loops, an orphan check under way and the running tasks: their
+   * signals are aborted and they get `cancelGraceMs` to stop. Tasks started
+   * with `start()` end as cancelled; retriable ones stay ongoing in the
+   * store, so another server (or this one restarted) revives them, and the
+   * observer hears `bgtask_unknown` for them. An orphan an unfinished check
+   * claims is not started. Closes the store if the manager made it.
    */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closing = true;
     this.#loops.stop();
+    // From here on no task starts: `#revive` refuses, `start*` throw.
     const tasks = [...this.#running.values()];
     for (const task of tasks) {
       task.controller.abort(
         new DOMException("Background task manager shutting down", "AbortError"),
       );
     }
-    if (tasks.length > 0) {
+    const waits: Promise<unknown>[] = [
+      ...tasks.map((task) => task.finished),
+      ...[...this.#checks].map((check) => check.catch(() => {})),
+    ];
+    if (waits.length > 0) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
-        Promise.all(tasks.map((task) => task.finished)),
+        Promise.all(waits),
         new Promise<void>((resolve) => {
           timer = setTimeout(resolve, this.#graceMs);
         }),
@@ -554,7 +590,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
       for (const task of this.#running.values()) {
         if (task.settled) continue;
         task.settled = true;
-        if (task.retriable) this.#forget(task, BgtaskStatus.UNKNOWN);
+        if (task.retriable) this.#leave(task);
         else await this.#finish(task, cancelledResult(task));
       }
     }

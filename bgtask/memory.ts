@@ -37,7 +37,7 @@ interface MemoryTask {
 /**
  * Keeps retriable tasks in memory: what the Redis store keeps, with the
  * same lifetimes and the same claim rule, for one process (the embedded
- * default). Events are sent by the manager (`publishesEvents` is false).
+ * default). Events are sent by the manager, as with every store.
  *
  * @example Usage
  * ```ts
@@ -58,8 +58,6 @@ interface MemoryTask {
  * ```
  */
 export class MemoryBgtaskStore implements BgtaskStore {
-  /** Always `false`: the manager publishes the events. */
-  readonly publishesEvents: boolean = false;
   readonly #tasks = new Map<string, MemoryTask>();
   readonly #sets = new Map<string, Set<string>>();
   readonly #ttl: number;
@@ -187,9 +185,10 @@ export class MemoryBgtaskStore implements BgtaskStore {
   }
 
   /**
-   * Records a subtask's end.
+   * Records a subtask's end; unregisters the task when no subtask is
+   * ongoing or `finalSubkeys` is given.
    *
-   * @param args The task, subtask, outcome, server and tags.
+   * @param args The task, subtask, outcome, server, tags and final subkeys.
    * @returns Whether the whole task is finished.
    */
   finishSubtask(args: FinishSubtaskArgs): Promise<boolean> {
@@ -203,7 +202,7 @@ export class MemoryBgtaskStore implements BgtaskStore {
       }
       if (args.status === "success") task.info.successCount++;
       else task.info.failureCount++;
-      done = --task.info.ongoingCount <= 0;
+      done = --task.info.ongoingCount <= 0 || args.finalSubkeys !== undefined;
     }
     if (done) this.#unregister(args.taskId, args.serverId, args.tags);
     return Promise.resolve(done);

@@ -13,7 +13,12 @@ import {
   connectValkey,
   type ValkeyTarget,
 } from "../clients/valkey/mod.ts";
-import type { PreparedBroadcast } from "../message_queue/types.ts";
+import { InvalidAPIParameters } from "../exception.ts";
+import { redisLocationOf } from "../message_queue/redis.ts";
+import type {
+  PreparedBroadcast,
+  QueueLocation,
+} from "../message_queue/types.ts";
 import { uuidFromHex, uuidToHex } from "../utils.ts";
 import type {
   BgtaskStore,
@@ -32,125 +37,27 @@ import {
   TaskType,
 } from "./types.ts";
 import { InvalidTaskMetadataError } from "./errors.ts";
+import {
+  CLAIM_LUA,
+  FINISH_LUA,
+  PROGRESS_LUA,
+  publishArgs,
+  REGISTER_LUA,
+} from "./_redis_lua.ts";
 
 /** Options of {@linkcode RedisBgtaskStore}. */
 export interface RedisBgtaskStoreOptions extends BgtaskStoreOptions {
   /**
-   * The DB of the message queue's broadcast cache. When set, the store
-   * publishes each task event (`SET <cache id> … EX`, `PUBLISH`) in the same
-   * script as its own write, so a progress update is one round trip. The
-   * queue must use the same Redis server. When unset, the manager sends
-   * events through its producer (two round trips per update).
+   * Ignored. The store publishes task events into the DB of the producer's
+   * queue, which each prepared broadcast names, whenever that queue is on
+   * the store's server (see {@linkcode RedisBgtaskStore.publishesTo}); it
+   * no longer has to be kept equal to the queue's DB by hand.
    *
+   * @deprecated Leave it out; it goes in 0.3.0.
    * @default {undefined}
    */
   eventDb?: number | undefined;
 }
-
-const PUBLISH_LUA = `
-local function publish(i)
-  local db = ARGV[i]
-  if db == nil or db == '' then return end
-  redis.call('SELECT', db)
-  if ARGV[i + 1] ~= '' then
-    redis.call('SET', ARGV[i + 1], ARGV[i + 2], 'EX', ARGV[i + 3])
-  end
-  redis.call('PUBLISH', ARGV[i + 4], ARGV[i + 2])
-end
-`;
-
-/**
- * KEYS: meta, subkey set, server set, tag sets…
- * ARGV: ttl, id, hex, n, n meta field/value texts, subtask count, then per
- * subtask: key, m, m field/value texts; then publish…
- */
-const REGISTER_LUA = PUBLISH_LUA + `
-local ttl = ARGV[1]
-local n = tonumber(ARGV[4])
-redis.call('HSET', KEYS[1], unpack(ARGV, 5, 4 + n))
-redis.call('EXPIRE', KEYS[1], ttl)
-local i = 5 + n
-local subtasks = tonumber(ARGV[i])
-i = i + 1
-for _ = 1, subtasks do
-  local subkey = ARGV[i]
-  local m = tonumber(ARGV[i + 1])
-  local key = 'bgtask:subtask:' .. ARGV[2] .. ':' .. subkey
-  redis.call('SADD', KEYS[2], subkey)
-  redis.call('HSET', key, unpack(ARGV, i + 2, i + 1 + m))
-  redis.call('EXPIRE', key, ttl)
-  i = i + 2 + m
-end
-redis.call('EXPIRE', KEYS[2], ttl)
-for k = 3, #KEYS do
-  redis.call('SADD', KEYS[k], ARGV[3])
-  redis.call('EXPIRE', KEYS[k], ttl)
-end
-publish(i)
-return 1
-`;
-
-/** KEYS: subtask. ARGV: current, total, has message, message, publish… */
-const PROGRESS_LUA = PUBLISH_LUA + `
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  if ARGV[3] == '1' then
-    redis.call('HSET', KEYS[1], 'current_progress', ARGV[1],
-      'total_progress', ARGV[2], 'last_message', ARGV[4])
-  else
-    redis.call('HSET', KEYS[1], 'current_progress', ARGV[1],
-      'total_progress', ARGV[2])
-  end
-end
-publish(5)
-return 1
-`;
-
-/** KEYS: meta, subkey set, subtask, server set, tag sets… ARGV: status, message, finished ttl, hex, id, publish… */
-const FINISH_LUA = PUBLISH_LUA + `
-local done = 1
-if redis.call('EXISTS', KEYS[3]) == 1 then
-  redis.call('HSET', KEYS[3], 'status', ARGV[1], 'last_message', ARGV[2])
-end
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  if ARGV[1] == 'success' then
-    redis.call('HINCRBY', KEYS[1], 'success_count', 1)
-  else
-    redis.call('HINCRBY', KEYS[1], 'failure_count', 1)
-  end
-  if redis.call('HINCRBY', KEYS[1], 'ongoing_count', -1) > 0 then done = 0 end
-end
-if done == 1 then
-  redis.call('EXPIRE', KEYS[1], ARGV[3])
-  for _, sub in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-    redis.call('EXPIRE', 'bgtask:subtask:' .. ARGV[5] .. ':' .. sub, ARGV[3])
-  end
-  redis.call('EXPIRE', KEYS[2], ARGV[3])
-  for i = 4, #KEYS do redis.call('SREM', KEYS[i], ARGV[4]) end
-end
-publish(6)
-return done
-`;
-
-/**
- * Upstream's claim (KEYS: meta. ARGV: threshold, new ttl), with one fix: the
- * TTL is renewed only when the task is claimed (or has none). Upstream
- * renews it on every check, so servers that check more often than the
- * threshold gap (several servers sharing a tag) keep an orphan alive for
- * ever.
- */
-const CLAIM_LUA = `
-local ttl = redis.call('TTL', KEYS[1])
-if ttl == -2 then return 'key_not_exist' end
-if ttl == -1 then
-  redis.call('EXPIRE', KEYS[1], ARGV[2])
-  return 'no_expiry'
-end
-if ttl < tonumber(ARGV[1]) then
-  redis.call('EXPIRE', KEYS[1], ARGV[2])
-  return 'ttl_insufficient'
-end
-return 'ttl_sufficient'
-`;
 
 type ScriptRedis = Redis & {
   bgtaskRegister(...args: (string | number)[]): Promise<number>;
@@ -158,6 +65,13 @@ type ScriptRedis = Redis & {
   bgtaskFinish(...args: (string | number)[]): Promise<number>;
   bgtaskClaim(...args: (string | number)[]): Promise<string>;
 };
+
+type Pipeline = ReturnType<Redis["pipeline"]>;
+
+/** Runs a pipeline; the first failed command's error is thrown. */
+async function run(pipeline: Pipeline): Promise<void> {
+  for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
+}
 
 const metaKey = (id: string): string => `bgtask:meta:${id}`;
 const subkeysKey = (id: string): string => `bgtask:subkey:${id}`;
@@ -168,36 +82,6 @@ const tagKey = (tag: string): string => `bgtask:tag:${tag}`;
 
 function setKeys(serverId: string, tags: readonly string[]): string[] {
   return [serverKey(serverId), ...tags.map(tagKey)];
-}
-
-/** Upstream's hash fields of a task (all strings). */
-export function taskInfoFields(info: TaskInfo): Record<string, string> {
-  return {
-    task_id: info.taskId,
-    task_name: info.taskName,
-    task_type: info.taskType,
-    body: JSON.stringify(info.body),
-    ongoing_count: String(info.ongoingCount),
-    success_count: String(info.successCount),
-    failure_count: String(info.failureCount),
-  };
-}
-
-function subtaskFields(sub: TaskSubKeyInfo): Record<string, string> {
-  return {
-    task_id: sub.taskId,
-    key: sub.key,
-    status: sub.status,
-    last_message: sub.lastMessage,
-    current_progress: String(sub.currentProgress),
-    total_progress: String(sub.totalProgress),
-  };
-}
-
-/** A hash as `count, field, value, …` script arguments. */
-function flatFields(hash: Record<string, string>): string[] {
-  const flat = Object.entries(hash).flat();
-  return [String(flat.length), ...flat];
 }
 
 function field(
@@ -287,18 +171,9 @@ function parseSubtask(
   };
 }
 
-function publishArgs(
-  eventDb: number | undefined,
-  broadcast: PreparedBroadcast | undefined,
-): string[] {
-  if (eventDb === undefined || broadcast === undefined) return [""];
-  return [
-    String(eventDb),
-    broadcast.cacheId ?? "",
-    broadcast.data,
-    String(broadcast.cacheTtlSeconds),
-    broadcast.channel,
-  ];
+/** A progress figure as a script argument (not finite: 0). */
+function numberArg(value: number): string {
+  return Number.isFinite(value) ? String(value) : "0";
 }
 
 /**
@@ -307,24 +182,30 @@ function publishArgs(
  * `bgtask:subkey:{id}` set, and `bgtask:server:{server}` /
  * `bgtask:tag:{tag}` sets of 32-hex ids, all with a lifetime renewed by
  * heartbeats. Registration, progress and completion are one Lua script
- * each (one round trip), which with `eventDb` also publishes the task's
- * event; the orphan claim is upstream's TTL-threshold script.
+ * each (one command, one round trip); the orphan claim is upstream's
+ * TTL-threshold script.
+ *
+ * When the producer's queue is on this store's server (same address and
+ * port, or the same Sentinels and master name: see
+ * {@linkcode RedisBgtaskStore.publishesTo}), the manager hands each task
+ * event to the script, which also writes its cache key, its durable copy
+ * (when the producer has a durable stream) and `PUBLISH`es it, in the
+ * queue's DB: a progress update is then one command. Otherwise the
+ * manager sends events through the producer, beside the script.
  *
  * @example Usage
  * ```ts ignore
  * import { RedisBgtaskStore } from "@backendai/common/bgtask";
  *
- * const store = await RedisBgtaskStore.connect({ addr: "127.0.0.1:6379" }, { eventDb: 0 });
+ * const store = await RedisBgtaskStore.connect({ addr: "127.0.0.1:6379" });
  * console.log(await store.listTaskIds({ serverId: "manager-1" }));
  * await store.close();
  * ```
  */
 export class RedisBgtaskStore implements BgtaskStore {
-  /** Whether events are published by the store's scripts (`eventDb` set). */
-  readonly publishesEvents: boolean;
   readonly #redis: ScriptRedis;
   readonly #owned: boolean;
-  readonly #eventDb: number | undefined;
+  readonly #server: string;
   readonly #ttl: number;
   readonly #threshold: number;
   readonly #finishedTtl: number;
@@ -334,7 +215,7 @@ export class RedisBgtaskStore implements BgtaskStore {
    * unless made by {@linkcode RedisBgtaskStore.connect}).
    *
    * @param redis A connection selected on the bgtask DB.
-   * @param options Lifetimes and the event DB.
+   * @param options The lifetimes.
    * @param owned Whether `close()` closes the connection.
    * @throws {InvalidAPIParameters} When a lifetime is out of range.
    */
@@ -347,9 +228,8 @@ export class RedisBgtaskStore implements BgtaskStore {
     this.#ttl = lifetimes.metadataTtlSeconds;
     this.#threshold = lifetimes.claimThresholdSeconds;
     this.#finishedTtl = lifetimes.finishedTtlSeconds;
-    this.#eventDb = options.eventDb;
-    this.publishesEvents = options.eventDb !== undefined;
     this.#owned = owned;
+    this.#server = redisLocationOf(redis).server;
     const scripts: [string, string][] = [
       ["bgtaskRegister", REGISTER_LUA],
       ["bgtaskProgress", PROGRESS_LUA],
@@ -366,7 +246,7 @@ export class RedisBgtaskStore implements BgtaskStore {
    * Connects to the bgtask DB (7 unless the target says otherwise).
    *
    * @param target Where Redis is; `db` defaults to 7, as upstream.
-   * @param options Lifetimes and the event DB.
+   * @param options The lifetimes.
    * @returns The store, owning its connection.
    */
   static async connect(
@@ -381,12 +261,44 @@ export class RedisBgtaskStore implements BgtaskStore {
   }
 
   /**
+   * Whether the queue at `location` is on this store's server (named alike:
+   * see `redisLocationOf`), so that the scripts can publish its broadcasts.
+   * A queue on another server, or named differently, gets its events
+   * through the producer.
+   *
+   * @param location Where the producer's queue keeps its keys.
+   * @returns Whether `broadcast` arguments bound there are accepted.
+   */
+  publishesTo(location: QueueLocation | undefined): boolean {
+    return location !== undefined && location.server === this.#server;
+  }
+
+  /** The publish arguments of `broadcast`, refused when bound elsewhere. */
+  #publish(broadcast: PreparedBroadcast | undefined): string[] {
+    if (broadcast !== undefined && !this.publishesTo(broadcast.location)) {
+      throw new InvalidAPIParameters(
+        "A background task store cannot publish an event bound for another server: send it through the producer",
+        {
+          data: {
+            field: "broadcast",
+            server: broadcast.location?.server ?? null,
+            storeServer: this.#server,
+          },
+        },
+      );
+    }
+    return publishArgs(broadcast);
+  }
+
+  /**
    * Stores a task and publishes its started event: one round trip.
    *
    * @param args The task, server, tags and event.
+   * @throws {InvalidAPIParameters} When the event is bound for another server.
    */
   async registerTask(args: RegisterTaskArgs): Promise<void> {
     const { info, subtasks } = args.task;
+    const publish = this.#publish(args.broadcast);
     await this.#redis.bgtaskRegister(
       2 + 1 + args.tags.length,
       metaKey(info.taskId),
@@ -395,12 +307,21 @@ export class RedisBgtaskStore implements BgtaskStore {
       this.#ttl,
       info.taskId,
       uuidToHex(info.taskId),
-      ...flatFields(taskInfoFields(info)),
+      info.taskName,
+      info.taskType,
+      JSON.stringify(info.body),
+      info.ongoingCount,
+      info.successCount,
+      info.failureCount,
       subtasks.length,
-      ...subtasks.flatMap((
-        sub,
-      ) => [sub.key, ...flatFields(subtaskFields(sub))]),
-      ...publishArgs(this.#eventDb, args.broadcast),
+      ...subtasks.flatMap((sub) => [
+        sub.key,
+        sub.status,
+        sub.lastMessage,
+        numberArg(sub.currentProgress),
+        numberArg(sub.totalProgress),
+      ]),
+      ...publish,
     );
   }
 
@@ -420,7 +341,7 @@ export class RedisBgtaskStore implements BgtaskStore {
     for (const key of setKeys(serverId, tags)) {
       pipeline.sadd(key, uuidToHex(taskId)).expire(key, this.#ttl);
     }
-    await pipeline.exec();
+    await run(pipeline);
   }
 
   /**
@@ -447,7 +368,7 @@ export class RedisBgtaskStore implements BgtaskStore {
     for (const key of setKeys(serverId, tags)) {
       pipeline.expire(key, this.#ttl);
     }
-    await pipeline.exec();
+    await run(pipeline);
   }
 
   /**
@@ -457,6 +378,7 @@ export class RedisBgtaskStore implements BgtaskStore {
    * @param subkey The subkey.
    * @param progress The progress.
    * @param broadcast The progress event.
+   * @throws {InvalidAPIParameters} When the event is bound for another server.
    */
   async updateProgress(
     taskId: string,
@@ -464,14 +386,15 @@ export class RedisBgtaskStore implements BgtaskStore {
     progress: TaskProgress,
     broadcast?: PreparedBroadcast,
   ): Promise<void> {
+    const publish = this.#publish(broadcast);
     await this.#redis.bgtaskProgress(
       1,
       subtaskKey(taskId, subkey),
-      String(progress.current),
-      String(progress.total),
+      numberArg(progress.current),
+      numberArg(progress.total),
       progress.message === null ? "0" : "1",
       progress.message ?? "",
-      ...publishArgs(this.#eventDb, broadcast),
+      ...publish,
     );
   }
 
@@ -479,10 +402,13 @@ export class RedisBgtaskStore implements BgtaskStore {
    * Records a subtask's end, unregisters a finished task and publishes the
    * event: one round trip.
    *
-   * @param args The task, subtask, outcome, server, tags and event.
+   * @param args The task, subtask, outcome, server, tags, final subkeys and event.
    * @returns Whether the whole task is finished.
+   * @throws {InvalidAPIParameters} When the event is bound for another server.
    */
   async finishSubtask(args: FinishSubtaskArgs): Promise<boolean> {
+    const publish = this.#publish(args.broadcast);
+    const final = args.finalSubkeys;
     const done = await this.#redis.bgtaskFinish(
       3 + 1 + args.tags.length,
       metaKey(args.taskId),
@@ -494,7 +420,9 @@ export class RedisBgtaskStore implements BgtaskStore {
       this.#finishedTtl,
       uuidToHex(args.taskId),
       args.taskId,
-      ...publishArgs(this.#eventDb, args.broadcast),
+      final === undefined ? -1 : final.length,
+      ...final ?? [],
+      ...publish,
     );
     return done === 1;
   }
@@ -521,7 +449,7 @@ export class RedisBgtaskStore implements BgtaskStore {
     for (const key of setKeys(serverId, tags)) {
       pipeline.srem(key, uuidToHex(taskId));
     }
-    await pipeline.exec();
+    await run(pipeline);
   }
 
   /**
@@ -570,17 +498,17 @@ export class RedisBgtaskStore implements BgtaskStore {
       } else if (verdict === "ttl_insufficient") won.push(taskId);
     });
     if (gone.length > 0) await gone.exec();
-    const claimed: StoredTask[] = [];
-    for (const taskId of won) {
+    // Read together: every claimed orphan at once, not one after another.
+    const read = await Promise.all(won.map(async (taskId) => {
       try {
-        const task = await this.getTask(taskId);
-        if (task !== undefined) claimed.push(task);
+        return await this.getTask(taskId);
       } catch (err) {
         if (!(err instanceof InvalidTaskMetadataError)) throw err;
         await this.unregisterTask(taskId, serverId, tags);
+        return undefined;
       }
-    }
-    return claimed;
+    }));
+    return read.filter((task) => task !== undefined);
   }
 
   /**

@@ -8,7 +8,10 @@
  */
 
 import { InvalidAPIParameters } from "../exception.ts";
-import type { PreparedBroadcast } from "../message_queue/types.ts";
+import type {
+  PreparedBroadcast,
+  QueueLocation,
+} from "../message_queue/types.ts";
 import {
   type StoredTask,
   TASK_FINISHED_TTL,
@@ -49,8 +52,13 @@ export interface RegisterTaskArgs {
   serverId: string;
   /** Its tags (servers sharing a tag may revive it). */
   tags: readonly string[];
-  /** The started event, published in the same round trip when the store can. */
-  broadcast?: PreparedBroadcast;
+  /**
+   * The started event, published in the same round trip (only to a store
+   * that {@linkcode BgtaskStore.publishesTo} its location).
+   *
+   * @default {undefined}
+   */
+  broadcast?: PreparedBroadcast | undefined;
 }
 
 /** What {@linkcode BgtaskStore.finishSubtask} records. */
@@ -67,8 +75,22 @@ export interface FinishSubtaskArgs {
   serverId: string;
   /** Its tags. */
   tags: readonly string[];
-  /** The final event, published in the same round trip when the store can. */
-  broadcast?: PreparedBroadcast;
+  /**
+   * Every subkey of the task, when the caller knows no other subtask of it
+   * is ongoing (a single task: `[WHOLE_TASK_KEY]`): the task is then
+   * unregistered in the same round trip, without reading its counter first.
+   * Without it, the task is unregistered once its `ongoing_count` reaches 0.
+   *
+   * @default {undefined}
+   */
+  finalSubkeys?: readonly string[] | undefined;
+  /**
+   * The final event, published in the same round trip (only to a store
+   * that {@linkcode BgtaskStore.publishesTo} its location).
+   *
+   * @default {undefined}
+   */
+  broadcast?: PreparedBroadcast | undefined;
 }
 
 /** One progress report. */
@@ -105,11 +127,15 @@ export interface HeartbeatTask {
  */
 export interface BgtaskStore extends AsyncDisposable {
   /**
-   * Whether the `broadcast` arguments are published by the store itself,
-   * in the same round trip as its writes. When `false`, the manager sends
-   * the events through its producer.
+   * Whether the store can publish a prepared broadcast bound for
+   * `location` itself, in the round trip of its own write: the queue is on
+   * the store's server. Absent or `false`: the manager sends events
+   * through its producer, beside the store's write.
+   *
+   * @param location Where the producer's queue keeps its keys.
+   * @returns Whether `broadcast` arguments for it are accepted.
    */
-  readonly publishesEvents: boolean;
+  publishesTo?(location: QueueLocation | undefined): boolean;
   /**
    * Stores a new task with its subtasks, and adds it to the server's and
    * the tags' sets.
@@ -143,12 +169,12 @@ export interface BgtaskStore extends AsyncDisposable {
   ): Promise<void>;
   /**
    * Records progress on a subtask (a subtask that is gone is left alone)
-   * and publishes the progress event.
+   * and publishes the progress event when one is given.
    *
    * @param taskId The task id.
    * @param subkey The subkey.
    * @param progress The progress.
-   * @param broadcast The progress event.
+   * @param broadcast The progress event (see {@linkcode BgtaskStore.publishesTo}).
    */
   updateProgress(
     taskId: string,
@@ -157,10 +183,11 @@ export interface BgtaskStore extends AsyncDisposable {
     broadcast?: PreparedBroadcast,
   ): Promise<void>;
   /**
-   * Records a subtask's end; once no subtask is ongoing, shortens every
-   * lifetime to the finished TTL and leaves the sets. Publishes the event.
+   * Records a subtask's end; once no subtask is ongoing (or `finalSubkeys`
+   * says so), shortens every lifetime to the finished TTL and leaves the
+   * sets. Publishes the event when one is given.
    *
-   * @param args The task, subtask, outcome, server, tags and event.
+   * @param args The task, subtask, outcome, server, tags, final subkeys and event.
    * @returns Whether the whole task is finished.
    */
   finishSubtask(args: FinishSubtaskArgs): Promise<boolean>;
@@ -243,7 +270,7 @@ export function storeLifetimes(options: BgtaskStoreOptions): {
   return { metadataTtlSeconds, claimThresholdSeconds, finishedTtlSeconds };
 }
 
-/** A subtask as it is first stored. */
+/** A subtask as it is first stored (upstream stores the first four fields). */
 export function ongoingSubtask(taskId: string, key: string): TaskSubKeyInfo {
   return {
     taskId,

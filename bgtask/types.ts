@@ -137,7 +137,19 @@ export interface TaskInfo {
   failureCount: number;
 }
 
-/** A stored subtask (upstream `TaskSubKeyInfo`, plus the last progress). */
+/**
+ * A stored subtask (upstream `TaskSubKeyInfo`, plus the last progress).
+ *
+ * In Redis its hash holds upstream's four fields (`task_id`, `key`,
+ * `status`, `last_message`) from registration on; the first progress update
+ * adds `current_progress` and `total_progress`. A Python server reviving the
+ * task accepts them: upstream's `_fetch_total_info` (valkey_bgtask
+ * `client.py`) reads each subtask with `HGETALL` and
+ * `TaskSubKeyInfo.from_valkey_hash_fields` (`bgtask/types.py`), which takes
+ * only the four fields by name and ignores any other; nothing else in
+ * upstream reads the hash (`finish_subtask` writes two fields with `HSET`,
+ * the heartbeat and `unregister_task` only set lifetimes).
+ */
 export interface TaskSubKeyInfo {
   /** The task id. */
   taskId: string;
@@ -147,9 +159,9 @@ export interface TaskSubKeyInfo {
   status: TaskStatus;
   /** The last message. */
   lastMessage: string;
-  /** The last reported progress (not in upstream's hash; ignored by it). */
+  /** The last reported progress (`current_progress`; upstream ignores it). */
   currentProgress: number;
-  /** The last reported total (not in upstream's hash; ignored by it). */
+  /** The last reported total (`total_progress`; upstream ignores it). */
   totalProgress: number;
 }
 

@@ -18,10 +18,7 @@ const [addr = "", tag = "", channel = ""] = process.argv.slice(-3);
 const queue = await RedisStreamQueue.connect({ addr, db: EVENT_DB }, {
   nodeId: "child",
 });
-const store = await RedisBgtaskStore.connect({ addr }, {
-  eventDb: EVENT_DB,
-  ...CHILD_LIFETIMES,
-});
+const store = await RedisBgtaskStore.connect({ addr }, CHILD_LIFETIMES);
 const manager = new BackgroundTaskManager({
   producer: new EventProducer(queue, { source: "child", channel }),
   serverId: `child-${process.pid}`,

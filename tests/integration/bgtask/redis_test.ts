@@ -2,91 +2,24 @@
 
 // Background tasks on real Redis (halfstack; bgtask keys in DB 7 as
 // upstream, events in DB 14): upstream's key layout and lifetimes, one
-// round trip per write, revival after a SIGKILL, and a claim race.
+// round trip per progress update, the durable copy of task events,
+// revival after a SIGKILL, and a claim race.
 
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { Redis } from "ioredis";
 import { z } from "zod";
-import {
-  BackgroundTaskManager,
-  type BgtaskStoreOptions,
-  type ProgressReporter,
-  RedisBgtaskStore,
-  WHOLE_TASK_KEY,
-} from "../../../bgtask/mod.ts";
-import { EventProducer } from "../../../events/mod.ts";
-import { RedisStreamQueue } from "../../../message_queue/mod.ts";
+import { type ProgressReporter, WHOLE_TASK_KEY } from "../../../bgtask/mod.ts";
+import { BgtaskDoneEvent, EventProducer } from "../../../events/mod.ts";
+import { InvalidAPIParameters } from "../../../exception.ts";
 import { uuidToHex } from "../../../utils.ts";
 import { halfstackEnv } from "../../_halfstack.ts";
-import { quietLogger } from "../../_logger.ts";
+import { latencyProxy } from "../../../scripts/_latency_proxy.ts";
+import { redisOf, type Server, server, until } from "./_server.ts";
 import { CHILD_LIFETIMES, EVENT_DB } from "./_shared.ts";
 
-interface Server extends AsyncDisposable {
-  manager: BackgroundTaskManager;
-  store: RedisBgtaskStore;
-  connection: Redis;
-}
-
-function redisOf(db: number): Redis {
-  const env = halfstackEnv();
-  return new Redis({ ...env.redis, db, lazyConnect: false });
-}
-
-async function server(
-  options: {
-    serverId: string;
-    tags: string[];
-    channel: string;
-    lifetimes?: BgtaskStoreOptions;
-  },
-): Promise<Server> {
-  const env = halfstackEnv();
-  const addr = `${env.redis.host}:${env.redis.port}`;
-  const queue = await RedisStreamQueue.connect({ addr, db: EVENT_DB }, {
-    nodeId: options.serverId,
-    logger: quietLogger,
-  });
-  const connection = redisOf(7);
-  const store = new RedisBgtaskStore(connection, {
-    eventDb: EVENT_DB,
-    ...options.lifetimes,
-  });
-  const manager = new BackgroundTaskManager({
-    producer: new EventProducer(queue, {
-      source: options.serverId,
-      channel: options.channel,
-    }),
-    serverId: options.serverId,
-    store,
-    tags: options.tags,
-    logger: quietLogger,
-    cancelGraceMs: 100,
-  });
-  return {
-    manager,
-    store,
-    connection,
-    async [Symbol.asyncDispose]() {
-      await manager.close();
-      await store.close();
-      await connection.quit();
-      await queue.close();
-    },
-  };
-}
-
-async function until(check: () => Promise<boolean> | boolean, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-Deno.test("bgtask on Redis: upstream's keys and lifetimes, one round trip per update, events published", async () => {
+Deno.test("bgtask on Redis: upstream's keys and lifetimes, events published in the queue's DB", async () => {
   const uid = crypto.randomUUID().slice(0, 8);
   const channel = `events_all-${uid}`;
   await using s = await server({
@@ -94,6 +27,15 @@ Deno.test("bgtask on Redis: upstream's keys and lifetimes, one round trip per up
     tags: [`tag-${uid}`],
     channel,
   });
+  // The queue says where it is; the store, on the same server, publishes
+  // there.
+  const env = halfstackEnv();
+  assert.deepEqual(s.queue.location, {
+    server: `${env.redis.host}:${env.redis.port}`,
+    db: EVENT_DB,
+    trim: ["MAXLEN", "~", "100000"],
+  });
+  assert.equal(s.store.publishesTo(s.queue.location), true);
   const raw = redisOf(7);
   const rawEvents = redisOf(EVENT_DB);
   const listener = redisOf(0);
@@ -129,13 +71,12 @@ Deno.test("bgtask on Redis: upstream's keys and lifetimes, one round trip per up
     assert.deepEqual(await raw.smembers(`bgtask:subkey:${id}`), [
       WHOLE_TASK_KEY,
     ]);
+    // Upstream's four fields, as a Python server writes them.
     assert.deepEqual(await raw.hgetall(`bgtask:subtask:${id}:__whole__`), {
       task_id: id,
       key: WHOLE_TASK_KEY,
       status: "ongoing",
       last_message: "",
-      current_progress: "0",
-      total_progress: "0",
     });
     assert.ok(await raw.sismember(`bgtask:server:srv-${uid}`, hex));
     assert.ok(await raw.sismember(`bgtask:tag:tag-${uid}`, hex));
@@ -147,7 +88,7 @@ Deno.test("bgtask on Redis: upstream's keys and lifetimes, one round trip per up
     assert.equal(JSON.parse(started.payload).message, "Task started");
 
     // One command per progress update: the script writes the subtask, the
-    // cache and the PUBLISH together.
+    // cache key and the PUBLISH together, in the queue's DB.
     await until(() => reporter !== undefined);
     await reporter.update(1, "warm-up"); // loads the script
     let commands = 0;
@@ -218,6 +159,181 @@ Deno.test("bgtask on Redis: upstream's keys and lifetimes, one round trip per up
     await listener.quit();
     await raw.quit();
     await rawEvents.quit();
+  }
+});
+
+for (const where of ["in the store's script", "beside the store's write"]) {
+  Deno.test(`bgtask on Redis: a progress update is one round trip, the event ${where}`, async () => {
+    const env = halfstackEnv();
+    const delayMs = 40;
+    await using proxy = await latencyProxy(env.redis, delayMs);
+    // A second proxy names the same server differently: the store then
+    // leaves the events to the producer.
+    await using other = await latencyProxy(env.redis, delayMs);
+    const uid = crypto.randomUUID().slice(0, 8);
+    await using s = await server({
+      serverId: `rtt-${uid}`,
+      tags: [],
+      channel: `events_all-${uid}`,
+      addr: proxy.addr,
+      storeAddr: where.startsWith("in") ? proxy.addr : other.addr,
+    });
+    let reporter!: ProgressReporter;
+    let release!: () => void;
+    s.manager.registry.register({
+      name: "rtt",
+      manifest: z.object({}),
+      async execute(_manifest, context) {
+        reporter = context.reporter;
+        await new Promise<void>((r) => (release = r));
+      },
+    });
+    const id = await s.manager.startRetriable("rtt", {});
+    await until(() => reporter !== undefined);
+    await reporter.update(1, "warm-up");
+    const fastest = async (run: () => Promise<unknown>) => {
+      let best = Infinity;
+      for (let i = 0; i < 5; i++) {
+        const start = performance.now();
+        await run();
+        best = Math.min(best, performance.now() - start);
+      }
+      return best;
+    };
+    const update = await fastest(() => reporter.update(1, "step"));
+    const ping = await fastest(() => s.connection.ping());
+    assert.ok(ping >= 2 * delayMs, `a ping took ${ping} ms`);
+    // Two round trips would take at least twice as long as a ping.
+    assert.ok(
+      update < 1.5 * ping,
+      `an update took ${update} ms, a ping ${ping}`,
+    );
+    release();
+    assert.equal(await s.manager.wait(id), "bgtask_done");
+  });
+}
+
+Deno.test("bgtask on Redis: a producer with a durable stream gets every task event there, written by the store's scripts", async () => {
+  const uid = crypto.randomUUID().slice(0, 8);
+  const stream = `bgtask-durable-${uid}`;
+  await using s = await server({
+    serverId: `durable-${uid}`,
+    tags: [],
+    channel: `events_all-${uid}`,
+    durableStream: stream,
+  });
+  await using subscriber = await s.queue.durableSubscriber({
+    subscriberId: `sse-${uid}`,
+    stream,
+    startFrom: "beginning",
+  });
+  s.manager.registry.register({
+    name: "durable",
+    manifest: z.object({}),
+    async execute(_manifest, { reporter }) {
+      reporter.total = 2;
+      await reporter.update(1, "one");
+      await reporter.update(1, "two");
+      return "kept";
+    },
+  });
+  let commands = 0;
+  const send = s.connection.sendCommand.bind(s.connection);
+  s.connection.sendCommand = ((command: Parameters<typeof send>[0]) => {
+    commands++;
+    return send(command);
+  }) as typeof s.connection.sendCommand;
+  const id = await s.manager.startRetriable("durable", {});
+  assert.equal(await s.manager.wait(id), "bgtask_done");
+  s.connection.sendCommand = send;
+  // Register, two updates, finish: one script each, the durable copy inside.
+  assert.equal(commands, 4);
+  const seen: string[] = [];
+  for await (const message of subscriber) {
+    const body = JSON.parse(message.payload);
+    assert.equal(body.task_id, id);
+    seen.push(`${message.name} ${body.message}`);
+    if (message.name === "bgtask_done") break;
+  }
+  assert.deepEqual(seen, [
+    "bgtask_updated Task started",
+    "bgtask_updated one",
+    "bgtask_updated two",
+    "bgtask_done kept",
+  ]);
+  const events = redisOf(EVENT_DB);
+  try {
+    assert.equal(await events.xlen(stream), 4);
+    await events.del(stream);
+  } finally {
+    await events.quit();
+  }
+});
+
+Deno.test("bgtask on Redis: a store on another server than the queue never publishes; the producer sends every event", async () => {
+  const env = halfstackEnv();
+  // The same Redis under another name: the store cannot tell it is the
+  // queue's server, so it must not publish there.
+  await using proxy = await latencyProxy(env.redis, 0);
+  const uid = crypto.randomUUID().slice(0, 8);
+  const channel = `events_all-${uid}`;
+  const stream = `bgtask-elsewhere-${uid}`;
+  await using s = await server({
+    serverId: `elsewhere-${uid}`,
+    tags: [],
+    channel,
+    durableStream: stream,
+    storeAddr: proxy.addr,
+  });
+  const listener = redisOf(0);
+  const published: string[] = [];
+  listener.on("message", (_channel: string, data: string) => {
+    const message = JSON.parse(data);
+    published.push(`${message.name} ${JSON.parse(message.payload).message}`);
+  });
+  await listener.subscribe(channel);
+  const events = redisOf(EVENT_DB);
+  try {
+    s.manager.registry.register({
+      name: "elsewhere",
+      manifest: z.object({}),
+      async execute(_manifest, { reporter }) {
+        await reporter.update(1, "one");
+        return "done elsewhere";
+      },
+    });
+    const id = await s.manager.startRetriable("elsewhere", {});
+    assert.equal(await s.manager.wait(id), "bgtask_done");
+    await until(() => published.length === 3);
+    assert.deepEqual(published, [
+      "bgtask_updated Task started",
+      "bgtask_updated one",
+      "bgtask_done done elsewhere",
+    ]);
+    const cached = await s.queue.broadcaster().fetchCachedBroadcast(
+      `bgtask.${id}`,
+    );
+    assert.equal(cached?.name, "bgtask_done");
+    assert.equal(await events.xlen(stream), 3);
+    // Handed a broadcast for the queue anyway, the store refuses it.
+    const producer = new EventProducer(s.queue, { source: "x" });
+    const prepared = producer.prepareBroadcast(
+      BgtaskDoneEvent.create({ task_id: id, message: "late" }),
+    );
+    assert.equal(s.store.publishesTo(prepared.location), false);
+    await assert.rejects(
+      s.store.updateProgress(
+        id,
+        WHOLE_TASK_KEY,
+        { current: 1, total: 1, message: null },
+        prepared,
+      ),
+      InvalidAPIParameters,
+    );
+  } finally {
+    await events.del(stream);
+    await events.quit();
+    await listener.quit();
   }
 });
 
