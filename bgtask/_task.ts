@@ -75,6 +75,8 @@ export interface RunningTask {
   cancelRequested: boolean;
   /** Whether its end is decided (no later result counts). */
   settled: boolean;
+  /** Whether its body was started (the observer heard `taskStarted`). */
+  launched: boolean;
   /** The timer of a cancelled task's grace period. */
   graceTimer: ReturnType<typeof setTimeout> | undefined;
 }
@@ -127,6 +129,7 @@ export function newRunningTask(
     message: null,
     cancelRequested: false,
     settled: false,
+    launched: false,
     graceTimer: undefined,
   };
 }

@@ -432,6 +432,9 @@ export class BackgroundTaskManager implements AsyncDisposable {
     task: RunningTask,
     body: () => Promise<TaskOutcome> | TaskOutcome,
   ): void {
+    // close() gave up on it while it was being registered.
+    if (task.settled) return;
+    task.launched = true;
     this.#observe(() => this.#observer?.taskStarted(task.name));
     void (async () => {
       let outcome: TaskOutcome;
@@ -507,14 +510,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
         error: String(err),
       });
     }
-    this.#observe(() =>
-      this.#observer?.taskFinished(
-        task.name,
-        result.status,
-        (performance.now() - task.startedAt) / 1000,
-        result.errorCode,
-      )
-    );
+    this.#finished(task, result.status, result.errorCode);
     this.#forget(task, result.status);
   }
 
@@ -533,15 +529,25 @@ export class BackgroundTaskManager implements AsyncDisposable {
    * hook reports a task without a result), so the running gauge goes down.
    */
   #leave(task: RunningTask): void {
+    this.#finished(task, BgtaskStatus.UNKNOWN, undefined);
+    this.#forget(task, BgtaskStatus.UNKNOWN);
+  }
+
+  /** Tells the observer a task it heard start has ended. */
+  #finished(
+    task: RunningTask,
+    status: BgtaskStatus,
+    errorCode: string | undefined,
+  ): void {
+    if (!task.launched) return;
     this.#observe(() =>
       this.#observer?.taskFinished(
         task.name,
-        BgtaskStatus.UNKNOWN,
+        status,
         (performance.now() - task.startedAt) / 1000,
-        undefined,
+        errorCode,
       )
     );
-    this.#forget(task, BgtaskStatus.UNKNOWN);
   }
 
   #forget(task: RunningTask, status: BgtaskStatus): void {
@@ -567,7 +573,8 @@ export class BackgroundTaskManager implements AsyncDisposable {
     if (this.#closed) return;
     this.#closing = true;
     this.#loops.stop();
-    // From here on no task starts: `#revive` refuses, `start*` throw.
+    // From here on no new task starts: `#revive` refuses, `start()` and
+    // `startRetriable()` throw.
     const tasks = [...this.#running.values()];
     for (const task of tasks) {
       task.controller.abort(

@@ -116,6 +116,45 @@ Deno.test("bgtask orphans: the running gauge goes back to zero on shutdown", asy
   ]);
 });
 
+Deno.test("bgtask orphans: a task whose registration outlasts close() never starts and leaves the gauge at zero", async () => {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  class SlowStore extends MemoryBgtaskStore {
+    override async registerTask(
+      args: Parameters<MemoryBgtaskStore["registerTask"]>[0],
+    ): Promise<void> {
+      await held;
+      await super.registerTask(args);
+    }
+  }
+  let gauge = 0;
+  const observer: BgtaskObserver = {
+    taskStarted: () => gauge++,
+    taskFinished: () => gauge--,
+  };
+  const store = new SlowStore();
+  const h = await harness({ store, observer, cancelGraceMs: 20 });
+  const runs: string[] = [];
+  h.manager.registry.register({
+    ...resize,
+    execute: (_m, { taskId }) => {
+      runs.push(taskId);
+      return "ok";
+    },
+  });
+  const starting = h.manager.startRetriable("resize", { size: 1 });
+  await h.manager.close();
+  release();
+  const id = await starting;
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(runs, [], "the task ran after close()");
+  assert.equal(gauge, 0);
+  assert.equal(h.manager.stats.running, 0);
+  // Stored and ongoing: another server (or this one restarted) revives it.
+  assert.equal((await store.getTask(id))?.subtasks[0]?.status, "ongoing");
+  await h[Symbol.asyncDispose]();
+});
+
 Deno.test("bgtask orphans: orphans are claimed and started together, not one after another", async () => {
   const store = new HeldStore();
   const ids = Array.from({ length: 10 }, () => crypto.randomUUID());
