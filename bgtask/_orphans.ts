@@ -6,12 +6,13 @@
  * manager, all at once; the ones it cannot run here are failed once, so
  * that no check claims them again.
  *
- * What is run again: a single task with exactly one ongoing subtask whose
- * handler is registered and whose manifest passes the handler's schema.
+ * What is run again: a single task whose one ongoing subtask is
+ * `__whole__`, whose handler is registered and whose manifest passes the
+ * handler's schema.
  * Everything else is failed with a message that says why: an unknown
  * handler (upstream's message), a manifest that fails the schema, and, a
  * deliberate difference from upstream, parallel and batch tasks and single
- * tasks without exactly one ongoing subtask. Upstream's `_retry_bgtask`
+ * tasks without exactly one ongoing subtask, `__whole__`. Upstream's `_retry_bgtask`
  * runs the handler once per ongoing subtask of a parallel task, with the
  * task's manifest and no subkey (so each run repeats the whole task), and
  * unregisters the task when the first run ends; for a batch task it starts
@@ -27,7 +28,7 @@ import type {
   BackgroundTaskHandlerRegistry,
 } from "./handler.ts";
 import type { BgtaskStore } from "./store.ts";
-import { type StoredTask, TaskType } from "./types.ts";
+import { type StoredTask, TaskType, WHOLE_TASK_KEY } from "./types.ts";
 import type { TaskPublisher } from "./_publisher.ts";
 import { BgtaskNotRegisteredError } from "./errors.ts";
 
@@ -78,9 +79,16 @@ function notRevivable(task: StoredTask): string | undefined {
   if (taskType !== TaskType.SINGLE) {
     return `Task not revived: a ${taskType} task is not revived here (only single tasks are)`;
   }
-  const ongoing = task.subtasks.filter((s) => s.status === "ongoing").length;
-  if (ongoing !== 1) {
-    return `Task not revived: a single task needs exactly one ongoing subtask, it has ${ongoing}`;
+  const ongoing = task.subtasks.filter((s) => s.status === "ongoing");
+  if (ongoing.length !== 1) {
+    return `Task not revived: a single task needs exactly one ongoing subtask, it has ${ongoing.length}`;
+  }
+  // Upstream registers a single task's one subtask as `__whole__`, and the
+  // manager reports progress and the end there.
+  if (ongoing[0]?.key !== WHOLE_TASK_KEY) {
+    return `Task not revived: a single task's subtask must be "${WHOLE_TASK_KEY}", not "${
+      ongoing[0]?.key
+    }"`;
   }
   return undefined;
 }

@@ -176,6 +176,7 @@ Deno.test("bgtask orphans: parallel, batch and inconsistent orphans are failed o
   const batch = crypto.randomUUID();
   const empty = crypto.randomUUID();
   const twice = crypto.randomUUID();
+  const part = crypto.randomUUID();
   const tasks = [
     orphan(parallel, {
       type: "parallel",
@@ -186,6 +187,8 @@ Deno.test("bgtask orphans: parallel, batch and inconsistent orphans are failed o
     orphan(empty, { subtasks: [[WHOLE_TASK_KEY, "success"]], ongoingCount: 1 }),
     // A single task must have exactly one subtask.
     orphan(twice, { subtasks: [["p", "ongoing"], ["q", "ongoing"]] }),
+    // ... and it is `__whole__`.
+    orphan(part, { subtasks: [["part", "ongoing"]] }),
   ];
   for (const task of tasks) {
     await store.registerTask({ task, serverId: "s", tags: ["t"] });
@@ -219,6 +222,10 @@ Deno.test("bgtask orphans: parallel, batch and inconsistent orphans are failed o
   assert.deepEqual(
     (await store.getTask(twice))?.subtasks.map((s) => s.status),
     ["failure", "failure"],
+  );
+  assert.equal(
+    (await store.getTask(part))?.subtasks[0]?.lastMessage,
+    'Task not revived: a single task\'s subtask must be "__whole__", not "part"',
   );
   // Every one left the sets, and each got one final event.
   assert.deepEqual(await store.listTaskIds({ serverId: "s" }), []);
