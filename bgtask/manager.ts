@@ -47,7 +47,7 @@ import {
   type TaskSpec,
   updatedEvent,
 } from "./_task.ts";
-import { BgtaskManagerClosedError, BgtaskNotFoundError } from "./errors.ts";
+import { BgtaskManagerClosedError, BgtaskNotFound } from "./errors.ts";
 
 function checkInterval(field: string, value: number): void {
   if (!(Number.isFinite(value) && value > 0)) {
@@ -338,11 +338,11 @@ export class BackgroundTaskManager implements AsyncDisposable {
    * late result is ignored.
    *
    * @param taskId The task id.
-   * @throws {BgtaskNotFoundError} When the task does not run here.
+   * @throws {BgtaskNotFound} When the task does not run here.
    */
   cancel(taskId: string): void {
     const task = this.#running.get(taskId);
-    if (task === undefined) throw new BgtaskNotFoundError(taskId);
+    if (task === undefined) throw new BgtaskNotFound(taskId);
     if (task.cancelRequested) return;
     task.cancelRequested = true;
     task.controller.abort(new DOMException("Task cancelled", "AbortError"));
@@ -360,7 +360,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
    *
    * @param taskId The task id.
    * @returns Its final status.
-   * @throws {BgtaskNotFoundError} When the task is neither running here nor
+   * @throws {BgtaskNotFound} When the task is neither running here nor
    * among the recent results.
    */
   wait(taskId: string): Promise<BgtaskStatus> {
@@ -368,7 +368,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
     if (task !== undefined) return task.finished;
     const status = this.#recent.get(taskId);
     return status === undefined
-      ? Promise.reject(new BgtaskNotFoundError(taskId))
+      ? Promise.reject(new BgtaskNotFound(taskId))
       : Promise.resolve(status);
   }
 
