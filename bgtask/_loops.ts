@@ -3,11 +3,12 @@
 /**
  * {@linkcode MaintenanceLoops}: a manager's two periodic jobs, the heartbeat
  * that keeps this server's retriable tasks alive in the store and the check
- * that revives orphaned ones.
+ * that revives orphaned ones, scheduled by a `LocalCron`.
  *
  * @module
  */
 
+import { LocalCron } from "../cron/mod.ts";
 import type { Logger } from "../utils.ts";
 import type { BgtaskStore } from "./store.ts";
 import { WHOLE_TASK_KEY } from "./types.ts";
@@ -34,8 +35,10 @@ export interface MaintenanceLoopsOptions {
 }
 
 /**
- * The heartbeat and orphan loops: each runs, then waits its interval, until
- * {@linkcode MaintenanceLoops.stop}. Failures are logged, never thrown.
+ * The heartbeat and orphan loops: both run once at start (as upstream), then
+ * each waits its interval after a run ends (a `LocalCron` task with the
+ * `"fixed-delay"` schedule), until {@linkcode MaintenanceLoops.stop}.
+ * Failures are logged, never thrown.
  */
 export class MaintenanceLoops {
   readonly #store: BgtaskStore;
@@ -46,8 +49,7 @@ export class MaintenanceLoops {
   readonly #heartbeatMs: number;
   readonly #retryMs: number;
   readonly #checkOrphans: () => Promise<unknown>;
-  #heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #cron: LocalCron | undefined;
   #stopped = false;
 
   /**
@@ -72,40 +74,40 @@ export class MaintenanceLoops {
    * @returns The count.
    */
   get scheduled(): number {
-    return Number(this.#heartbeatTimer !== undefined) +
-      Number(this.#retryTimer !== undefined);
+    return this.#cron === undefined || this.#cron.closed ? 0 : 2;
   }
 
   /** Runs both jobs once at once, as upstream, then schedules them. */
   async start(): Promise<void> {
     await this.#heartbeat();
     await this.#checkOrphansLogged();
-    this.#scheduleHeartbeat();
-    this.#scheduleRetry();
+    if (this.#stopped) return;
+    this.#cron = new LocalCron([
+      {
+        name: "bgtask-heartbeat",
+        intervalMs: this.#heartbeatMs,
+        initialDelayMs: this.#heartbeatMs,
+        schedule: "fixed-delay",
+        run: () => this.#heartbeat(),
+      },
+      {
+        name: "bgtask-orphan-check",
+        intervalMs: this.#retryMs,
+        initialDelayMs: this.#retryMs,
+        schedule: "fixed-delay",
+        run: () => this.#checkOrphansLogged(),
+      },
+    ], { logger: this.#logger, closeGraceMs: 0 });
+    this.#cron.start();
   }
 
-  /** Cancels the timers; a job running now is not scheduled again. */
-  stop(): void {
+  /**
+   * Stops scheduling; resolves once a job running now has ended (neither
+   * job is aborted: both are short store calls).
+   */
+  async stop(): Promise<void> {
     this.#stopped = true;
-    clearTimeout(this.#heartbeatTimer);
-    clearTimeout(this.#retryTimer);
-    this.#heartbeatTimer = this.#retryTimer = undefined;
-  }
-
-  #scheduleHeartbeat(): void {
-    if (this.#stopped) return;
-    this.#heartbeatTimer = setTimeout(async () => {
-      await this.#heartbeat();
-      this.#scheduleHeartbeat();
-    }, this.#heartbeatMs);
-  }
-
-  #scheduleRetry(): void {
-    if (this.#stopped) return;
-    this.#retryTimer = setTimeout(async () => {
-      await this.#checkOrphansLogged();
-      this.#scheduleRetry();
-    }, this.#retryMs);
+    await this.#cron?.close();
   }
 
   async #heartbeat(): Promise<void> {

@@ -572,7 +572,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closing = true;
-    this.#loops.stop();
+    const loopsStopped = this.#loops.stop();
     // From here on no new task starts: `#revive` refuses, `start()` and
     // `startRetriable()` throw.
     const tasks = [...this.#running.values()];
@@ -582,6 +582,7 @@ export class BackgroundTaskManager implements AsyncDisposable {
       );
     }
     const waits: Promise<unknown>[] = [
+      loopsStopped,
       ...tasks.map((task) => task.finished),
       ...[...this.#checks].map((check) => check.catch(() => {})),
     ];
