@@ -96,6 +96,9 @@ function findEntry(
     : undefined;
 }
 
+// Expired cache entries are swept by a write at most this often.
+const CACHE_SWEEP_MS = 1000;
+
 // Compaction waits until this many entries are trimmed, at least.
 const MIN_COMPACTION = 1024;
 
@@ -150,6 +153,7 @@ export class MemoryStreamStore implements StreamStore {
   >();
   readonly #added = new Wakeup();
   readonly #closing = new AbortController();
+  #nextSweep = 0;
   #closed = false;
 
   #checkOpen(): void {
@@ -412,6 +416,18 @@ export class MemoryStreamStore implements StreamStore {
     );
   }
 
+  /** Stores a cache entry; a write sweeps expired ones, at most once a second. */
+  #cacheSet(key: string, data: string, ttlSeconds: number): void {
+    const now = Date.now();
+    if (now >= this.#nextSweep) {
+      this.#nextSweep = now + CACHE_SWEEP_MS;
+      for (const [cachedKey, cached] of this.#cache) {
+        if (now >= cached.expiresAt) this.#cache.delete(cachedKey);
+      }
+    }
+    this.#cache.set(key, { data, expiresAt: now + ttlSeconds * 1000 });
+  }
+
   /**
    * Caches (where asked) and publishes messages, delivered on a microtask.
    *
@@ -421,10 +437,7 @@ export class MemoryStreamStore implements StreamStore {
     this.#checkOpen();
     for (const item of items) {
       if (item.cacheKey !== undefined) {
-        this.#cache.set(item.cacheKey, {
-          data: item.data,
-          expiresAt: Date.now() + item.cacheTtlSeconds * 1000,
-        });
+        this.#cacheSet(item.cacheKey, item.data, item.cacheTtlSeconds);
       }
       const listeners = [...(this.#channels.get(item.channel) ?? [])];
       if (listeners.length > 0) {
@@ -434,6 +447,28 @@ export class MemoryStreamStore implements StreamStore {
       }
     }
     return Promise.resolve();
+  }
+
+  /**
+   * How many cache entries the store holds, expired ones not yet swept
+   * included (they are swept at most a second after they expire, on the
+   * next write to the cache).
+   *
+   * @example Usage
+   * ```ts
+   * import { MemoryStreamStore } from "@backendai/common/message-queue";
+   * import assert from "node:assert/strict";
+   *
+   * const store = new MemoryStreamStore();
+   * await store.setCache("k", "v", 60);
+   * assert.equal(store.cacheSize, 1);
+   * await store.close();
+   * ```
+   *
+   * @returns The number of entries.
+   */
+  get cacheSize(): number {
+    return this.#cache.size;
   }
 
   /**
@@ -462,10 +497,7 @@ export class MemoryStreamStore implements StreamStore {
    */
   setCache(key: string, value: string, ttlSeconds: number): Promise<void> {
     this.#checkOpen();
-    this.#cache.set(key, {
-      data: value,
-      expiresAt: Date.now() + ttlSeconds * 1000,
-    });
+    this.#cacheSet(key, value, ttlSeconds);
     return Promise.resolve();
   }
 

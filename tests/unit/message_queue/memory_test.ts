@@ -9,6 +9,7 @@ import {
   MemoryQueue,
   MemoryStreamStore,
   NoGroupError,
+  StreamQueue,
 } from "../../../message_queue/mod.ts";
 import type { Logger } from "../../../utils.ts";
 import { quietLogger } from "../../_logger.ts";
@@ -203,4 +204,49 @@ Deno.test("MemoryQueue: an aborted signal cancels making a consumer or a subscri
     queue.subscriber({ signal: AbortSignal.abort(reason) }),
     /shutting down/,
   );
+});
+
+Deno.test("MemoryStreamStore: expired cache entries are swept on later writes, not only on reads", async () => {
+  const store = new MemoryStreamStore();
+  for (let i = 0; i < 1000; i++) await store.setCache(`error:${i}`, "x", 1);
+  await store.publish([{
+    channel: "c",
+    data: "{}",
+    cacheKey: "bgtask.1",
+    cacheTtlSeconds: 1,
+  }]);
+  assert.equal(store.cacheSize, 1001);
+  await new Promise((r) => setTimeout(r, 1100));
+  await store.setCache("fresh", "y", 60);
+  assert.equal(store.cacheSize, 1, "the 1001 expired entries are gone");
+  assert.equal(await store.getCache("fresh"), "y");
+  await store.close();
+});
+
+Deno.test("MemoryQueue: the errors fail() records do not outlive their TTL", async () => {
+  const store = new MemoryStreamStore();
+  await using queue = new StreamQueue(store, { logger: quietLogger });
+  const consumer = await queue.consumer({
+    group: "g",
+    idleTimeoutMs: 100,
+    maxDeliveries: 2,
+  });
+  await queue.anycaster().anycastBatch(
+    Array.from({ length: 50 }, (_, n) => message(n)),
+  );
+  let failed = 0;
+  for await (const msg of consumer) {
+    await consumer.fail(msg, new Error("no"));
+    if (++failed === 50) break;
+  }
+  assert.equal(store.cacheSize, 50, "one error key per failed message");
+  // TTL: ceil(100 ms × 3 / 1000) + 60 s, so make them old by the clock.
+  const realNow = Date.now;
+  Date.now = () => realNow() + 62_000;
+  try {
+    await store.setCache("later", "z", 60);
+    assert.equal(store.cacheSize, 1);
+  } finally {
+    Date.now = realNow;
+  }
 });
