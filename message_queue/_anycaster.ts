@@ -25,19 +25,24 @@ export class StreamAnycaster implements Anycaster {
   readonly stream: string;
   readonly #store: StreamStore;
   readonly #maxLen: number;
+  readonly #onClose: () => void;
   #closed = false;
 
   /**
    * Makes an anycaster; the queue owns `store` and closes it.
    *
    * @param store The backend.
-   * @param stream The stream to add to.
-   * @param maxLen The approximate length to trim the stream to.
+   * @param options The stream to add to, the approximate length to trim it
+   * to, and what to call once on `close()`.
    */
-  constructor(store: StreamStore, stream: string, maxLen: number) {
+  constructor(
+    store: StreamStore,
+    options: { stream: string; maxLen: number; onClose: () => void },
+  ) {
     this.#store = store;
-    this.stream = stream;
-    this.#maxLen = maxLen;
+    this.stream = options.stream;
+    this.#maxLen = options.maxLen;
+    this.#onClose = options.onClose;
   }
 
   #checkOpen(): void {
@@ -87,7 +92,10 @@ export class StreamAnycaster implements Anycaster {
   }
 
   close(): Promise<void> {
-    this.#closed = true;
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#onClose();
+    }
     return Promise.resolve();
   }
 

@@ -46,6 +46,7 @@ export class StreamBroadcaster implements Broadcaster {
   readonly #ttl: number;
   readonly #durableStream: string | undefined;
   readonly #maxLen: number;
+  readonly #onClose: () => void;
   #closed = false;
 
   /**
@@ -53,7 +54,8 @@ export class StreamBroadcaster implements Broadcaster {
    *
    * @param store The backend.
    * @param options The channel, the cache TTL in seconds, the durable
-   * stream (if any) and the approximate length to trim it to.
+   * stream (if any) and the approximate length to trim it to, and what to
+   * call once on `close()`.
    */
   constructor(
     store: StreamStore,
@@ -62,6 +64,7 @@ export class StreamBroadcaster implements Broadcaster {
       cacheTtlSeconds: number;
       durableStream: string | undefined;
       maxLen: number;
+      onClose: () => void;
     },
   ) {
     this.#store = store;
@@ -69,6 +72,7 @@ export class StreamBroadcaster implements Broadcaster {
     this.#ttl = options.cacheTtlSeconds;
     this.#durableStream = options.durableStream;
     this.#maxLen = options.maxLen;
+    this.#onClose = options.onClose;
   }
 
   #checkOpen(): void {
@@ -137,7 +141,10 @@ export class StreamBroadcaster implements Broadcaster {
   }
 
   close(): Promise<void> {
-    this.#closed = true;
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#onClose();
+    }
     return Promise.resolve();
   }
 
@@ -156,6 +163,7 @@ export class StreamSubscriber implements Subscriber {
   readonly #name: string;
   readonly #maxLen: number;
   readonly #logger: Logger;
+  readonly #onClose: () => void;
   readonly #fifo = new AsyncFifo<DecodedMessage>();
   readonly #closing = new AbortController();
   #subscription: StoreSubscription | undefined;
@@ -166,7 +174,8 @@ export class StreamSubscriber implements Subscriber {
    *
    * @param store The backend.
    * @param options The channels, the node name (recorded in dead letters),
-   * the dead-letter stream length and the logger.
+   * the dead-letter stream length, the logger, and what to call once on
+   * `close()`.
    * @throws {InvalidAPIParameters} When `channels` is empty.
    */
   constructor(
@@ -176,6 +185,7 @@ export class StreamSubscriber implements Subscriber {
       name: string;
       maxLen: number;
       logger: Logger;
+      onClose: () => void;
     },
   ) {
     if (options.channels.length === 0) {
@@ -189,14 +199,20 @@ export class StreamSubscriber implements Subscriber {
     this.#name = options.name;
     this.#maxLen = options.maxLen;
     this.#logger = options.logger;
+    this.#onClose = options.onClose;
   }
 
-  /** Subscribes; resolves once the subscription is active. */
+  /**
+   * Subscribes; resolves once the subscription is active. A subscription
+   * that completes after `close()` is closed at once.
+   */
   async start(): Promise<void> {
-    this.#subscription = await this.#store.subscribe(
+    const subscription = await this.#store.subscribe(
       this.#channels,
       (channel, data) => this.#receive(channel, data),
     );
+    this.#subscription = subscription;
+    if (this.#closed) await subscription.close();
   }
 
   #receive(channel: string, data: StreamFieldValue): void {
@@ -244,6 +260,7 @@ export class StreamSubscriber implements Subscriber {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#onClose();
     this.#closing.abort();
     this.#fifo.close();
     await this.#subscription?.close();

@@ -63,6 +63,7 @@ interface ResolvedConsumerOptions {
   maxDeliveries: number;
   maxLen: number;
   logger: Logger;
+  onClose: () => void;
 }
 
 // The longest an ack waits for the next read before it is sent on its own.
@@ -97,13 +98,19 @@ export class StreamConsumer implements Consumer {
    *
    * @param store The backend.
    * @param options The consumer options, with the consumer name, the
-   * dead-letter stream length and the logger resolved by the queue.
+   * dead-letter stream length, the logger and what to call once on
+   * `close()`, resolved by the queue.
    * @throws {InvalidAPIParameters} When `group` or `streams` is empty, or
    * a setting is not a positive integer.
    */
   constructor(
     store: StreamStore,
-    options: ConsumerOptions & { name: string; maxLen: number; logger: Logger },
+    options: ConsumerOptions & {
+      name: string;
+      maxLen: number;
+      logger: Logger;
+      onClose: () => void;
+    },
   ) {
     if (typeof options.group !== "string" || options.group === "") {
       throw new InvalidAPIParameters(
@@ -150,12 +157,18 @@ export class StreamConsumer implements Consumer {
       ),
       maxLen: options.maxLen,
       logger: options.logger,
+      onClose: options.onClose,
     };
   }
 
-  /** Creates the group on every stream and connects the reader. */
+  /**
+   * Creates the group on every stream and connects the reader. When
+   * `close()` comes first (an aborted `queue.consumer()`), it opens no
+   * reader; `close()` closes one it opened, even while it connects.
+   */
   async start(): Promise<void> {
     await this.#ensureGroups();
+    if (this.#closed) return;
     this.#reader = this.#store.openReader();
     await this.#reader.connect();
     this.#nextReclaim = Date.now() + this.#options.reclaimIntervalMs;
@@ -509,18 +522,22 @@ export class StreamConsumer implements Consumer {
     options.signal?.throwIfAborted();
     const { id } = this.#streamOf(message);
     const entry = this.#pending.get(id);
-    const text = errorText(error);
     if (entry === undefined) return;
     this.#pending.delete(id);
+    const reason = errorText(error);
     if (entry.deliveryCount >= this.#options.maxDeliveries) {
-      await raceSignal(this.#deadLetter(entry, text), options.signal);
+      await raceSignal(this.#deadLetter(entry, reason), options.signal);
       return;
     }
     const { idleTimeoutMs, maxDeliveries, group } = this.#options;
     const ttlSeconds = Math.ceil(idleTimeoutMs * (maxDeliveries + 1) / 1000) +
       60;
     await raceSignal(
-      this.#store.setCache(errorKey(entry.stream, group, id), text, ttlSeconds),
+      this.#store.setCache(
+        errorKey(entry.stream, group, id),
+        reason,
+        ttlSeconds,
+      ),
       options.signal,
     );
   }
@@ -528,6 +545,7 @@ export class StreamConsumer implements Consumer {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#options.onClose();
     this.#closing.abort(
       new MessageQueueClosedError("The consumer is closed"),
     );

@@ -36,6 +36,7 @@ import {
 } from "./store.ts";
 import { StreamQueue } from "./stream_queue.ts";
 import type { MessageQueueOptions, QueueLocation } from "./types.ts";
+import { errorText } from "./_util.ts";
 
 type RawEntry = [Uint8Array, Uint8Array[]];
 
@@ -251,9 +252,7 @@ export class RedisStreamStore implements StreamStore {
       if (this.#closed) return;
       this.#logger.warn(
         "message queue: Valkey health check failed; reconnecting",
-        {
-          error: err instanceof Error ? err.message : String(err),
-        },
+        { error: errorText(err) },
       );
       // Through Sentinel this asks for the current master again.
       this.#command.disconnect(true);
@@ -355,7 +354,14 @@ export class RedisStreamStore implements StreamStore {
       if (closed) {
         throw new MessageQueueClosedError("The stream reader is closed");
       }
-      connecting ??= this.#open("blocking").then((c) => (connection = c));
+      connecting ??= this.#open("blocking").then((c) => {
+        // Closed while connecting: this connection is nobody's.
+        if (closed) {
+          this.#release(c);
+          throw new MessageQueueClosedError("The stream reader is closed");
+        }
+        return (connection = c);
+      });
       return connecting;
     };
     return {

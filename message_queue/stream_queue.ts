@@ -27,6 +27,7 @@ import type {
   DurableSubscriberOptions,
   MessageQueue,
   MessageQueueOptions,
+  QueueStats,
   SignalOptions,
   Subscriber,
   SubscriberOptions,
@@ -99,9 +100,41 @@ export class StreamQueue implements MessageQueue {
     }
   }
 
-  #track<T extends { close(): Promise<void> }>(component: T): T {
+  /**
+   * Makes a component with a close hook that forgets it, and holds it
+   * until then: a process that makes short-lived components does not grow.
+   */
+  #track<T extends { close(): Promise<void> }>(
+    make: (onClose: () => void) => T,
+  ): T {
+    let component: T | undefined = undefined;
+    const forget = (): void => {
+      if (component !== undefined) this.#components.delete(component);
+    };
+    component = make(forget);
     this.#components.add(component);
     return component;
+  }
+
+  /**
+   * What the queue holds and has done so far.
+   *
+   * @example Usage
+   * ```ts
+   * import { MemoryQueue } from "@backendai/common/message-queue";
+   * import assert from "node:assert/strict";
+   *
+   * await using queue = new MemoryQueue();
+   * const anycaster = queue.anycaster();
+   * assert.equal(queue.stats.openComponents, 1);
+   * await anycaster.close();
+   * assert.equal(queue.stats.openComponents, 0);
+   * ```
+   *
+   * @returns A snapshot of the counters.
+   */
+  get stats(): QueueStats {
+    return { openComponents: this.#components.size };
   }
 
   /**
@@ -113,12 +146,12 @@ export class StreamQueue implements MessageQueue {
    */
   anycaster(options: AnycasterOptions = {}): Anycaster {
     this.#checkOpen("anycaster");
-    return this.#track(
-      new StreamAnycaster(
-        this.#store,
-        options.stream ?? DEFAULTS.stream,
-        this.#maxLen,
-      ),
+    return this.#track((onClose) =>
+      new StreamAnycaster(this.#store, {
+        stream: options.stream ?? DEFAULTS.stream,
+        maxLen: this.#maxLen,
+        onClose,
+      })
     );
   }
 
@@ -132,17 +165,19 @@ export class StreamQueue implements MessageQueue {
    */
   broadcaster(options: BroadcasterOptions = {}): Broadcaster {
     this.#checkOpen("broadcaster");
-    return this.#track(
+    const cacheTtlSeconds = positiveInteger(
+      options.cacheTtlSeconds,
+      DEFAULTS.cacheTtlSeconds,
+      "cacheTtlSeconds",
+    );
+    return this.#track((onClose) =>
       new StreamBroadcaster(this.#store, {
         channel: options.channel ?? DEFAULTS.channel,
-        cacheTtlSeconds: positiveInteger(
-          options.cacheTtlSeconds,
-          DEFAULTS.cacheTtlSeconds,
-          "cacheTtlSeconds",
-        ),
+        cacheTtlSeconds,
         durableStream: options.durableStream,
         maxLen: this.#maxLen,
-      }),
+        onClose,
+      })
     );
   }
 
@@ -156,13 +191,15 @@ export class StreamQueue implements MessageQueue {
    */
   async consumer(options: ConsumerOptions): Promise<Consumer> {
     this.#checkOpen("consumer");
-    const consumer = new StreamConsumer(this.#store, {
-      ...options,
-      name: options.name ?? this.#nodeId,
-      maxLen: this.#maxLen,
-      logger: this.#logger,
-    });
-    this.#track(consumer);
+    const consumer = this.#track((onClose) =>
+      new StreamConsumer(this.#store, {
+        ...options,
+        name: options.name ?? this.#nodeId,
+        maxLen: this.#maxLen,
+        logger: this.#logger,
+        onClose,
+      })
+    );
     try {
       await raceSignal(consumer.start(), options.signal);
     } catch (err) {
@@ -181,13 +218,14 @@ export class StreamQueue implements MessageQueue {
    */
   async subscriber(options: SubscriberOptions = {}): Promise<Subscriber> {
     this.#checkOpen("subscriber");
-    const subscriber = this.#track(
+    const subscriber = this.#track((onClose) =>
       new StreamSubscriber(this.#store, {
         channels: options.channels ?? [DEFAULTS.channel],
         name: this.#nodeId,
         maxLen: this.#maxLen,
         logger: this.#logger,
-      }),
+        onClose,
+      })
     );
     try {
       await raceSignal(subscriber.start(), options.signal);

@@ -553,6 +553,24 @@ export interface QueueLocation {
 }
 
 /**
+ * What a queue holds and has done so far (`StreamQueue.stats`).
+ *
+ * @example Usage
+ * ```ts
+ * import { MemoryQueue, type QueueStats } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * await using queue = new MemoryQueue();
+ * const stats: QueueStats = queue.stats;
+ * assert.equal(stats.openComponents, 0);
+ * ```
+ */
+export interface QueueStats {
+  /** Anycasters, broadcasters, consumers and subscribers made and not closed. */
+  readonly openComponents: number;
+}
+
+/**
  * A message queue backend: the factory of its components.
  *
  * @example Usage
