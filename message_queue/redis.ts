@@ -401,18 +401,26 @@ export class RedisStreamStore implements StreamStore {
         }
         // Text replies are the fast path. ioredis decodes them with U+FFFD
         // for invalid UTF-8, so an entry with U+FFFD in a field, or with
-        // the binary legacy `args`, is read again as bytes, exactly.
+        // the binary legacy `args`, is read again as bytes, exactly: one
+        // XRANGE per stream over the read's span (a group reads a stream's
+        // entries in order, so the span holds this read's entries only).
         const entries: DeliveredEntry[] = [];
+        const again: { stream: string; ids: string[] }[] = [];
         for (const [stream, raws] of reply ?? []) {
+          const ids: string[] = [];
           for (const [id, flat] of raws) {
-            let fields: StreamFields | undefined = textFields(flat);
-            if (fields === undefined) {
-              const [exact] = await this.range(stream, 1, id);
-              fields = exact?.id === id ? exact.fields : {};
-            }
-            entries.push({ stream, id, fields, deliveryCount: 1 });
+            const fields = textFields(flat);
+            if (fields === undefined) ids.push(id);
+            entries.push({
+              stream,
+              id,
+              fields: fields ?? {},
+              deliveryCount: 1,
+            });
           }
+          if (ids.length > 0) again.push({ stream, ids });
         }
+        if (again.length > 0) await this.#readAsBytes(entries, again);
         return entries;
       },
       close: () => {
@@ -421,6 +429,42 @@ export class RedisStreamStore implements StreamStore {
         return Promise.resolve();
       },
     };
+  }
+
+  /**
+   * Replaces the fields of `entries` whose ids are listed with their exact
+   * bytes: one pipelined `XRANGE first last` per stream. An entry trimmed
+   * meanwhile keeps no fields (and is dead-lettered as malformed).
+   */
+  async #readAsBytes(
+    entries: DeliveredEntry[],
+    again: readonly { stream: string; ids: string[] }[],
+  ): Promise<void> {
+    const pipeline = this.#command.pipeline();
+    for (const { stream, ids } of again) {
+      pipeline.xrangeBuffer(
+        stream,
+        ids[0] as string,
+        ids[ids.length - 1] as string,
+      );
+    }
+    const wanted = new Set(
+      again.flatMap(({ stream, ids }) => ids.map((id) => `${stream}\0${id}`)),
+    );
+    const exact = new Map<string, StreamFields>();
+    for (const [i, [err, raws]] of ((await pipeline.exec()) ?? []).entries()) {
+      if (err) throw err;
+      const stream = again[i]?.stream as string;
+      for (const raw of raws as unknown as RawEntry[]) {
+        const entry = toStored(raw);
+        const key = `${stream}\0${entry.id}`;
+        if (wanted.has(key)) exact.set(key, entry.fields);
+      }
+    }
+    for (const [i, entry] of entries.entries()) {
+      const fields = exact.get(`${entry.stream}\0${entry.id}`);
+      if (fields !== undefined) entries[i] = { ...entry, fields };
+    }
   }
 
   /**
