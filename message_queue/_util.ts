@@ -38,6 +38,21 @@ export function positiveInteger(
 }
 
 /**
+ * Checks a non-negative-integer option.
+ *
+ * @param value The option as given.
+ * @param field The option's name, for the error.
+ * @returns `value`.
+ * @throws {InvalidAPIParameters} When `value` is not an integer ≥ 0.
+ */
+export function nonNegativeInteger(value: number, field: string): number {
+  if (!Number.isInteger(value) || value < 0) {
+    invalidOption("message queue", field, value, "must be an integer >= 0");
+  }
+  return value;
+}
+
+/**
  * Joins a caller's optional signal with a component's closing signal.
  *
  * @param signal The caller's signal, if any.

@@ -40,7 +40,12 @@ import {
   StreamSubscriber,
 } from "./_broadcast.ts";
 import { StreamConsumer } from "./_consumer.ts";
-import { DEFAULT_STREAM, positiveInteger } from "./_util.ts";
+import { ConsumerNames } from "./_consumer_name.ts";
+import {
+  DEFAULT_STREAM,
+  nonNegativeInteger,
+  positiveInteger,
+} from "./_util.ts";
 import { raceSignal } from "../_wait.ts";
 
 const DEFAULTS = {
@@ -76,6 +81,7 @@ export class StreamQueue implements MessageQueue {
   readonly #maxLen: number;
   readonly #logger: Logger;
   readonly #components: Set<{ close(): Promise<void> }> = new Set();
+  readonly #names: ConsumerNames;
   #closed = false;
 
   /**
@@ -90,6 +96,13 @@ export class StreamQueue implements MessageQueue {
     this.#nodeId = options.nodeId ?? DEFAULTS.nodeId;
     this.#maxLen = positiveInteger(options.maxLen, DEFAULTS.maxLen, "maxLen");
     this.#logger = options.logger ?? consoleLogger;
+    this.#names = new ConsumerNames({
+      nodeId: options.nodeId,
+      workerIndex: options.workerIndex === undefined
+        ? undefined
+        : nonNegativeInteger(options.workerIndex, "workerIndex"),
+      logger: this.#logger,
+    });
   }
 
   #checkOpen(what: string): void {
@@ -191,15 +204,27 @@ export class StreamQueue implements MessageQueue {
    */
   async consumer(options: ConsumerOptions): Promise<Consumer> {
     this.#checkOpen("consumer");
-    const consumer = this.#track((onClose) =>
-      new StreamConsumer(this.#store, {
-        ...options,
-        name: options.name ?? this.#nodeId,
-        maxLen: this.#maxLen,
-        logger: this.#logger,
-        onClose,
-      })
-    );
+    const lease = options.name === undefined
+      ? this.#names.acquire(options.group)
+      : undefined;
+    let consumer: StreamConsumer;
+    try {
+      consumer = this.#track((onClose) =>
+        new StreamConsumer(this.#store, {
+          ...options,
+          name: options.name ?? lease?.name as string,
+          maxLen: this.#maxLen,
+          logger: this.#logger,
+          onClose: () => {
+            lease?.release();
+            onClose();
+          },
+        })
+      );
+    } catch (err) {
+      lease?.release();
+      throw err;
+    }
     try {
       await raceSignal(consumer.start(), options.signal);
     } catch (err) {
@@ -286,6 +311,7 @@ export class StreamQueue implements MessageQueue {
     this.#closed = true;
     await Promise.allSettled([...this.#components].map((c) => c.close()));
     this.#components.clear();
+    this.#names.close();
     await this.#store.close();
   }
 

@@ -424,10 +424,21 @@ export interface ConsumerOptions extends SignalOptions {
   /** The consumer group; every group gets every message once. */
   group: string;
   /**
-   * This consumer's name in the group. Keep it stable across restarts of the
-   * same worker, so that it takes over its own pending messages.
+   * This consumer's name in the group. A consumer takes over the messages
+   * still pending under its name when it starts, at once (not after the
+   * idle timeout), so a name must be stable across restarts of the same
+   * worker and never held by two live processes.
    *
-   * @default {the queue's `nodeId`}
+   * The default is `<nodeId>:<program>:<slot>`: the queue's `nodeId` (else
+   * the host name), 12 hex digits of the SHA-256 of the entry point, and
+   * the queue's `workerIndex`, else the lowest worker slot free on this
+   * node (claimed with a file in the temporary directory, released on
+   * `close()`), so several worker processes of one program on one node get
+   * different names, and a worker restarted alone gets its old one. A
+   * second consumer of the same group from the same queue gets `.1`, and
+   * so on. Pin it here, or pin the slot with `workerIndex`.
+   *
+   * @default {`<nodeId>:<program>:<slot>`}
    */
   name?: string | undefined;
   /**
@@ -501,11 +512,23 @@ export interface DurableSubscriberOptions
 /** Options shared by the queue backends. */
 export interface MessageQueueOptions {
   /**
-   * This node's id: the default consumer name.
+   * This node's id: the first part of the default consumer names (see
+   * {@linkcode ConsumerOptions.name}) and the name a subscriber records in
+   * the dead letters it writes.
    *
-   * @default {"node"}
+   * @default {the host name in consumer names, `"node"` in dead letters}
    */
   nodeId?: string | undefined;
+  /**
+   * This process's index among the worker processes of the same program on
+   * this node (upstream's process index): the last part of the default
+   * consumer names. Give it when a supervisor numbers the workers (pm2's
+   * `NODE_APP_INSTANCE`, a systemd instance); without it the queue claims
+   * the lowest free slot itself.
+   *
+   * @default {the lowest worker slot free on this node}
+   */
+  workerIndex?: number | undefined;
   /**
    * Approximate length streams are trimmed to on every add (`MAXLEN ~`).
    * Upstream hard-codes 128, which can trim unacknowledged entries away.
