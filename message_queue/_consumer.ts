@@ -84,6 +84,10 @@ export class StreamConsumer implements Consumer {
   readonly #acksInFlight = new Set<Promise<void>>();
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #cursors = new Map<string, string>();
+  /** Where taking back this consumer's own pending entries goes on. */
+  readonly #ownCursors = new Map<string, string>();
+  /** Until its own pending entries are taken back, after `start()`. */
+  #recovering = true;
   readonly #backoff = new ExponentialBackoff({
     initialMs: 100,
     maxMs: 30_000,
@@ -250,6 +254,13 @@ export class StreamConsumer implements Consumer {
   }
 
   async #fill(signal: AbortSignal): Promise<void> {
+    if (this.#recovering) {
+      // What was pending under this name when it started (a restarted
+      // worker's messages in flight) comes back at once, not after the
+      // idle timeout.
+      this.#recovering = !await this.#reclaim(this.name);
+      if (this.#buffer.length > 0) return;
+    }
     const now = Date.now();
     if (now >= this.#nextReclaim) {
       this.#nextReclaim = now + this.#options.reclaimIntervalMs;
@@ -292,23 +303,33 @@ export class StreamConsumer implements Consumer {
     return undefined;
   }
 
-  async #reclaim(): Promise<void> {
+  /**
+   * Takes over idle pending entries (or, given `owner`, that consumer's
+   * pending entries whatever their idle time), ten batches per stream at
+   * most.
+   *
+   * @returns Whether every stream's scan is complete.
+   */
+  async #reclaim(owner?: string): Promise<boolean> {
     const { group, name, idleTimeoutMs, batchSize, maxDeliveries, logger } =
       this.#options;
+    const cursors = owner === undefined ? this.#cursors : this.#ownCursors;
+    let complete = true;
     for (const stream of this.#options.streams) {
-      let cursor = this.#cursors.get(stream) ?? "0-0";
+      let cursor = cursors.get(stream) ?? "0-0";
       for (let round = 0; round < 10; round++) {
         const result = await this.#store.claimIdle({
           stream,
           group,
           consumer: name,
-          minIdleMs: idleTimeoutMs,
+          minIdleMs: owner === undefined ? idleTimeoutMs : 0,
           count: batchSize,
           cursor,
+          owner,
         });
         if (result.deleted.length > 0) {
           logger.warn(
-            "message queue: pending entries were trimmed from the stream before an ack; raise maxLen",
+            "message queue: pending entries were trimmed from the stream before an ack (by hardMaxLen or another producer's trim)",
             { stream, group, ids: result.deleted },
           );
         }
@@ -333,8 +354,10 @@ export class StreamConsumer implements Consumer {
         cursor = result.cursor;
         if (cursor === "0-0") break;
       }
-      this.#cursors.set(stream, cursor);
+      cursors.set(stream, cursor);
+      if (cursor !== "0-0") complete = false;
     }
+    return complete;
   }
 
   async #deadLetter(entry: DeliveredEntry, error: string): Promise<void> {

@@ -346,8 +346,12 @@ export class MemoryStreamStore implements StreamStore {
       return Promise.reject(new NoGroupError(args.stream));
     }
     const now = Date.now();
-    const ids = [...group.pending.keys()]
-      .filter((id) => compareIds(id, args.cursor) >= 0)
+    const ids = [...group.pending.entries()]
+      .filter(([id, pending]) =>
+        compareIds(id, args.cursor) >= 0 &&
+        (args.owner === undefined || pending.consumer === args.owner)
+      )
+      .map(([id]) => id)
       .sort(compareIds);
     const entries: DeliveredEntry[] = [];
     const deleted: string[] = [];

@@ -45,6 +45,13 @@ type RawEntry = [Uint8Array, Uint8Array[]];
 // auto-pipelining (ioredis 5.11), so it is no way around.
 interface BufferCommands {
   xautoclaimBuffer(...args: (string | number)[]): Promise<unknown>;
+  xclaimBuffer(...args: (string | number)[]): Promise<unknown>;
+}
+
+// The id right after `id` (`<ms>-<seq + 1>`), as an inclusive range start.
+function nextId(id: string): string {
+  const dash = id.indexOf("-");
+  return `${id.slice(0, dash)}-${BigInt(id.slice(dash + 1)) + 1n}`;
 }
 
 // ioredis sends a Buffer as bytes but stringifies any other Uint8Array.
@@ -493,6 +500,7 @@ export class RedisStreamStore implements StreamStore {
    */
   async claimIdle(args: ClaimIdleArgs): Promise<ClaimIdleResult> {
     this.#checkOpen();
+    if (args.owner !== undefined) return await this.#claimOwn(args);
     let reply: [Uint8Array, RawEntry[], Uint8Array[]?];
     try {
       reply = await (this.#command as unknown as BufferCommands)
@@ -531,6 +539,65 @@ export class RedisStreamStore implements StreamStore {
         deliveryCount: counts.get(entry.id) ?? 1,
       })),
       deleted: deleted.map(name),
+    };
+  }
+
+  /**
+   * `XPENDING stream group IDLE minIdle cursor + count owner`, then
+   * `XCLAIM` of those ids: the owner's pending entries, delivery count + 1.
+   * Ids that `XCLAIM` does not return were trimmed away (Redis 7 drops them
+   * from the pending list).
+   */
+  async #claimOwn(args: ClaimIdleArgs): Promise<ClaimIdleResult> {
+    let rows: [string, string, number, number][];
+    try {
+      rows = await this.#command.xpending(
+        args.stream,
+        args.group,
+        "IDLE",
+        args.minIdleMs,
+        args.cursor,
+        "+",
+        args.count,
+        args.owner as string,
+      ) as [string, string, number, number][];
+    } catch (err) {
+      if (isNoGroup(err)) throw new NoGroupError(args.stream);
+      throw err;
+    }
+    if (rows.length === 0) return { cursor: "0-0", entries: [], deleted: [] };
+    const raws = await (this.#command as unknown as BufferCommands)
+      .xclaimBuffer(
+        args.stream,
+        args.group,
+        args.consumer,
+        args.minIdleMs,
+        ...rows.map((row) => row[0]),
+      ) as RawEntry[];
+    const claimed = new Map(
+      raws.filter((raw) => raw[1] !== null).map((raw) => {
+        const entry = toStored(raw);
+        return [entry.id, entry];
+      }),
+    );
+    const entries: DeliveredEntry[] = [];
+    const deleted: string[] = [];
+    for (const [id, , , count] of rows) {
+      const entry = claimed.get(id);
+      if (entry === undefined) deleted.push(id);
+      else {
+        entries.push({
+          ...entry,
+          stream: args.stream,
+          deliveryCount: count + 1,
+        });
+      }
+    }
+    const last = rows[rows.length - 1]?.[0] as string;
+    return {
+      cursor: rows.length < args.count ? "0-0" : nextId(last),
+      entries,
+      deleted,
     };
   }
 

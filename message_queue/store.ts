@@ -18,10 +18,11 @@
  *   each one pending for the reading consumer with a delivery count of 1,
  *   waits at most `blockMs` (or until the signal aborts, then returns what
  *   it has), and throws {@linkcode NoGroupError} when the group is missing.
- * - `claimIdle` takes over entries pending at least `minIdleMs`, keeping
- *   their ids and incrementing their delivery count, scans the pending list
- *   from `cursor` (`"0-0"` once the scan is complete), and reports in
- *   `deleted` the pending ids whose entries were trimmed away.
+ * - `claimIdle` takes over entries pending at least `minIdleMs` (only
+ *   those of `owner` when given), keeping their ids and incrementing their
+ *   delivery count, scans the pending list from `cursor` (`"0-0"` once the
+ *   scan is complete), and reports in `deleted` the pending ids whose
+ *   entries were trimmed away (and removes them from the pending list).
  * - `deadLetter` adds the dead letter and acknowledges the original entry
  *   in one atomic step, so that a message is never both or neither.
  * - `publish` sends to subscribers live (no history) and stores each item
@@ -166,6 +167,14 @@ export interface ClaimIdleArgs {
   readonly count: number;
   /** Where to continue the scan of the pending list (`"0-0"` to start). */
   readonly cursor: string;
+  /**
+   * Only entries pending for this consumer (`XPENDING … <owner>` then
+   * `XCLAIM`): what a consumer that starts again under its old name takes
+   * back at once.
+   *
+   * @default {undefined} (entries of any consumer, `XAUTOCLAIM`)
+   */
+  readonly owner?: string | undefined;
 }
 
 /** What {@linkcode StreamStore.claimIdle} returns. */

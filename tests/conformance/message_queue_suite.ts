@@ -275,6 +275,41 @@ export function defineMessageQueueConformance(
     assert.deepEqual(await queue.deadLetters(stream), []);
   });
 
+  test("a consumer restarted under its name takes its pending messages back at once", async ({ queue }) => {
+    const stream = unique("restart");
+    const options = {
+      group: "g",
+      name: "worker-1",
+      streams: [stream],
+      idleTimeoutMs: 600_000, // the idle timeout would be far too late
+    };
+    const before = await queue.consumer(options);
+    const ids = await queue.anycaster({ stream }).anycastBatch(
+      [message(1), message(2), message(3)],
+    );
+    const seen: ConsumedMessage[] = [];
+    await withTimeout((signal) =>
+      drain(before, signal, (msg) => {
+        seen.push(msg);
+        return msg.deliveryCount === 1 && seen.length === 1 ? "ack" : "skip";
+      }, () => seen.length >= 3)
+    );
+    await before.close(); // 2 and 3 still pending under "worker-1"
+    const other = await queue.consumer({ ...options, name: "worker-2" });
+    const after = await queue.consumer(options);
+    const back = await withTimeout(async (signal) => {
+      const got: ConsumedMessage[] = [];
+      await drain(after, signal, (msg) => {
+        got.push(msg);
+        return "ack";
+      }, () => got.length >= 2);
+      return got;
+    }, 5_000);
+    assert.deepEqual(back.map((m) => m.id), ids.slice(1));
+    assert.deepEqual(back.map((m) => m.deliveryCount), [2, 2]);
+    await other.close();
+  });
+
   test("a poison message lands in the dead-letter stream after maxDeliveries with its error; the others flow on", async ({ queue }) => {
     const stream = unique("poison");
     const consumer = await queue.consumer({
