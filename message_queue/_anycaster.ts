@@ -11,6 +11,7 @@ import { MessageQueueClosedError } from "./errors.ts";
 import { encodeStreamFields, type OutgoingMessage } from "./payload.ts";
 import type { StreamStore } from "./store.ts";
 import type { Anycaster, MessageId, SignalOptions } from "./types.ts";
+import type { Gate } from "./_retention.ts";
 import { raceSignal } from "../_wait.ts";
 
 function firstId(ids: string[]): string {
@@ -19,12 +20,13 @@ function firstId(ids: string[]): string {
 
 /**
  * The {@linkcode Anycaster} that `StreamQueue.anycaster()` makes: one
- * `StreamStore.add` per send (or per batch), trimmed to `maxLen`.
+ * `StreamStore.add` per send (or per batch). The queue's trimming loop
+ * trims the stream; with backpressure on, a send first passes the gate.
  */
 export class StreamAnycaster implements Anycaster {
   readonly stream: string;
   readonly #store: StreamStore;
-  readonly #maxLen: number;
+  readonly #gate: Gate | undefined;
   readonly #onClose: () => void;
   #closed = false;
 
@@ -32,16 +34,20 @@ export class StreamAnycaster implements Anycaster {
    * Makes an anycaster; the queue owns `store` and closes it.
    *
    * @param store The backend.
-   * @param options The stream to add to, the approximate length to trim it
-   * to, and what to call once on `close()`.
+   * @param options The stream to add to, the backpressure gate (when on),
+   * and what to call once on `close()`.
    */
   constructor(
     store: StreamStore,
-    options: { stream: string; maxLen: number; onClose: () => void },
+    options: {
+      stream: string;
+      gate: Gate | undefined;
+      onClose: () => void;
+    },
   ) {
     this.#store = store;
     this.stream = options.stream;
-    this.#maxLen = options.maxLen;
+    this.#gate = options.gate;
     this.#onClose = options.onClose;
   }
 
@@ -62,10 +68,14 @@ export class StreamAnycaster implements Anycaster {
     try {
       this.#checkOpen();
       options.signal?.throwIfAborted();
-      adding = this.#store.add([{
+      const items = [{
         stream: this.stream,
         fields: encodeStreamFields(message),
-      }], this.#maxLen);
+      }];
+      const waiting = this.#gate?.admit(1, options.signal);
+      adding = waiting === undefined
+        ? this.#store.add(items)
+        : waiting.then(() => this.#store.add(items));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -85,10 +95,8 @@ export class StreamAnycaster implements Anycaster {
       stream: this.stream,
       fields: encodeStreamFields(message),
     }));
-    return await raceSignal(
-      this.#store.add(items, this.#maxLen),
-      options.signal,
-    );
+    await this.#gate?.admit(items.length, options.signal);
+    return await raceSignal(this.#store.add(items), options.signal);
   }
 
   close(): Promise<void> {

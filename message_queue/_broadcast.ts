@@ -45,7 +45,6 @@ export class StreamBroadcaster implements Broadcaster {
   readonly #store: StreamStore;
   readonly #ttl: number;
   readonly #durableStream: string | undefined;
-  readonly #maxLen: number;
   readonly #onClose: () => void;
   #closed = false;
 
@@ -54,8 +53,8 @@ export class StreamBroadcaster implements Broadcaster {
    *
    * @param store The backend.
    * @param options The channel, the cache TTL in seconds, the durable
-   * stream (if any) and the approximate length to trim it to, and what to
-   * call once on `close()`.
+   * stream (if any; the queue's trimming loop trims it), and what to call
+   * once on `close()`.
    */
   constructor(
     store: StreamStore,
@@ -63,7 +62,6 @@ export class StreamBroadcaster implements Broadcaster {
       channel: string;
       cacheTtlSeconds: number;
       durableStream: string | undefined;
-      maxLen: number;
       onClose: () => void;
     },
   ) {
@@ -71,7 +69,6 @@ export class StreamBroadcaster implements Broadcaster {
     this.channel = options.channel;
     this.#ttl = options.cacheTtlSeconds;
     this.#durableStream = options.durableStream;
-    this.#maxLen = options.maxLen;
     this.#onClose = options.onClose;
   }
 
@@ -121,7 +118,6 @@ export class StreamBroadcaster implements Broadcaster {
           stream: durable,
           fields: encodeStreamFields(item.message),
         })),
-        this.#maxLen,
       ));
     }
     work.push(this.#store.publish(published));

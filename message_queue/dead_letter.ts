@@ -6,12 +6,15 @@
  * original fields followed by `_dlq_stream`, `_dlq_id`, `_dlq_group`,
  * `_dlq_consumer`, `_dlq_delivery_count` and `_dlq_error`. The consumer and
  * the subscriber write them; `StreamQueue.deadLetters()` reads them back.
+ * The stores also record there what a group lost to trimming (a loss
+ * record: `_dlq_stream`, `_dlq_group`, `_dlq_error` and the
+ * {@linkcode LOSS_FIELDS}).
  *
  * @module
  */
 
 import type { StreamFields, StreamFieldValue } from "./payload.ts";
-import type { StoredEntry } from "./store.ts";
+import type { StoredEntry, TrimLoss } from "./store.ts";
 import type { DeadLetter } from "./types.ts";
 import { text } from "./_util.ts";
 
@@ -38,6 +41,59 @@ const DLQ_FIELDS = {
 } as const;
 
 /**
+ * The fields of a loss record (what a group lost to trimming), after
+ * `_dlq_stream`, `_dlq_group` and `_dlq_error`. The stores write them;
+ * `readDeadLetter` reads them into `DeadLetter.loss`.
+ */
+export const LOSS_FIELDS = {
+  cause: "_dlq_loss_cause",
+  count: "_dlq_loss_count",
+  unread: "_dlq_loss_unread",
+  pending: "_dlq_loss_pending",
+  firstId: "_dlq_loss_first_id",
+  endId: "_dlq_loss_end_id",
+} as const;
+
+/** The `_dlq_error` of a loss record, by cause. */
+export const LOSS_ERRORS: Readonly<Record<TrimLoss["cause"], string>> = {
+  "hard-cap":
+    "Trimmed before the group acknowledged them: the stream was over hardMaxLen",
+  "trimmed-elsewhere":
+    "Trimmed before the group acknowledged them, by another client (e.g. a producer's XADD MAXLEN)",
+};
+
+/**
+ * Encodes a loss record.
+ *
+ * @param loss What the group lost (its dead-letter id is not known yet).
+ * @returns The flat field list.
+ */
+export function lossFields(
+  loss: Omit<TrimLoss, "deadLetterId">,
+): StreamFieldValue[] {
+  return [
+    DLQ_FIELDS.stream,
+    loss.stream,
+    DLQ_FIELDS.group,
+    loss.group,
+    DLQ_FIELDS.error,
+    LOSS_ERRORS[loss.cause],
+    LOSS_FIELDS.cause,
+    loss.cause,
+    LOSS_FIELDS.count,
+    String(loss.count),
+    LOSS_FIELDS.unread,
+    String(loss.unread),
+    LOSS_FIELDS.pending,
+    String(loss.pending),
+    LOSS_FIELDS.firstId,
+    loss.firstId,
+    LOSS_FIELDS.endId,
+    loss.endId,
+  ];
+}
+
+/**
  * The cache key under which `fail()` stores the handler's error, with a TTL,
  * so that the consumer that finally dead-letters the entry (maybe another
  * one, after a crash) can record it. It is never deleted: it expires.
@@ -62,15 +118,27 @@ export function readDeadLetter(entry: StoredEntry): DeadLetter {
   for (const [key, value] of Object.entries(entry.fields)) {
     if (!key.startsWith("_dlq_")) fields[key] = value;
   }
+  const read = (name: string) => text(entry.fields[name]);
+  const cause = read(LOSS_FIELDS.cause);
   return {
     id: entry.id,
-    stream: text(entry.fields[DLQ_FIELDS.stream]),
-    originalId: text(entry.fields[DLQ_FIELDS.id]),
-    group: text(entry.fields[DLQ_FIELDS.group]),
-    consumer: text(entry.fields[DLQ_FIELDS.consumer]),
-    deliveryCount: Number(text(entry.fields[DLQ_FIELDS.deliveryCount])),
-    error: text(entry.fields[DLQ_FIELDS.error]),
+    stream: read(DLQ_FIELDS.stream),
+    originalId: read(DLQ_FIELDS.id),
+    group: read(DLQ_FIELDS.group),
+    consumer: read(DLQ_FIELDS.consumer),
+    deliveryCount: Number(read(DLQ_FIELDS.deliveryCount)),
+    error: read(DLQ_FIELDS.error),
     fields,
+    loss: cause === "hard-cap" || cause === "trimmed-elsewhere"
+      ? {
+        cause,
+        count: Number(read(LOSS_FIELDS.count)),
+        unread: Number(read(LOSS_FIELDS.unread)),
+        pending: Number(read(LOSS_FIELDS.pending)),
+        firstId: read(LOSS_FIELDS.firstId),
+        endId: read(LOSS_FIELDS.endId),
+      }
+      : undefined,
   };
 }
 

@@ -85,3 +85,38 @@ export class InvalidMessagePayloadError extends BackendAIError {
   /** The problem title. */
   override readonly errorTitle: string = "Invalid Message Payload";
 }
+
+/**
+ * An anycast refused because its stream is at the queue's `hardMaxLen`
+ * (with `backpressure: "reject"`, or after `backpressureTimeoutMs` with
+ * `"wait"`): a consumer group is that far behind. Code
+ * `message-queue_create_unavailable`, HTTP 503; `data` names the `stream`,
+ * its `length`, the `hardMaxLen`, and how long the send waited (`waitedMs`).
+ *
+ * @example Usage
+ * ```ts
+ * import { StreamFullError } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * const err = new StreamFullError("Stream \"events\" is full", {
+ *   data: { stream: "events", length: 1000, hardMaxLen: 1000, waitedMs: 0 },
+ * });
+ * assert.equal(String(err.errorCode()), "message-queue_create_unavailable");
+ * assert.equal(err.status, 503);
+ * ```
+ */
+export class StreamFullError extends BackendAIError {
+  /** The code of every error of this class: `message-queue_create_unavailable`. */
+  static override readonly code: ErrorCode = new ErrorCode(
+    ErrorDomain.MESSAGE_QUEUE,
+    ErrorOperation.CREATE,
+    ErrorDetail.UNAVAILABLE,
+  );
+  /** HTTP 503: try again once the consumers have caught up. */
+  override readonly status: number = 503;
+  /** The problem type URL. */
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/message-queue-stream-full";
+  /** The problem title. */
+  override readonly errorTitle: string = "Message queue stream is full.";
+}

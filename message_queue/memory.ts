@@ -10,7 +10,7 @@
  */
 
 import { MessageQueueClosedError } from "./errors.ts";
-import type { StreamFields, StreamFieldValue } from "./payload.ts";
+import type { StreamFieldValue } from "./payload.ts";
 import {
   type ClaimIdleArgs,
   type ClaimIdleResult,
@@ -21,112 +21,36 @@ import {
   type ReadGroupArgs,
   type StoredEntry,
   type StoreSubscription,
+  type StreamInfo,
   type StreamReader,
   type StreamStore,
+  type TrimArgs,
+  type TrimResult,
 } from "./store.ts";
 import { StreamQueue } from "./stream_queue.ts";
 import type { MessageQueueOptions } from "./types.ts";
+import {
+  compareIds,
+  findEntry,
+  indexAfter,
+  type MemoryEntry,
+  type MemoryStream,
+  type PendingEntry,
+  retainStream,
+  streamInfoOf,
+  toFields,
+  trimTo,
+} from "./_memory_stream.ts";
 import { Wakeup } from "../_wait.ts";
-
-interface MemoryEntry {
-  readonly id: string;
-  readonly ms: number;
-  readonly seq: number;
-  readonly fields: StreamFields;
-}
-
-interface PendingEntry {
-  consumer: string;
-  deliveredAt: number;
-  count: number;
-}
-
-interface MemoryGroup {
-  lastMs: number;
-  lastSeq: number;
-  readonly pending: Map<string, PendingEntry>;
-}
-
-interface MemoryStream {
-  /**
-   * In id order; found by binary search (a Map by id cost a rehash per
-   * growth). Only `entries[head]` onwards are in the stream: trimming moves
-   * `head`, and the array sheds the trimmed part once it is the larger half
-   * (a splice per add cost a copy of the whole stream per message).
-   */
-  entries: MemoryEntry[];
-  head: number;
-  /** `"<lastMs>-"`, the start of the ids of this millisecond. */
-  idPrefix: string;
-  lastMs: number;
-  lastSeq: number;
-  readonly groups: Map<string, MemoryGroup>;
-}
-
-function parseId(id: string): [number, number] {
-  const dash = id.indexOf("-");
-  if (dash < 0) return [Number(id), 0];
-  return [Number(id.slice(0, dash)), Number(id.slice(dash + 1))];
-}
-
-function compareIds(a: string, b: string): number {
-  const [am, as] = parseId(a);
-  const [bm, bs] = parseId(b);
-  return am !== bm ? am - bm : as - bs;
-}
-
-/** The entry with `id` in the stream, by binary search. */
-function findEntry(
-  stream: MemoryStream,
-  id: string,
-): MemoryEntry | undefined {
-  const { entries } = stream;
-  const [ms, seq] = parseId(id);
-  let low = stream.head;
-  let high = entries.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    const entry = entries[mid] as MemoryEntry;
-    if (entry.ms < ms || (entry.ms === ms && entry.seq < seq)) low = mid + 1;
-    else high = mid;
-  }
-  const found = entries[low];
-  return found !== undefined && found.ms === ms && found.seq === seq
-    ? found
-    : undefined;
-}
 
 // Expired cache entries are swept by a write at most this often.
 const CACHE_SWEEP_MS = 1000;
 
-// Compaction waits until this many entries are trimmed, at least.
-const MIN_COMPACTION = 1024;
-
-/** Trims `stream` to its last `maxLen` entries, exactly. */
-function trim(stream: MemoryStream, maxLen: number): void {
-  const { entries } = stream;
-  if (entries.length - stream.head <= maxLen) return;
-  stream.head = entries.length - maxLen;
-  if (stream.head >= MIN_COMPACTION && stream.head * 2 >= entries.length) {
-    entries.splice(0, stream.head);
-    stream.head = 0;
-  }
-}
-
-function toFields(flat: readonly StreamFieldValue[]): StreamFields {
-  const fields: Record<string, StreamFieldValue> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    const key = flat[i] as StreamFieldValue;
-    fields[typeof key === "string" ? key : new TextDecoder().decode(key)] =
-      flat[i + 1] as StreamFieldValue;
-  }
-  return fields;
-}
-
 /**
  * The in-memory {@linkcode StreamStore}: Redis Streams semantics in one
- * process. Stream trimming is exact at `maxLen`; pub/sub delivery is
- * asynchronous (next microtask), in publish order.
+ * process, Redis 7's read counters included. Trimming is exact where Redis
+ * trims approximately; pub/sub delivery is asynchronous (next microtask),
+ * in publish order.
  *
  * @example Usage
  * ```ts
@@ -171,6 +95,7 @@ export class MemoryStreamStore implements StreamStore {
         idPrefix: "",
         lastMs: 0,
         lastSeq: 0,
+        entriesAdded: 0,
         groups: new Map(),
       };
       this.#streams.set(name, stream);
@@ -179,44 +104,53 @@ export class MemoryStreamStore implements StreamStore {
   }
 
   /**
-   * Adds entries, trimming each stream to `maxLen`.
+   * Adds entries; given `maxLen`, trims each stream to it, exactly.
    *
    * @param items The streams and flat field lists.
-   * @param maxLen The length to trim to.
+   * @param maxLen When given, the length to trim to.
    * @returns The new ids.
    */
   add(
     items: readonly { stream: string; fields: readonly StreamFieldValue[] }[],
-    maxLen: number,
+    maxLen?: number,
   ): Promise<string[]> {
     this.#checkOpen();
     const ids: string[] = [];
     for (const item of items) {
-      const stream = this.#stream(item.stream, true) as MemoryStream;
-      const now = Date.now();
-      let ms = now;
-      let seq = 0;
-      if (now <= stream.lastMs) {
-        ms = stream.lastMs;
-        seq = stream.lastSeq + 1;
-      }
-      if (ms !== stream.lastMs || stream.idPrefix === "") {
-        stream.idPrefix = `${ms}-`; // a 13-digit number is slow to print
-      }
-      stream.lastMs = ms;
-      stream.lastSeq = seq;
-      const entry: MemoryEntry = {
-        id: stream.idPrefix + seq,
-        ms,
-        seq,
-        fields: toFields(item.fields),
-      };
-      stream.entries.push(entry);
-      trim(stream, maxLen);
-      ids.push(entry.id);
+      ids.push(this.#append(item.stream, item.fields, maxLen));
     }
     this.#added.notify();
     return Promise.resolve(ids);
+  }
+
+  #append(
+    name: string,
+    fields: readonly StreamFieldValue[],
+    maxLen: number | undefined,
+  ): string {
+    const stream = this.#stream(name, true) as MemoryStream;
+    const now = Date.now();
+    let ms = now;
+    let seq = 0;
+    if (now <= stream.lastMs) {
+      ms = stream.lastMs;
+      seq = stream.lastSeq + 1;
+    }
+    if (ms !== stream.lastMs || stream.idPrefix === "") {
+      stream.idPrefix = `${ms}-`; // a 13-digit number is slow to print
+    }
+    stream.lastMs = ms;
+    stream.lastSeq = seq;
+    const entry: MemoryEntry = {
+      id: stream.idPrefix + seq,
+      ms,
+      seq,
+      fields: toFields(fields),
+    };
+    stream.entries.push(entry);
+    stream.entriesAdded++;
+    if (maxLen !== undefined) trimTo(stream, maxLen);
+    return entry.id;
   }
 
   /**
@@ -230,13 +164,62 @@ export class MemoryStreamStore implements StreamStore {
     this.#checkOpen();
     const target = this.#stream(stream, true) as MemoryStream;
     if (!target.groups.has(group)) {
+      const length = target.entries.length - target.head;
       target.groups.set(group, {
         lastMs: start === "$" ? target.lastMs : 0,
         lastSeq: start === "$" ? target.lastSeq : 0,
+        entriesRead: start === "$"
+          ? target.entriesAdded
+          : target.entriesAdded - length,
         pending: new Map(),
+        consumers: new Set(),
       });
     }
     return Promise.resolve();
+  }
+
+  /**
+   * Reports a stream and its groups.
+   *
+   * @param stream The stream.
+   * @returns Its state, or `undefined` when it does not exist.
+   */
+  streamInfo(stream: string): Promise<StreamInfo | undefined> {
+    this.#checkOpen();
+    const target = this.#streams.get(stream);
+    return Promise.resolve(
+      target === undefined ? undefined : streamInfoOf(stream, target),
+    );
+  }
+
+  /**
+   * The retention step: losses found, acknowledged entries trimmed beyond
+   * `maxLen` (exactly), the hard cap, loss records; all at once.
+   *
+   * @param args The stream, the lengths, and where loss records go.
+   * @returns What was trimmed and lost, and the state after.
+   */
+  trim(args: TrimArgs): Promise<TrimResult> {
+    this.#checkOpen();
+    const stream = this.#streams.get(args.stream);
+    if (stream === undefined) {
+      return Promise.resolve({
+        trimmed: 0,
+        dropped: 0,
+        losses: [],
+        uncounted: [],
+        info: undefined,
+      });
+    }
+    const result = retainStream(
+      args.stream,
+      stream,
+      args,
+      (fields) =>
+        this.#append(args.deadLetterStream, fields, args.deadLetterMaxLen),
+    );
+    if (result.losses.length > 0) this.#added.notify();
+    return Promise.resolve(result);
   }
 
   #readNow(args: ReadGroupArgs): DeliveredEntry[] {
@@ -249,18 +232,9 @@ export class MemoryStreamStore implements StreamStore {
         throw new NoGroupError(name);
       }
       const { entries } = stream;
+      group.consumers.add(args.consumer);
       // Entries are in id order: binary-search the first one after the group.
-      let low = stream.head;
-      let high = entries.length;
-      while (low < high) {
-        const mid = (low + high) >> 1;
-        const entry = entries[mid] as MemoryEntry;
-        if (
-          entry.ms < group.lastMs ||
-          (entry.ms === group.lastMs && entry.seq <= group.lastSeq)
-        ) low = mid + 1;
-        else high = mid;
-      }
+      const low = indexAfter(stream, group.lastMs, group.lastSeq);
       const end = Math.min(entries.length, low + args.count);
       for (let i = low; i < end; i++) {
         const entry = entries[i] as MemoryEntry;
@@ -271,6 +245,7 @@ export class MemoryStreamStore implements StreamStore {
         });
         group.lastMs = entry.ms;
         group.lastSeq = entry.seq;
+        group.entriesRead++;
         delivered.push({
           stream: name,
           id: entry.id,
@@ -345,6 +320,7 @@ export class MemoryStreamStore implements StreamStore {
     if (stream === undefined || group === undefined) {
       return Promise.reject(new NoGroupError(args.stream));
     }
+    group.consumers.add(args.consumer);
     const now = Date.now();
     const ids = [...group.pending.entries()]
       .filter(([id, pending]) =>

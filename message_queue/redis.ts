@@ -3,9 +3,13 @@
 /**
  * {@linkcode RedisStreamQueue}: the message queue on Redis / Valkey Streams
  * and pub/sub through ioredis, wire-compatible with upstream main, without
- * its losses: `maxLen` (default 100 000, approximate) instead of 128,
- * redelivery keeps the entry id, a dead-letter stream instead of dropping,
- * and the configured DB everywhere.
+ * its losses: streams are trimmed (at an interval, by `XTRIM MINID`) only
+ * of what every consumer group has acknowledged instead of to 128 on every
+ * add, a hard cap reports what it drops, redelivery keeps the entry id, a
+ * dead-letter stream instead of dropping, and the configured DB everywhere.
+ * Redis 7.0 or later (read counters, `ENTRIESREAD`); on Redis 8.2 or later
+ * the trim also passes `ACKED`, so the server itself keeps what a group
+ * still references.
  *
  * @module
  */
@@ -20,7 +24,7 @@ import {
 } from "../clients/valkey/mod.ts";
 import { consoleLogger, type Logger } from "../utils.ts";
 import { MessageQueueClosedError } from "./errors.ts";
-import type { StreamFields, StreamFieldValue } from "./payload.ts";
+import type { StreamFieldValue } from "./payload.ts";
 import {
   type ClaimIdleArgs,
   type ClaimIdleResult,
@@ -28,17 +32,31 @@ import {
   type DeliveredEntry,
   NoGroupError,
   type PublishItem,
-  type ReadGroupArgs,
   type StoredEntry,
   type StoreSubscription,
+  type StreamInfo,
   type StreamReader,
   type StreamStore,
+  type TrimArgs,
+  type TrimResult,
 } from "./store.ts";
 import { StreamQueue } from "./stream_queue.ts";
 import type { MessageQueueOptions, QueueLocation } from "./types.ts";
 import { errorText } from "./_util.ts";
-
-type RawEntry = [Uint8Array, Uint8Array[]];
+import {
+  isNoGroup,
+  name,
+  openRedisReader,
+  type RawEntry,
+  toStored,
+} from "./_redis_reader.ts";
+import {
+  defineRetentionScripts,
+  ensureGroupExact,
+  readStreamInfo,
+  retain,
+  supportsAckedTrim,
+} from "./_redis_retention.ts";
 
 // ioredis makes a `<command>Buffer` method for every command, but its types
 // lack this one; and `callBuffer` loses its command name under
@@ -63,55 +81,13 @@ function wire(fields: readonly StreamFieldValue[]): (string | Buffer)[] {
   );
 }
 
-const utf8 = new TextDecoder();
-
-function name(value: Uint8Array | string): string {
-  return typeof value === "string" ? value : utf8.decode(value);
-}
-
-function toFields(flat: readonly Uint8Array[]): StreamFields {
-  const fields: Record<string, StreamFieldValue> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    fields[name(flat[i] as Uint8Array)] = flat[i + 1] as Uint8Array;
-  }
-  return fields;
-}
-
-// `XADD stream MAXLEN ~ maxLen * field value …`, typed as ioredis wants it.
+// `XADD stream [MAXLEN ~ maxLen] * field value …`, typed as ioredis wants.
 function xaddArgs(
   item: { stream: string; fields: readonly StreamFieldValue[] },
-  maxLen: number,
-): [string, "MAXLEN", "~", number, "*", ...string[]] {
-  return [
-    item.stream,
-    "MAXLEN",
-    "~",
-    maxLen,
-    "*",
-    ...wire(item.fields) as string[],
-  ];
-}
-
-// The fields of a text reply, or undefined when they must be read as bytes.
-function textFields(flat: readonly string[]): StreamFields | undefined {
-  const fields: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    const key = flat[i] as string;
-    const value = flat[i + 1] as string;
-    if (key === "args" || value.includes("\uFFFD") || key.includes("\uFFFD")) {
-      return undefined;
-    }
-    fields[key] = value;
-  }
-  return fields;
-}
-
-function toStored(raw: RawEntry): StoredEntry {
-  return { id: name(raw[0]), fields: toFields(raw[1]) };
-}
-
-function isNoGroup(err: unknown): boolean {
-  return err instanceof Error && err.message.includes("NOGROUP");
+  maxLen: number | undefined,
+): [string, ...string[]] {
+  const trim = maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
+  return [item.stream, ...trim, "*", ...wire(item.fields) as string[]];
 }
 
 /**
@@ -201,6 +177,7 @@ export class RedisStreamStore implements StreamStore {
   readonly #logger: Logger;
   readonly #connections = new Set<Redis>();
   readonly #connectTimeoutMs: number;
+  #ackedTrim: Promise<boolean> | undefined;
   #healthTimer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
@@ -216,6 +193,7 @@ export class RedisStreamStore implements StreamStore {
   ) {
     this.#target = target;
     this.#command = command;
+    defineRetentionScripts(command);
     this.#logger = options.logger ?? consoleLogger;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     const interval = options.healthCheckIntervalMs ?? 10_000;
@@ -293,15 +271,16 @@ export class RedisStreamStore implements StreamStore {
   }
 
   /**
-   * `XADD stream MAXLEN ~ maxLen * …` for each item, pipelined.
+   * `XADD stream * …` for each item, pipelined; with `maxLen`,
+   * `XADD stream MAXLEN ~ maxLen * …`.
    *
    * @param items The streams and flat field lists.
-   * @param maxLen The approximate length to trim to.
+   * @param maxLen When given, the approximate length to trim to.
    * @returns The new ids.
    */
   async add(
     items: readonly { stream: string; fields: readonly StreamFieldValue[] }[],
-    maxLen: number,
+    maxLen?: number,
   ): Promise<string[]> {
     this.#checkOpen();
     if (items.length === 1) {
@@ -320,7 +299,8 @@ export class RedisStreamStore implements StreamStore {
   }
 
   /**
-   * `XGROUP CREATE stream group start MKSTREAM`; an existing group is fine.
+   * `XGROUP CREATE stream group start MKSTREAM ENTRIESREAD n` in a script
+   * that reads `n` first; an existing group is fine.
    *
    * @param stream The stream.
    * @param group The group.
@@ -332,12 +312,41 @@ export class RedisStreamStore implements StreamStore {
     start: "$" | "0",
   ): Promise<void> {
     this.#checkOpen();
+    await ensureGroupExact(this.#command, stream, group, start);
+  }
+
+  /**
+   * `XINFO STREAM`, `XINFO GROUPS` and an `XPENDING` summary per group, in
+   * one script call.
+   *
+   * @param stream The stream.
+   * @returns Its state, or `undefined` when it does not exist.
+   */
+  async streamInfo(stream: string): Promise<StreamInfo | undefined> {
+    this.#checkOpen();
+    return await readStreamInfo(this.#command, stream);
+  }
+
+  /**
+   * The retention step in one script call (see `store.ts`): `XTRIM MINID ~`
+   * to the oldest entry a group still needs (with `ACKED` on Redis 8.2 and
+   * later), `XTRIM MAXLEN` at the hard cap, loss records by Redis 7's read
+   * counters.
+   *
+   * @param args The stream, the lengths, and where loss records go.
+   * @returns What was trimmed and lost, and the state after.
+   */
+  async trim(args: TrimArgs): Promise<TrimResult> {
+    this.#checkOpen();
+    this.#ackedTrim ??= supportsAckedTrim(this.#command).catch(() => false);
+    const acked = await this.#ackedTrim;
     try {
-      await this.#command.xgroup("CREATE", stream, group, start, "MKSTREAM");
+      return await retain(this.#command, args, acked);
     } catch (err) {
-      if (!(err instanceof Error && err.message.includes("BUSYGROUP"))) {
-        throw err;
-      }
+      if (!acked || !/syntax|ACKED/i.test(errorText(err))) throw err;
+      // The server said 8.2 but refused ACKED: trim by our floor alone.
+      this.#ackedTrim = Promise.resolve(false);
+      return await retain(this.#command, args, false);
     }
   }
 
@@ -349,129 +358,11 @@ export class RedisStreamStore implements StreamStore {
    */
   openReader(): StreamReader {
     this.#checkOpen();
-    let connection: Redis | undefined;
-    let connecting: Promise<Redis> | undefined;
-    let closed = false;
-    const drop = () => {
-      if (connection !== undefined) this.#release(connection);
-      connection = undefined;
-      connecting = undefined;
-    };
-    const connect = (): Promise<Redis> => {
-      if (closed) {
-        throw new MessageQueueClosedError("The stream reader is closed");
-      }
-      connecting ??= this.#open("blocking").then((c) => {
-        // Closed while connecting: this connection is nobody's.
-        if (closed) {
-          this.#release(c);
-          throw new MessageQueueClosedError("The stream reader is closed");
-        }
-        return (connection = c);
-      });
-      return connecting;
-    };
-    return {
-      connect: async () => {
-        await connect();
-      },
-      read: async (args: ReadGroupArgs): Promise<DeliveredEntry[]> => {
-        const redis = await connect();
-        if (args.signal?.aborted) return [];
-        const onAbort = () => drop();
-        args.signal?.addEventListener("abort", onAbort, { once: true });
-        let reply: [string, [string, string[]][]][] | null;
-        try {
-          reply = await redis.xreadgroup(
-            "GROUP",
-            args.group,
-            args.consumer,
-            "COUNT",
-            args.count,
-            "BLOCK",
-            args.blockMs,
-            "STREAMS",
-            ...args.streams,
-            ...args.streams.map(() => ">"),
-          ) as [string, [string, string[]][]][] | null;
-        } catch (err) {
-          if (args.signal?.aborted || closed) return [];
-          if (isNoGroup(err)) {
-            const stream = /stream key '([^']*)'/.exec(
-              (err as Error).message,
-            )?.[1];
-            throw new NoGroupError(stream ?? args.streams.join(","));
-          }
-          throw err;
-        } finally {
-          args.signal?.removeEventListener("abort", onAbort);
-        }
-        // Text replies are the fast path. ioredis decodes them with U+FFFD
-        // for invalid UTF-8, so an entry with U+FFFD in a field, or with
-        // the binary legacy `args`, is read again as bytes, exactly: one
-        // XRANGE per stream over the read's span (a group reads a stream's
-        // entries in order, so the span holds this read's entries only).
-        const entries: DeliveredEntry[] = [];
-        const again: { stream: string; ids: string[] }[] = [];
-        for (const [stream, raws] of reply ?? []) {
-          const ids: string[] = [];
-          for (const [id, flat] of raws) {
-            const fields = textFields(flat);
-            if (fields === undefined) ids.push(id);
-            entries.push({
-              stream,
-              id,
-              fields: fields ?? {},
-              deliveryCount: 1,
-            });
-          }
-          if (ids.length > 0) again.push({ stream, ids });
-        }
-        if (again.length > 0) await this.#readAsBytes(entries, again);
-        return entries;
-      },
-      close: () => {
-        closed = true;
-        drop();
-        return Promise.resolve();
-      },
-    };
-  }
-
-  /**
-   * Replaces the fields of `entries` whose ids are listed with their exact
-   * bytes: one pipelined `XRANGE first last` per stream. An entry trimmed
-   * meanwhile keeps no fields (and is dead-lettered as malformed).
-   */
-  async #readAsBytes(
-    entries: DeliveredEntry[],
-    again: readonly { stream: string; ids: string[] }[],
-  ): Promise<void> {
-    const pipeline = this.#command.pipeline();
-    for (const { stream, ids } of again) {
-      pipeline.xrangeBuffer(
-        stream,
-        ids[0] as string,
-        ids[ids.length - 1] as string,
-      );
-    }
-    const wanted = new Set(
-      again.flatMap(({ stream, ids }) => ids.map((id) => `${stream}\0${id}`)),
-    );
-    const exact = new Map<string, StreamFields>();
-    for (const [i, [err, raws]] of ((await pipeline.exec()) ?? []).entries()) {
-      if (err) throw err;
-      const stream = again[i]?.stream as string;
-      for (const raw of raws as unknown as RawEntry[]) {
-        const entry = toStored(raw);
-        const key = `${stream}\0${entry.id}`;
-        if (wanted.has(key)) exact.set(key, entry.fields);
-      }
-    }
-    for (const [i, entry] of entries.entries()) {
-      const fields = exact.get(`${entry.stream}\0${entry.id}`);
-      if (fields !== undefined) entries[i] = { ...entry, fields };
-    }
+    return openRedisReader({
+      open: () => this.#open("blocking"),
+      release: (connection) => this.#release(connection),
+      command: this.#command,
+    });
   }
 
   /**

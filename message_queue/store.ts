@@ -12,8 +12,26 @@
  * To put the queue on another store, implement {@linkcode StreamStore} with
  * Redis Streams semantics and hand it to `new StreamQueue(store, options)`:
  *
- * - `add` gives each entry a new, increasing `<ms>-<seq>` id and trims each
- *   stream to about `maxLen`.
+ * - `add` gives each entry a new, increasing `<ms>-<seq>` id; given a
+ *   `maxLen` (dead-letter streams, which no group reads) it also trims the
+ *   stream to about that length, and otherwise trims nothing.
+ * - `ensureGroup` creates a group whose read counter is exact from the
+ *   start (`entriesRead`: the entries added before its start position).
+ * - `streamInfo` reports the length, the first and last ids, the entries
+ *   ever added, and per group the consumers, the pending entries (count and
+ *   oldest), the last delivered id, the read counter, and the lag: how many
+ *   entries still in the stream come after the last delivered one.
+ * - `trim` is the retention step the queue runs at an interval, atomic per
+ *   call. It first reports entries some group had not acknowledged that are
+ *   gone already (trimmed by another client, e.g. an upstream producer's
+ *   `MAXLEN ~ 128`), recording one {@linkcode TrimLoss} per group and
+ *   taking the lost ids off its pending list; then drops entries every group
+ *   has acknowledged (or, with no group, any) while the stream is longer
+ *   than `maxLen`, never one a group still needs; then, with a
+ *   `hardMaxLen`, drops the oldest entries beyond it whoever needs them,
+ *   and reports those losses the same way. Each loss is also added to
+ *   `deadLetterStream` (the `_dlq_loss_*` fields of `dead_letter.ts`) in the
+ *   same step, so no loss goes unrecorded.
  * - `StreamReader.read` returns only entries new to the group (`>`), makes
  *   each one pending for the reading consumer with a delivery count of 1,
  *   waits at most `blockMs` (or until the signal aborts, then returns what
@@ -50,6 +68,8 @@
  *     return inner.add(items, maxLen);
  *   },
  *   ensureGroup: (stream, group, start) => inner.ensureGroup(stream, group, start),
+ *   streamInfo: (stream) => inner.streamInfo(stream),
+ *   trim: (args) => inner.trim(args),
  *   openReader: () => inner.openReader(),
  *   ack: (stream, group, ids) => inner.ack(stream, group, ids),
  *   claimIdle: (args) => inner.claimIdle(args),
@@ -251,24 +271,46 @@ export interface StoreSubscription {
  */
 export interface StreamStore {
   /**
-   * Adds entries (`XADD stream MAXLEN ~ maxLen * …`), in one round trip.
+   * Adds entries (`XADD stream * …`), in one round trip. Trimming is
+   * {@linkcode StreamStore.trim}'s job; `maxLen` is for streams no group
+   * reads (dead letters), trimmed here to about that length.
    *
    * @param items The streams and flat field lists.
-   * @param maxLen The approximate length to trim each stream to.
+   * @param maxLen When given, the approximate length to trim each stream to
+   * (`XADD stream MAXLEN ~ maxLen * …`).
    * @returns The new ids, in order.
    */
   add(
     items: readonly { stream: string; fields: readonly StreamFieldValue[] }[],
-    maxLen: number,
+    maxLen?: number,
   ): Promise<string[]>;
   /**
-   * Creates a consumer group unless it exists (`XGROUP CREATE … MKSTREAM`).
+   * Creates a consumer group unless it exists (`XGROUP CREATE … MKSTREAM
+   * ENTRIESREAD n`, with `n` the entries added before `start`, so that its
+   * lag and losses are counted exactly from the start).
    *
    * @param stream The stream (created when missing).
    * @param group The group.
    * @param start `"$"` for new entries only, `"0"` for all.
    */
   ensureGroup(stream: string, group: string, start: "$" | "0"): Promise<void>;
+  /**
+   * Reports a stream and its consumer groups (`XINFO STREAM`, `XINFO
+   * GROUPS`, `XPENDING` summaries), in one round trip.
+   *
+   * @param stream The stream.
+   * @returns The stream's state, or `undefined` when it does not exist.
+   */
+  streamInfo(stream: string): Promise<StreamInfo | undefined>;
+  /**
+   * The retention step, atomic: reports (and records in the dead-letter
+   * stream) entries some group lost, trims what every group acknowledged
+   * beyond `maxLen`, and with `hardMaxLen` drops what is beyond it.
+   *
+   * @param args The stream, the lengths, and where loss records go.
+   * @returns What was trimmed and lost, and the stream's state after.
+   */
+  trim(args: TrimArgs): Promise<TrimResult>;
   /**
    * Opens a blocking reader.
    *
@@ -342,6 +384,158 @@ export interface StreamStore {
   ): Promise<StoreSubscription>;
   /** Releases every connection. */
   close(): Promise<void>;
+}
+
+/**
+ * A consumer group as {@linkcode StreamStore.streamInfo} reports it.
+ *
+ * @example Usage
+ * ```ts
+ * import { MemoryQueue, type GroupInfo } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * await using queue = new MemoryQueue();
+ * await using consumer = await queue.consumer({ group: "manager" });
+ * await queue.anycaster().anycast({ name: "m", source: "s", payload: "{}" });
+ * const info = await queue.streamInfo("events");
+ * const manager: GroupInfo | undefined = info?.groups[0];
+ * assert.equal(manager?.lag, 1);
+ * ```
+ */
+export interface GroupInfo {
+  /** The group's name. */
+  readonly name: string;
+  /** How many consumers the group has. */
+  readonly consumers: number;
+  /** Entries delivered to a consumer and not acknowledged yet. */
+  readonly pending: number;
+  /** The oldest of them, if any. */
+  readonly oldestPendingId: string | undefined;
+  /** The last entry delivered to the group (`"0-0"` before any). */
+  readonly lastDeliveredId: string;
+  /**
+   * The group's read counter (Redis `entries-read`): the position in the
+   * stream's history of the last entry delivered; `undefined` when the
+   * server keeps none (a group created by another client that has not read
+   * since).
+   */
+  readonly entriesRead: number | undefined;
+  /**
+   * Entries in the stream after the last delivered one: not delivered to
+   * the group yet. `undefined` when the server cannot tell.
+   */
+  readonly lag: number | undefined;
+}
+
+/**
+ * A stream as {@linkcode StreamStore.streamInfo} reports it.
+ *
+ * @example Usage
+ * ```ts
+ * import { MemoryStreamStore, type StreamInfo } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * const store = new MemoryStreamStore();
+ * await store.add([{ stream: "s", fields: ["k", "v"] }]);
+ * const info: StreamInfo | undefined = await store.streamInfo("s");
+ * assert.equal(info?.length, 1);
+ * await store.close();
+ * ```
+ */
+export interface StreamInfo {
+  /** The stream. */
+  readonly stream: string;
+  /** Entries in it now. */
+  readonly length: number;
+  /** Its first entry's id, if it has any. */
+  readonly firstId: string | undefined;
+  /** The last id it gave out (`"0-0"` before any). */
+  readonly lastId: string;
+  /** Entries ever added to it. */
+  readonly entriesAdded: number;
+  /** Its consumer groups. */
+  readonly groups: readonly GroupInfo[];
+}
+
+/** The arguments of {@linkcode StreamStore.trim}. */
+export interface TrimArgs {
+  /** The stream. */
+  readonly stream: string;
+  /**
+   * Entries every group has acknowledged are trimmed while the stream is
+   * longer than this (approximately; all entries when it has no group).
+   */
+  readonly maxLen: number;
+  /**
+   * Beyond this length the oldest entries are dropped even if a group has
+   * not acknowledged them, and each group's loss is reported.
+   *
+   * @default {undefined} (no hard cap)
+   */
+  readonly hardMaxLen?: number | undefined;
+  /** Where loss records go (`<stream>.dlq`). */
+  readonly deadLetterStream: string;
+  /** The approximate length to trim the dead-letter stream to. */
+  readonly deadLetterMaxLen: number;
+}
+
+/**
+ * Entries of a stream that a consumer group lost: trimmed before the group
+ * acknowledged them. Every lost id lies in `[firstId, endId)`.
+ *
+ * @example Usage
+ * ```ts
+ * import type { TrimLoss } from "@backendai/common/message-queue";
+ *
+ * function describe(loss: TrimLoss): string {
+ *   return `${loss.group} lost ${loss.count} of ${loss.stream} in [${loss.firstId}, ${loss.endId})`;
+ * }
+ * ```
+ */
+export interface TrimLoss {
+  /** The stream. */
+  readonly stream: string;
+  /** The group that lost them. */
+  readonly group: string;
+  /**
+   * Why: `"hard-cap"` (this queue's `hardMaxLen`) or `"trimmed-elsewhere"`
+   * (found gone: another client trimmed them, e.g. an upstream producer's
+   * `XADD MAXLEN ~ 128`).
+   */
+  readonly cause: "hard-cap" | "trimmed-elsewhere";
+  /** How many: `unread + pending`. */
+  readonly count: number;
+  /** Of which never delivered to the group. */
+  readonly unread: number;
+  /** Of which delivered to a consumer and not acknowledged. */
+  readonly pending: number;
+  /**
+   * The lowest id the lost entries can have (inclusive). For a hard-cap
+   * loss it is the first lost entry's id; for entries found gone, the id
+   * right after the group's last delivered one when unread ones were lost.
+   */
+  readonly firstId: string;
+  /** The end of the lost range (exclusive): the first entry kept. */
+  readonly endId: string;
+  /** The loss record's id in the dead-letter stream. */
+  readonly deadLetterId: string;
+}
+
+/** What {@linkcode StreamStore.trim} returns. */
+export interface TrimResult {
+  /** Entries trimmed that no group still needed. */
+  readonly trimmed: number;
+  /** Entries dropped by the hard cap. */
+  readonly dropped: number;
+  /** What each group lost, found gone or dropped by the hard cap. */
+  readonly losses: readonly TrimLoss[];
+  /**
+   * Groups whose losses cannot be counted: their position is before the
+   * stream's first entry and the server keeps no read counter for them.
+   */
+  readonly uncounted: readonly string[];
+  /** The stream's state after the step; `undefined` when it does not exist. */
+  readonly info: StreamInfo | undefined;
 }
 
 /**

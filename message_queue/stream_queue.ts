@@ -15,7 +15,7 @@
 
 import { consoleLogger, type Logger } from "../utils.ts";
 import { MessageQueueClosedError } from "./errors.ts";
-import type { StreamStore } from "./store.ts";
+import type { StreamInfo, StreamStore } from "./store.ts";
 import type {
   Anycaster,
   AnycasterOptions,
@@ -31,6 +31,7 @@ import type {
   SignalOptions,
   Subscriber,
   SubscriberOptions,
+  TrimReport,
 } from "./types.ts";
 import { DEAD_LETTER_SUFFIX, readDeadLetter } from "./dead_letter.ts";
 import { StreamAnycaster } from "./_anycaster.ts";
@@ -46,15 +47,75 @@ import {
   nonNegativeInteger,
   positiveInteger,
 } from "./_util.ts";
+import { Retention, type RetentionOptions } from "./_retention.ts";
+import { invalidOption } from "../_options.ts";
 import { raceSignal } from "../_wait.ts";
 
 const DEFAULTS = {
   nodeId: "node",
   maxLen: 100_000,
+  trimIntervalMs: 1000,
+  backpressureTimeoutMs: 30_000,
   stream: DEFAULT_STREAM,
   channel: "events_all",
   cacheTtlSeconds: 300,
 } as const;
+
+const BACKPRESSURE = ["none", "wait", "reject"] as const;
+
+/** Checks and resolves the retention options. */
+function retentionOptions(
+  options: MessageQueueOptions,
+  logger: Logger,
+): RetentionOptions {
+  const maxLen = positiveInteger(options.maxLen, DEFAULTS.maxLen, "maxLen");
+  const hardMaxLen = options.hardMaxLen === undefined
+    ? undefined
+    : positiveInteger(options.hardMaxLen, 0, "hardMaxLen");
+  if (hardMaxLen !== undefined && hardMaxLen < maxLen) {
+    invalidOption(
+      "message queue",
+      "hardMaxLen",
+      hardMaxLen,
+      `must be at least maxLen (${maxLen}); lower maxLen too`,
+    );
+  }
+  const backpressure = options.backpressure ?? "none";
+  if (!BACKPRESSURE.includes(backpressure)) {
+    invalidOption(
+      "message queue",
+      "backpressure",
+      backpressure,
+      `must be one of ${BACKPRESSURE.join(", ")}`,
+    );
+  }
+  if (backpressure !== "none" && hardMaxLen === undefined) {
+    invalidOption(
+      "message queue",
+      "backpressure",
+      backpressure,
+      "needs hardMaxLen (the length at which anycasts wait or are refused)",
+    );
+  }
+  return {
+    maxLen,
+    hardMaxLen,
+    intervalMs: positiveInteger(
+      options.trimIntervalMs,
+      DEFAULTS.trimIntervalMs,
+      "trimIntervalMs",
+    ),
+    backpressure,
+    backpressureTimeoutMs: positiveInteger(
+      options.backpressureTimeoutMs,
+      DEFAULTS.backpressureTimeoutMs,
+      "backpressureTimeoutMs",
+    ),
+    logger,
+    onTrim: options.onTrim,
+    onTrimLoss: options.onTrimLoss,
+  };
+}
 
 /**
  * The message queue over a {@linkcode StreamStore}. It owns the store and
@@ -82,20 +143,26 @@ export class StreamQueue implements MessageQueue {
   readonly #logger: Logger;
   readonly #components: Set<{ close(): Promise<void> }> = new Set();
   readonly #names: ConsumerNames;
+  readonly #retention: Retention;
   #closed = false;
 
   /**
    * Makes a queue over `store`, which it then owns.
    *
    * @param store The backend.
-   * @param options The node id, stream length and logger.
-   * @throws {InvalidAPIParameters} When `maxLen` is not a positive integer.
+   * @param options The node id, worker index, stream lengths, trimming,
+   * backpressure, hooks and logger.
+   * @throws {InvalidAPIParameters} When a length or interval is not a
+   * positive integer, `hardMaxLen` is below `maxLen`, or `backpressure` is
+   * unknown or set without `hardMaxLen`.
    */
   constructor(store: StreamStore, options: MessageQueueOptions = {}) {
     this.#store = store;
     this.#nodeId = options.nodeId ?? DEFAULTS.nodeId;
-    this.#maxLen = positiveInteger(options.maxLen, DEFAULTS.maxLen, "maxLen");
     this.#logger = options.logger ?? consoleLogger;
+    const retention = retentionOptions(options, this.#logger);
+    this.#maxLen = retention.maxLen;
+    this.#retention = new Retention(store, retention);
     this.#names = new ConsumerNames({
       nodeId: options.nodeId,
       workerIndex: options.workerIndex === undefined
@@ -147,7 +214,10 @@ export class StreamQueue implements MessageQueue {
    * @returns A snapshot of the counters.
    */
   get stats(): QueueStats {
-    return { openComponents: this.#components.size };
+    return {
+      openComponents: this.#components.size,
+      ...this.#retention.stats,
+    };
   }
 
   /**
@@ -159,11 +229,16 @@ export class StreamQueue implements MessageQueue {
    */
   anycaster(options: AnycasterOptions = {}): Anycaster {
     this.#checkOpen("anycaster");
+    const stream = options.stream ?? DEFAULTS.stream;
+    const watch = this.#retention.watch(stream);
     return this.#track((onClose) =>
       new StreamAnycaster(this.#store, {
-        stream: options.stream ?? DEFAULTS.stream,
-        maxLen: this.#maxLen,
-        onClose,
+        stream,
+        gate: watch.gate,
+        onClose: () => {
+          watch.release();
+          onClose();
+        },
       })
     );
   }
@@ -183,13 +258,19 @@ export class StreamQueue implements MessageQueue {
       DEFAULTS.cacheTtlSeconds,
       "cacheTtlSeconds",
     );
+    const durable = options.durableStream;
+    const watch = durable === undefined
+      ? undefined
+      : this.#retention.watch(durable);
     return this.#track((onClose) =>
       new StreamBroadcaster(this.#store, {
         channel: options.channel ?? DEFAULTS.channel,
         cacheTtlSeconds,
-        durableStream: options.durableStream,
-        maxLen: this.#maxLen,
-        onClose,
+        durableStream: durable,
+        onClose: () => {
+          watch?.release();
+          onClose();
+        },
       })
     );
   }
@@ -207,6 +288,13 @@ export class StreamQueue implements MessageQueue {
     const lease = options.name === undefined
       ? this.#names.acquire(options.group)
       : undefined;
+    const watches = [...new Set(options.streams ?? [DEFAULTS.stream])].map((
+      stream,
+    ) => this.#retention.watch(stream));
+    const release = () => {
+      lease?.release();
+      for (const watch of watches) watch.release();
+    };
     let consumer: StreamConsumer;
     try {
       consumer = this.#track((onClose) =>
@@ -216,13 +304,13 @@ export class StreamQueue implements MessageQueue {
           maxLen: this.#maxLen,
           logger: this.#logger,
           onClose: () => {
-            lease?.release();
+            release();
             onClose();
           },
         })
       );
     } catch (err) {
-      lease?.release();
+      release();
       throw err;
     }
     try {
@@ -305,10 +393,75 @@ export class StreamQueue implements MessageQueue {
     return entries.map((entry) => readDeadLetter(entry));
   }
 
+  /**
+   * Reports a stream and each consumer group's lag on it: how many entries
+   * it has not been delivered yet (`lag`) and how many it has not
+   * acknowledged (`pending`).
+   *
+   * @example A group that stopped reading
+   * ```ts
+   * import { MemoryQueue } from "@backendai/common/message-queue";
+   * import assert from "node:assert/strict";
+   *
+   * await using queue = new MemoryQueue();
+   * const consumer = await queue.consumer({ group: "manager" });
+   * await consumer.close(); // down for a while
+   * await queue.anycaster().anycastBatch(
+   *   Array.from({ length: 5 }, () => ({ name: "m", source: "s", payload: "{}" })),
+   * );
+   * const info = await queue.streamInfo("events");
+   * assert.equal(info?.length, 5);
+   * assert.equal(info?.groups[0]?.lag, 5);
+   * ```
+   *
+   * @param stream The stream (default `"events"`).
+   * @param options The abort signal.
+   * @returns Its state, or `undefined` when it does not exist.
+   * @throws {MessageQueueClosedError} When the queue is closed.
+   */
+  async streamInfo(
+    stream: string = DEFAULTS.stream,
+    options: SignalOptions = {},
+  ): Promise<StreamInfo | undefined> {
+    this.#checkOpen("stream info read");
+    return await raceSignal(this.#store.streamInfo(stream), options.signal);
+  }
+
+  /**
+   * Runs the trimming step at once on every stream the queue watches (the
+   * streams of its open anycasters, durable broadcasters and consumers); it
+   * also runs every `trimIntervalMs`. Losses are logged, counted, passed to
+   * `onTrimLoss` and recorded as they are by the loop.
+   *
+   * @example Nothing a group still needs is trimmed
+   * ```ts
+   * import { MemoryQueue } from "@backendai/common/message-queue";
+   * import assert from "node:assert/strict";
+   *
+   * await using queue = new MemoryQueue({ maxLen: 10 });
+   * const consumer = await queue.consumer({ group: "manager" });
+   * await consumer.close();
+   * await queue.anycaster().anycastBatch(
+   *   Array.from({ length: 50 }, () => ({ name: "m", source: "s", payload: "{}" })),
+   * );
+   * const [report] = await queue.trimNow();
+   * assert.equal(report?.trimmed, 0);
+   * assert.equal(report?.info?.length, 50);
+   * ```
+   *
+   * @returns What it did, per stream.
+   * @throws {MessageQueueClosedError} When the queue is closed.
+   */
+  async trimNow(): Promise<TrimReport[]> {
+    this.#checkOpen("trimming step");
+    return await this.#retention.runNow();
+  }
+
   /** Closes every component, then the store. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#retention.close();
     await Promise.allSettled([...this.#components].map((c) => c.close()));
     this.#components.clear();
     this.#names.close();

@@ -62,13 +62,18 @@ Deno.test("MemoryQueue: one consumer reads several streams; a bare id acks where
   assert.deepEqual(seen.sort(), ["a:1", "b:2"]);
 });
 
-Deno.test("MemoryQueue: entries trimmed away before their ack are reported, not silently lost", async () => {
-  const warnings: string[] = [];
+Deno.test("MemoryQueue: entries a hard cap dropped before their ack are reported, and the consumer goes on", async () => {
+  const errors: string[] = [];
   const logger: Logger = {
     ...quietLogger,
-    warn: (message) => warnings.push(message),
+    error: (message) => errors.push(message),
   };
-  await using queue = new MemoryQueue({ maxLen: 3, logger });
+  await using queue = new MemoryQueue({
+    maxLen: 3,
+    hardMaxLen: 3,
+    trimIntervalMs: 60_000,
+    logger,
+  });
   const consumer = await queue.consumer({
     group: "g",
     idleTimeoutMs: 20,
@@ -80,17 +85,20 @@ Deno.test("MemoryQueue: entries trimmed away before their ack are reported, not 
   const first = await iterator.next(); // delivered, never acked
   assert.equal(first.done, false);
   for (let i = 1; i <= 5; i++) await anycaster.anycast(message(i));
+  const [report] = await queue.trimNow();
+  assert.equal(report?.dropped, 3);
+  assert.deepEqual(
+    report?.losses.map((l) => [l.group, l.unread, l.pending]),
+    [["g", 2, 1]],
+  );
+  assert.equal(errors.length, 1, "one error log for the loss");
   await new Promise((r) => setTimeout(r, 30));
   const seen: number[] = [];
   for (let i = 0; i < 3; i++) {
     const next = await iterator.next();
     seen.push((next.value as { body: { n: number } }).body.n);
   }
-  assert.deepEqual(seen, [3, 4, 5], "1 and 2 were trimmed before any read");
-  assert.ok(
-    warnings.some((w) => w.includes("trimmed from the stream before an ack")),
-    `no trim warning in ${JSON.stringify(warnings)}`,
-  );
+  assert.deepEqual(seen, [3, 4, 5], "0 (pending), 1 and 2 were dropped");
   await iterator.return?.();
 });
 
@@ -107,6 +115,7 @@ Deno.test("MemoryStreamStore: trimming stays exact across compactions, and reads
       blockMs: 1,
     });
   const [firstId] = await store.add([{ stream: "s", fields: ["n", "0"] }], 3);
+  // (add with maxLen trims like XADD MAXLEN, whoever has read what.)
   assert.equal((await read(1)).length, 1, "entry 0 delivered, never acked");
   // Enough adds for several compactions of the trimmed head (every 1024+).
   const ids: string[] = [];
