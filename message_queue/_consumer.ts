@@ -47,7 +47,11 @@ const DEFAULTS = {
   stream: DEFAULT_STREAM,
   batchSize: 64,
   blockMs: 10_000,
-  idleTimeoutMs: 300_000,
+  // Under upstream's 300 000, so that in a group shared with Python members
+  // a live TypeScript member claims an idle entry (same id) before a Python
+  // member's autoclaim re-adds a copy that every group reads again.
+  idleTimeoutMs: 240_000,
+  reclaimIntervalMs: 30_000,
   maxDeliveries: 5,
 } as const;
 
@@ -151,7 +155,7 @@ export class StreamConsumer implements Consumer {
       idleTimeoutMs,
       reclaimIntervalMs: positiveInteger(
         options.reclaimIntervalMs,
-        Math.min(60_000, idleTimeoutMs),
+        Math.min(DEFAULTS.reclaimIntervalMs, idleTimeoutMs),
         "reclaimIntervalMs",
       ),
       maxDeliveries: positiveInteger(

@@ -477,15 +477,19 @@ export interface ConsumerOptions extends SignalOptions {
   blockMs?: number | undefined;
   /**
    * How long a delivered message may stay unacknowledged before another
-   * consumer of the group takes it over, in milliseconds.
+   * consumer of the group takes it over, in milliseconds. Upstream's Python
+   * consumers use 300 000 and re-add what they take over as a copy at the
+   * tail of the stream (read again by every group); below it, a live
+   * TypeScript member of a group shared with Python members gets there
+   * first and keeps the entry's id.
    *
-   * @default {300000}
+   * @default {240000}
    */
   idleTimeoutMs?: number | undefined;
   /**
    * How often pending messages are checked for the idle timeout, in ms.
    *
-   * @default {min(60000, idleTimeoutMs)}
+   * @default {min(30000, idleTimeoutMs)}
    */
   reclaimIntervalMs?: number | undefined;
   /**
