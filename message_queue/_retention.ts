@@ -80,6 +80,14 @@ const WARN_EVERY_MS = 60_000;
 // The backlog warning fires at this share of hardMaxLen.
 const WARN_RATIO = 0.8;
 
+/** Lets the process exit while `timer` is pending (Deno, Node, Bun). */
+function unref(timer: unknown): void {
+  if (typeof timer === "number") {
+    (globalThis as { Deno?: { unrefTimer?(id: number): void } }).Deno
+      ?.unrefTimer?.(timer);
+  } else (timer as { unref?(): void } | null)?.unref?.();
+}
+
 /** The trimming loop of one queue. */
 export class Retention {
   readonly #store: StreamStore;
@@ -201,6 +209,11 @@ export class Retention {
       const run = this.#chain.then(() => this.#run(false));
       this.#chain = run.catch(() => {});
     }, delayMs);
+    // Housekeeping never keeps a process alive, unless anycasts wait on it.
+    const waiting = [...this.#watched.values()].some((w) =>
+      w.waiters.length > 0
+    );
+    if (!waiting) unref(this.#timer);
   }
 
   async #run(throwErrors: boolean): Promise<TrimReport[]> {

@@ -5,6 +5,9 @@
 // warning, the hooks, the option checks, and the loop running by itself.
 
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
 import { InvalidAPIParameters } from "../../../exception.ts";
 import {
   type Consumer,
@@ -190,9 +193,9 @@ Deno.test("trimming: the loop runs by itself, calls onTrim, and a throwing hook 
   assert.equal(reports.at(-1)?.info?.groups[0]?.lag, 10);
 });
 
-Deno.test("trimming: a queue whose components are all closed has no timer left", async () => {
-  // Deno's sanitizer fails this test if a timer outlives it: the queue is
-  // not closed on purpose.
+Deno.test("trimming: a queue whose components are all closed watches nothing", async () => {
+  // The queue is not closed on purpose: the loop's timer is unref'd and
+  // stopped once nothing is watched.
   const queue = new MemoryQueue({ trimIntervalMs: 10, logger: quietLogger });
   const anycaster = queue.anycaster();
   const consumer = await queue.consumer({
@@ -230,4 +233,32 @@ Deno.test("trimming options are checked, naming the field", () => {
       field,
     );
   }
+});
+
+Deno.test("trimming: the loop does not keep a program alive that forgot close()", async () => {
+  const here = fileURLToPath(import.meta.url);
+  const compiled = here.endsWith(".js");
+  const child = here.replace(
+    /retention_test\.(ts|js)$/,
+    `_exit_child.${compiled ? "js" : "ts"}`,
+  );
+  const command = compiled ? process.execPath : Deno.execPath();
+  const args = compiled ? [child] : ["run", "-A", child];
+  const { code, out } = await new Promise<{ code: number | null; out: string }>(
+    (resolve, reject) => {
+      const proc = spawn(command, args, {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      let out = "";
+      proc.stdout.on("data", (chunk) => (out += chunk));
+      const killer = setTimeout(() => proc.kill("SIGKILL"), 20_000);
+      proc.on("error", reject);
+      proc.on("exit", (exitCode) => {
+        clearTimeout(killer);
+        resolve({ code: exitCode, out });
+      });
+    },
+  );
+  assert.equal(out.trim(), "sent");
+  assert.equal(code, 0, "the program exited by itself");
 });
