@@ -13,6 +13,7 @@ defineRetentionConformance({ name: "memory" }, (options) => {
     writeRaw: async (stream, fields, maxLen) => {
       await store.add([{ stream, fields }], maxLen);
     },
+    removeStreams: () => Promise.resolve(),
     cleanup: () => Promise.resolve(),
   });
 });

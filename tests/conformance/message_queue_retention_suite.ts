@@ -36,6 +36,8 @@ export interface RetentionFixture {
     fields: StreamFieldValue[],
     maxLen?: number,
   ): Promise<void>;
+  /** Removes the streams a test made (and their dead-letter streams). */
+  removeStreams(streams: readonly string[]): Promise<void>;
   /** Releases what the fixture holds beyond the queue. */
   cleanup(): Promise<void>;
 }
@@ -46,8 +48,13 @@ export interface RetentionCapabilities {
   name: string;
 }
 
+// The streams the running test made, removed after it.
+const made: string[] = [];
+
 function unique(prefix: string): string {
-  return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+  const stream = `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+  made.push(stream);
+  return stream;
 }
 
 function message(n: number): OutgoingMessage {
@@ -141,6 +148,7 @@ export function defineRetentionConformance(
           await fn(fixture);
         } finally {
           await fixture.queue.close();
+          await fixture.removeStreams(made.splice(0));
           await fixture.cleanup();
         }
       },

@@ -29,6 +29,10 @@ defineRetentionConformance({ name: "redis" }, async (options) => {
       const trim = maxLen === undefined ? [] : ["MAXLEN", String(maxLen)];
       await raw.xadd(stream, ...trim, "*", ...(wire as string[]));
     },
+    removeStreams: async (streams) => {
+      if (streams.length === 0) return;
+      await raw.del(...streams.flatMap((s) => [s, `${s}.dlq`]));
+    },
     cleanup: async () => {
       await raw.quit();
     },
