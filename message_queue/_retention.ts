@@ -61,6 +61,14 @@ interface Waiter {
   reject(reason: unknown): void;
 }
 
+interface LossLog {
+  loggedAt: number;
+  count: number;
+  unread: number;
+  pending: number;
+  losses: number;
+}
+
 interface Watched {
   refs: number;
   /** The length the last run found; 0 before the first. */
@@ -70,6 +78,8 @@ interface Watched {
   readonly waiters: Waiter[];
   /** When each group's backlog warning was last logged. */
   readonly warnedAt: Map<string, number>;
+  /** Per group: when a loss was last logged, and what came since. */
+  readonly lossLog: Map<string, LossLog>;
   readonly uncountedWarned: Set<string>;
 }
 
@@ -79,6 +89,9 @@ const WAITING_INTERVAL_MS = 250;
 const WARN_EVERY_MS = 60_000;
 // The backlog warning fires at this share of hardMaxLen.
 const WARN_RATIO = 0.8;
+// A group's losses are logged one by one at most this often; those in
+// between are summed and logged when the time is up (or on close).
+const LOSS_LOG_EVERY_MS = 60_000;
 
 /** Lets the process exit while `timer` is pending (Deno, Node, Bun). */
 function unref(timer: unknown): void {
@@ -136,6 +149,7 @@ export class Retention {
         added: 0,
         waiters: [],
         warnedAt: new Map(),
+        lossLog: new Map(),
         uncountedWarned: new Set(),
       };
       this.#watched.set(stream, watched);
@@ -172,11 +186,15 @@ export class Retention {
     return run;
   }
 
-  /** Stops the loop; anycasts waiting for room are refused. */
+  /**
+   * Stops the loop; anycasts waiting for room are refused, and losses held
+   * back from the log are logged.
+   */
   close(): void {
     this.#closed = true;
     this.#stop();
     for (const [stream, watched] of this.#watched) {
+      this.#logHeldLosses(stream, watched, Infinity);
       for (const waiter of watched.waiters.splice(0)) {
         waiter.reject(
           new MessageQueueClosedError(
@@ -192,6 +210,7 @@ export class Retention {
   #forgetIfIdle(stream: string, watched: Watched): void {
     if (watched.refs > 0 || watched.waiters.length > 0) return;
     if (this.#watched.get(stream) !== watched) return;
+    this.#logHeldLosses(stream, watched, Infinity);
     this.#watched.delete(stream);
     if (this.#watched.size === 0) this.#stop();
   }
@@ -266,26 +285,49 @@ export class Retention {
     watched.length = result.info?.length ?? 0;
     this.#stats.trimmedEntries += result.trimmed;
     this.#stats.droppedEntries += result.dropped;
+    const now = Date.now();
     for (const loss of result.losses) {
       this.#stats.lostEntries += loss.count;
       this.#stats.trimLosses++;
-      logger.error(
-        "message queue: entries were trimmed before a consumer group acknowledged them",
-        {
-          stream,
-          group: loss.group,
-          cause: loss.cause,
-          count: loss.count,
-          unread: loss.unread,
-          pending: loss.pending,
-          firstId: loss.firstId,
-          endId: loss.endId,
-          deadLetterId: loss.deadLetterId,
-          ...(loss.cause === "hard-cap" ? { hardMaxLen } : {}),
-        },
-      );
+      const log = watched.lossLog.get(loss.group);
+      if (log === undefined || now - log.loggedAt >= LOSS_LOG_EVERY_MS) {
+        logger.error(
+          "message queue: entries were trimmed before a consumer group acknowledged them",
+          {
+            stream,
+            group: loss.group,
+            cause: loss.cause,
+            count: loss.count,
+            unread: loss.unread,
+            pending: loss.pending,
+            firstId: loss.firstId,
+            endId: loss.endId,
+            deadLetterId: loss.deadLetterId,
+            ...(loss.cause === "hard-cap" ? { hardMaxLen } : {}),
+            ...(log !== undefined && log.losses > 0
+              ? {
+                alsoLostSinceLastLog: log.count,
+                lossesSinceLastLog: log.losses,
+              }
+              : {}),
+          },
+        );
+        watched.lossLog.set(loss.group, {
+          loggedAt: now,
+          count: 0,
+          unread: 0,
+          pending: 0,
+          losses: 0,
+        });
+      } else {
+        log.count += loss.count;
+        log.unread += loss.unread;
+        log.pending += loss.pending;
+        log.losses++;
+      }
       this.#call("onTrimLoss", () => this.#options.onTrimLoss?.(loss));
     }
+    this.#logHeldLosses(stream, watched, now - LOSS_LOG_EVERY_MS);
     for (const group of result.uncounted) {
       if (watched.uncountedWarned.has(group)) continue;
       watched.uncountedWarned.add(group);
@@ -298,6 +340,35 @@ export class Retention {
     this.#call("onTrim", () => this.#options.onTrim?.(report));
     this.#wake(watched);
     return report;
+  }
+
+  /**
+   * Logs, as one error per group, the losses held back since a group's
+   * last loss log, for groups last logged before `before`.
+   */
+  #logHeldLosses(stream: string, watched: Watched, before: number): void {
+    for (const [group, log] of watched.lossLog) {
+      if (log.losses === 0 || log.loggedAt > before) continue;
+      this.#options.logger.error(
+        "message queue: more entries were trimmed before a consumer group acknowledged them",
+        {
+          stream,
+          group,
+          count: log.count,
+          unread: log.unread,
+          pending: log.pending,
+          losses: log.losses,
+          sinceMs: Date.now() - log.loggedAt,
+        },
+      );
+      watched.lossLog.set(group, {
+        loggedAt: Date.now(),
+        count: 0,
+        unread: 0,
+        pending: 0,
+        losses: 0,
+      });
+    }
   }
 
   /** Warns when a group's backlog nears the cap (or passes maxLen). */

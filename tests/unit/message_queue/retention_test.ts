@@ -262,3 +262,34 @@ Deno.test("trimming: the loop does not keep a program alive that forgot close()"
   assert.equal(out.trim(), "sent");
   assert.equal(code, 0, "the program exited by itself");
 });
+
+Deno.test("trimming: a group's losses are logged at once, then summed for a minute, and the rest on close", async () => {
+  const errors: [string, Record<string, unknown> | undefined][] = [];
+  const queue = new MemoryQueue({
+    maxLen: 10,
+    hardMaxLen: 10,
+    trimIntervalMs: 60_000,
+    logger: {
+      ...quietLogger,
+      error: (msg, fields) => errors.push([msg, fields]),
+    },
+  });
+  const consumer = await queue.consumer({ group: "gone", name: "g" });
+  await consumer.close();
+  const anycaster = queue.anycaster();
+  for (let round = 0; round < 3; round++) {
+    await anycaster.anycastBatch(batch(15));
+    await queue.trimNow();
+  }
+  assert.equal(queue.stats.trimLosses, 3, "three losses");
+  assert.equal(queue.stats.lostEntries, 5 + 15 + 15);
+  assert.equal(errors.length, 1, "one error line within the minute");
+  assert.equal(errors[0]?.[1]?.count, 5);
+  await queue.close();
+  assert.equal(errors.length, 2, "the held losses, logged on close");
+  assert.match(errors[1]?.[0] ?? "", /more entries were trimmed/);
+  assert.deepEqual(
+    [errors[1]?.[1]?.count, errors[1]?.[1]?.losses, errors[1]?.[1]?.group],
+    [30, 2, "gone"],
+  );
+});
