@@ -17,7 +17,7 @@
 import type { Logger } from "../utils.ts";
 import { MessageQueueClosedError, StreamFullError } from "./errors.ts";
 import type { StreamStore, TrimLoss } from "./store.ts";
-import type { TrimReport } from "./types.ts";
+import type { TrimReport } from "./trimming.ts";
 import { DEAD_LETTER_SUFFIX } from "./dead_letter.ts";
 import { errorText } from "./_util.ts";
 

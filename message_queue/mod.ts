@@ -81,6 +81,7 @@
 export * from "./errors.ts";
 export * from "./payload.ts";
 export * from "./types.ts";
+export * from "./trimming.ts";
 export * from "./store.ts";
 export * from "./stream_queue.ts";
 export { DEAD_LETTER_SUFFIX } from "./dead_letter.ts";

@@ -16,6 +16,7 @@
 import { consoleLogger, type Logger } from "../utils.ts";
 import { MessageQueueClosedError } from "./errors.ts";
 import type { StreamInfo, StreamStore } from "./store.ts";
+import type { QueueStats, TrimReport } from "./trimming.ts";
 import type {
   Anycaster,
   AnycasterOptions,
@@ -27,11 +28,9 @@ import type {
   DurableSubscriberOptions,
   MessageQueue,
   MessageQueueOptions,
-  QueueStats,
   SignalOptions,
   Subscriber,
   SubscriberOptions,
-  TrimReport,
 } from "./types.ts";
 import { DEAD_LETTER_SUFFIX, readDeadLetter } from "./dead_letter.ts";
 import { StreamAnycaster } from "./_anycaster.ts";
