@@ -662,10 +662,10 @@ export class RedisStreamQueue extends StreamQueue {
    */
   constructor(store: RedisStreamStore, options: RedisStreamQueueOptions = {}) {
     super(store, options);
-    // As RedisStreamStore.add trims: approximately, to `maxLen` (checked,
-    // and defaulted to 100 000, by StreamQueue).
-    const maxLen = options.maxLen ?? 100_000;
-    this.location = { ...store.location, trim: ["MAXLEN", "~", `${maxLen}`] };
+    // An add never trims: the queue's retention loop trims every stream it
+    // watches (a durable broadcast stream included) to what every group has
+    // read and acknowledged, so a store writing into it must not trim either.
+    this.location = { ...store.location, trim: [] };
   }
 
   /**

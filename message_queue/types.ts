@@ -552,10 +552,12 @@ export interface MessageQueueOptions extends TrimmingOptions {
 }
 
 /**
- * Where a queue on Redis / Valkey keeps its streams and cache keys, and how
- * it trims a stream on each add: what a store that writes a broadcast in
+ * Where a queue on Redis / Valkey keeps its streams and cache keys, and the
+ * trimming arguments of its `XADD`s: what a store that writes a broadcast in
  * its own script (the background task store does) needs to write it as the
- * queue would.
+ * queue would. A `RedisStreamQueue` gives none: its retention loop trims
+ * every stream it watches to what every consumer group has acknowledged,
+ * so an add must never trim.
  *
  * @example Usage
  * ```ts
@@ -565,7 +567,7 @@ export interface MessageQueueOptions extends TrimmingOptions {
  * const location: QueueLocation = {
  *   server: "127.0.0.1:6379",
  *   db: 4,
- *   trim: ["MAXLEN", "~", "100000"],
+ *   trim: [],
  * };
  * assert.equal(location.db, 4);
  * ```
@@ -578,7 +580,7 @@ export interface QueueLocation {
   readonly server: string;
   /** The logical database. */
   readonly db: number;
-  /** The trimming arguments the queue puts in every `XADD`. */
+  /** The trimming arguments the queue puts in every `XADD` (none on Redis). */
   readonly trim: readonly string[];
 }
 

@@ -33,7 +33,7 @@ Deno.test("bgtask on Redis: upstream's keys and lifetimes, events published in t
   assert.deepEqual(s.queue.location, {
     server: `${env.redis.host}:${env.redis.port}`,
     db: EVENT_DB,
-    trim: ["MAXLEN", "~", "100000"],
+    trim: [],
   });
   assert.equal(s.store.publishesTo(s.queue.location), true);
   const raw = redisOf(7);
