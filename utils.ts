@@ -16,7 +16,8 @@
  * - ids and text: {@linkcode generateUuid}, {@linkcode isUuid},
  *   {@linkcode uuidToHex}, {@linkcode uuidFromHex}, {@linkcode joinNonEmpty},
  *   {@linkcode b64encode}, {@linkcode isIpAddressFormat},
- *   {@linkcode getRandomSeq}.
+ *   {@linkcode getRandomSeq};
+ * - bytes as text: {@linkcode encodeBase64} (base64 or base64url, any size).
  *
  * - logging: the {@linkcode Logger} interface and {@linkcode consoleLogger}.
  *
@@ -46,6 +47,7 @@ export * from "./_utils/sleep.ts";
 export * from "./_utils/backoff.ts";
 export * from "./_utils/uuid.ts";
 export * from "./_utils/text.ts";
+export * from "./_utils/base64.ts";
 export * from "./_utils/ip.ts";
 export * from "./_utils/random.ts";
 export * from "./_utils/logger.ts";

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { encodeBase64 } from "../_utils/base64.ts";
 import { canonicalUuid } from "../_utils/uuid.ts";
 import { InvalidIdentifierError } from "./errors.ts";
 
@@ -338,9 +339,7 @@ export function generateAccessKey(): AccessKey {
  */
 export function generateSecretKey(): SecretKey {
   const bytes = crypto.getRandomValues(new Uint8Array(30));
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_") as SecretKey;
+  return encodeBase64(bytes, { alphabet: "base64url" }) as SecretKey;
 }
 
 /** A container's id as the container runtime reports it (for Docker, 64 hex digits). Any non-empty string. */

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { ENCODER, toBase64 } from "./_bytes.ts";
+import { ENCODER } from "./_bytes.ts";
+import { encodeBase64 } from "./base64.ts";
 
 /**
  * Joins the parts that are not `null`, `undefined` or empty, as upstream's
@@ -49,5 +50,5 @@ export function joinNonEmpty(
  * @returns The base64 text.
  */
 export function b64encode(text: string): string {
-  return toBase64(ENCODER.encode(text));
+  return encodeBase64(ENCODER.encode(text));
 }

@@ -8,7 +8,7 @@
  */
 
 import { InvalidAPIParameters } from "../exception.ts";
-import { toBase64 } from "./_bytes.ts";
+import { encodeBase64 } from "./base64.ts";
 
 /**
  * A random id as upstream's `generate_uuid`: the 16 bytes of a UUID4 in
@@ -30,10 +30,7 @@ export function generateUuid(): string {
   for (let i = 0; i < 16; i++) {
     bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   }
-  return toBase64(bytes).replaceAll("+", "-").replaceAll("/", "_").slice(
-    0,
-    22,
-  );
+  return encodeBase64(bytes, { alphabet: "base64url", omitPadding: true });
 }
 
 const UUID_REGEXP =

@@ -20,7 +20,7 @@
 
 import { decode as msgpackDecode, ExtensionCodec } from "@msgpack/msgpack";
 import { MessageMetadata } from "../data/message_metadata.ts";
-import { uuidFromHex } from "../utils.ts";
+import { encodeBase64, uuidFromHex } from "../utils.ts";
 import { InvalidMessagePayloadError } from "./errors.ts";
 
 /** One field value of a stream entry: text, or raw bytes as Redis returns them. */
@@ -555,7 +555,7 @@ function legacyMessage(
     args,
     (_key, value) =>
       value instanceof Uint8Array
-        ? btoa(String.fromCharCode(...value))
+        ? encodeBase64(value)
         : typeof value === "bigint"
         ? value.toString()
         : value,

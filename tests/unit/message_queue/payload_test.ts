@@ -231,3 +231,20 @@ Deno.test("encode: a message with a non-string field is refused, naming it", () 
     isPayloadError("metadata"),
   );
 });
+
+Deno.test("decodeStreamFields: a multi-megabyte legacy byte field becomes base64 in payload", () => {
+  // 4 MiB of bytes in one bin field: spreading them into one call's
+  // arguments overflowed the call stack.
+  const blob = new Uint8Array(4 * 1024 * 1024);
+  for (let i = 0; i < blob.length; i++) blob[i] = (i * 7919) & 0xff;
+  const decoded = decodeStreamFields({
+    name: "n",
+    source: "s",
+    args: msgpackEncode(["big", blob]),
+  });
+  const [name, base64] = JSON.parse(decoded.payload) as [string, string];
+  assert.equal(name, "big");
+  assert.equal(base64.length, Math.ceil(blob.length / 3) * 4);
+  const back = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  assert.deepEqual(back, blob);
+});
