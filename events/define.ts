@@ -11,6 +11,7 @@
 
 import type { z } from "zod";
 import { CheckedEvent } from "./_checked.ts";
+import { bodyToJson, compileFloatPaths, NonFiniteFloatError } from "./_json.ts";
 import { InvalidAPIParameters } from "../exception.ts";
 import type { DecodedMessage } from "../message_queue/payload.ts";
 import {
@@ -124,8 +125,11 @@ export interface EventSpec<Schema extends z.ZodType> {
    */
   readonly legacyFields?: readonly string[] | undefined;
   /**
-   * Top-level fields that are Python floats: written with a decimal point
-   * (`0.0`, not `0`) so the bytes match upstream.
+   * Fields that are Python floats, by dotted path (`progress`,
+   * `result.verifiers.*.scan_time`; `*` is any key or array item): written
+   * as orjson writes a float (`0.0` for 0, `1e21`, `1e-6`), so the bytes
+   * match upstream. NaN and infinities are refused when encoding, naming the
+   * field (JSON cannot carry them).
    */
   readonly floatFields?: readonly string[] | undefined;
   /** The SSE projection (upstream `user_event()`), or none. */
@@ -220,27 +224,6 @@ function issuesOf(error: z.ZodError): string[] {
   );
 }
 
-// JSON with chosen top-level fields written as Python floats (`1.0`): the
-// top-level object is written field by field, so no marker can collide with
-// a value.
-function toJson(body: unknown, floatFields: ReadonlySet<string>): string {
-  if (
-    floatFields.size === 0 || typeof body !== "object" || body === null ||
-    Array.isArray(body)
-  ) {
-    return JSON.stringify(body);
-  }
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(body)) {
-    const text = floatFields.has(key) && typeof value === "number" &&
-        Number.isInteger(value)
-      ? `${value}.0`
-      : JSON.stringify(value);
-    if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
-  }
-  return `{${parts.join(",")}}`;
-}
-
 /**
  * Declares an event type.
  *
@@ -296,7 +279,7 @@ export function defineEvent<Schema extends z.ZodType>(
       { data: { field: "legacyFields" } },
     );
   }
-  const floatFields: ReadonlySet<string> = new Set(spec.floatFields ?? []);
+  const floats = compileFloatPaths(spec.floatFields ?? []);
   const check = (
     value: unknown,
     fail: (message: string, issues: string[], cause: unknown) => never,
@@ -317,8 +300,21 @@ export function defineEvent<Schema extends z.ZodType>(
     };
   const encodeChecked = (checked: Body): string => {
     try {
-      return toJson(checked, floatFields);
+      return bodyToJson(checked, floats);
     } catch (err) {
+      if (err instanceof NonFiniteFloatError) {
+        throw new EventPayloadEncodingError(
+          `Cannot encode event "${spec.name}": the float field ${err.message}`,
+          {
+            cause: err,
+            data: {
+              event: spec.name,
+              field: err.path,
+              issues: [`${err.path}: not a finite number`],
+            },
+          },
+        );
+      }
       throw new EventPayloadEncodingError(
         `Cannot encode event "${spec.name}": not JSON-representable: ${
           (err as Error).message

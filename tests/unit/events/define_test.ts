@@ -247,3 +247,133 @@ Deno.test("catalogue: names are unique within each pattern, and every definition
     "session_terminating",
   ]);
 });
+
+const Measure = defineEvent({
+  name: "measure_test",
+  domain: EventDomain.LOG,
+  pattern: "anycast",
+  schema: z.object({ n: z.number(), count: z.number().int() }),
+  floatFields: ["n"],
+});
+
+// Expected texts are orjson's (upstream's JSON library; pydantic-core, which
+// upstream main's event bodies go through, formats floats the same way at
+// the version upstream locks): the shortest round-trip digits, a decimal
+// point on integral values, exponents without "+", and the exponent form
+// from 1e16 up and below 1e-5.
+const FLOAT_TEXTS: readonly [number, string][] = [
+  [1e21, "1e21"],
+  [-1e21, "-1e21"],
+  [1.5e21, "1.5e21"],
+  [1e16, "1e16"],
+  [1e15, "1000000000000000.0"],
+  [2 ** 53, "9007199254740992.0"],
+  [1.2345678901234568e17, "1.2345678901234568e17"],
+  [1.7976931348623157e308, "1.7976931348623157e308"],
+  [-0, "-0.0"],
+  [0, "0.0"],
+  [3, "3.0"],
+  [-2, "-2.0"],
+  [0.1, "0.1"],
+  [123.456, "123.456"],
+  [0.000123, "0.000123"],
+  [1e-5, "0.00001"],
+  [1e-6, "1e-6"],
+  [1.5e-6, "1.5e-6"],
+  [1e-7, "1e-7"],
+  [5e-324, "5e-324"],
+  [2.2250738585072014e-308, "2.2250738585072014e-308"],
+];
+
+Deno.test("events: float fields are written as Python's orjson writes them, and parse back", () => {
+  for (const [value, text] of FLOAT_TEXTS) {
+    const json = Measure.encode({ n: value, count: 1 });
+    assert.equal(json, `{"n":${text},"count":1}`, `${value}`);
+    const back = JSON.parse(json) as { n: number };
+    assert.ok(Object.is(back.n, value), `${value} round-trips`);
+  }
+  // Integer fields stay integers.
+  assert.equal(Measure.encode({ n: 1, count: 2 }), '{"n":1.0,"count":2}');
+});
+
+Deno.test("events: a float field that is NaN or infinite is refused, naming the field", () => {
+  const Loose = defineEvent({
+    name: "loose_test",
+    domain: EventDomain.LOG,
+    pattern: "anycast",
+    // No number check in the schema: the encoder itself must refuse.
+    schema: z.object({ n: z.custom<number>(() => true) }),
+    floatFields: ["n"],
+  });
+  for (const value of [NaN, Infinity, -Infinity]) {
+    // The schema's z.number() refuses it first, naming the field.
+    for (
+      const make of [
+        () => Measure.encode({ n: value, count: 1 }),
+        () => Measure.create({ n: value, count: 1 }),
+      ]
+    ) {
+      assert.throws(
+        make,
+        (err: unknown) =>
+          err instanceof EventPayloadEncodingError &&
+          (err.data?.issues as string[]).some((i) => i.startsWith("n:")),
+        `${value}`,
+      );
+    }
+    // Without one, the encoder refuses it.
+    assert.throws(
+      () => Loose.encode({ n: value }),
+      (err: unknown) =>
+        err instanceof EventPayloadEncodingError &&
+        err.data?.event === "loose_test" && err.data?.field === "n" &&
+        err.message.includes(`"n" is ${value}`),
+      `${value}`,
+    );
+  }
+});
+
+Deno.test("events: nested float fields, by dotted path with * for any key or item", () => {
+  const Scan = defineEvent({
+    name: "scan_test",
+    domain: EventDomain.LOG,
+    pattern: "anycast",
+    schema: z.object({
+      result: z.object({
+        verifiers: z.record(
+          z.string(),
+          z.object({ scan_time: z.number(), count: z.number() }),
+        ),
+      }).nullable(),
+      // No number check: the encoder's own refusal is under test.
+      samples: z.array(z.custom<number>(() => true)),
+    }),
+    floatFields: ["result.verifiers.*.scan_time", "samples.*"],
+  });
+  assert.equal(
+    Scan.encode({
+      result: { verifiers: { a: { scan_time: 2, count: 3 } } },
+      samples: [1, 1e21],
+    }),
+    '{"result":{"verifiers":{"a":{"scan_time":2.0,"count":3}}},' +
+      '"samples":[1.0,1e21]}',
+  );
+  assert.equal(
+    Scan.encode({ result: null, samples: [] }),
+    '{"result":null,"samples":[]}',
+  );
+  assert.throws(
+    () =>
+      Scan.encode({
+        result: { verifiers: { a: { scan_time: NaN, count: 3 } } },
+        samples: [],
+      }),
+    EventPayloadEncodingError,
+  );
+  assert.throws(
+    () => Scan.encode({ result: null, samples: [1, -Infinity] }),
+    (err: unknown) =>
+      err instanceof EventPayloadEncodingError &&
+      err.data?.field === "samples.1",
+  );
+});
