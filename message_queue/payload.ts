@@ -12,8 +12,9 @@
  *   `{"name":…,"source":…,"payload":"<JSON text>","metadata":"<JSON text>"}`
  *   where `payload` and `metadata` are JSON texts inside the JSON.
  *
- * Decoding also reads the legacy form of releases up to 26.8.x, where the
- * body is a msgpack array under `args` (base64 in a broadcast).
+ * The legacy form of releases up to 26.8.x is read, and written for a
+ * message that has {@linkcode OutgoingMessage.packedArgs}: the body is a
+ * msgpack array under `args` in place of `payload` (base64 in a broadcast).
  *
  * @module
  */
@@ -56,6 +57,17 @@ export interface OutgoingMessage {
    * @default {undefined} (the `metadata` field is left out)
    */
   readonly metadata?: MessageMetadata | undefined;
+  /**
+   * The body as upstream 26.8.x sends it: the msgpack bytes of its
+   * positional arguments. When set, the message is written in that legacy
+   * form, which released Python components read: an `args` field (base64 in
+   * a broadcast) in place of `payload`, and `payload` is not sent. Make it
+   * with `EventDefinition.encodeLegacy()`, or let `EventProducer` do it
+   * (`wireFormat: "legacy"`).
+   *
+   * @default {undefined} (the JSON `payload` is sent, as upstream main does)
+   */
+  readonly packedArgs?: Uint8Array | undefined;
 }
 
 /**
@@ -116,7 +128,8 @@ const RETRY_COUNT = "_retry_count";
 /**
  * Renders a message as the fields of an anycast stream entry, in upstream's
  * order (`name`, `source`, `payload`, then `metadata` and `_retry_count`
- * when set).
+ * when set). A message with `packedArgs` is written in the legacy form:
+ * `args` (the msgpack bytes) in place of `payload`, as 26.8.x writes it.
  *
  * @example Usage
  * ```ts
@@ -127,27 +140,30 @@ const RETRY_COUNT = "_retry_count";
  *   encodeStreamFields({ name: "ping", source: "manager", payload: "{}" }),
  *   ["name", "ping", "source", "manager", "payload", "{}"],
  * );
+ * const legacy = encodeStreamFields({
+ *   name: "ping", source: "manager", payload: "{}",
+ *   packedArgs: new Uint8Array([0x90]), // msgpack: an empty array
+ * });
+ * assert.deepEqual(legacy.slice(0, 5), ["name", "ping", "source", "manager", "args"]);
+ * assert.deepEqual(legacy[5], new Uint8Array([0x90]));
  * ```
  *
  * @param message The message to send.
  * @param retryCount Upstream's `_retry_count`; written only when above 0.
- * @returns Field names and values, alternating, as `XADD` takes them.
+ * @returns Field names and values, alternating, as `XADD` takes them: all
+ * text, except the bytes of `args` in the legacy form.
  * @throws {InvalidMessagePayloadError} When `name`, `source` or `payload` is
- * not a string.
+ * not a string, or `packedArgs` is not a `Uint8Array`.
  */
 export function encodeStreamFields(
   message: OutgoingMessage,
   retryCount: number = 0,
-): string[] {
+): StreamFieldValue[] {
   checkOutgoing(message);
-  const fields = [
-    NAME,
-    message.name,
-    SOURCE,
-    message.source,
-    PAYLOAD,
-    message.payload,
-  ];
+  const packed = message.packedArgs;
+  const fields: StreamFieldValue[] = packed === undefined
+    ? [NAME, message.name, SOURCE, message.source, PAYLOAD, message.payload]
+    : [NAME, message.name, SOURCE, message.source, LEGACY_ARGS, packed];
   if (message.metadata !== undefined) {
     fields.push(METADATA, message.metadata.serialize());
   }
@@ -286,7 +302,9 @@ function decodeAnycast(
 
 /**
  * Renders a message as the JSON text of one broadcast (pub/sub) message, as
- * upstream main's `BroadcastPayload.to_json` does.
+ * upstream main's `BroadcastPayload.to_json` does; a message with
+ * `packedArgs` in the legacy form instead, as 26.8.x writes it:
+ * `{"name","source","args":"<base64 of the msgpack bytes>","metadata"?}`.
  *
  * @example Usage
  * ```ts
@@ -302,15 +320,17 @@ function decodeAnycast(
  * @param message The message to send.
  * @returns The compact JSON text.
  * @throws {InvalidMessagePayloadError} When `name`, `source` or `payload` is
- * not a string.
+ * not a string, or `packedArgs` is not a `Uint8Array`.
  */
 export function encodeBroadcast(message: OutgoingMessage): string {
   checkOutgoing(message);
-  const document: Record<string, string> = {
-    name: message.name,
-    source: message.source,
-    payload: message.payload,
-  };
+  const document: Record<string, string> = message.packedArgs === undefined
+    ? { name: message.name, source: message.source, payload: message.payload }
+    : {
+      name: message.name,
+      source: message.source,
+      args: encodeBase64(message.packedArgs),
+    };
   if (message.metadata !== undefined) {
     document.metadata = message.metadata.serialize();
   }
@@ -394,6 +414,15 @@ function checkOutgoing(message: OutgoingMessage): void {
         { data: { field } },
       );
     }
+  }
+  if (
+    message.packedArgs !== undefined &&
+    !(message.packedArgs instanceof Uint8Array)
+  ) {
+    throw new InvalidMessagePayloadError(
+      'Cannot send a message: "packedArgs" must be a Uint8Array',
+      { data: { field: "packedArgs" } },
+    );
   }
   if (
     message.metadata !== undefined &&

@@ -84,7 +84,9 @@ Deno.test("decodeStreamFields: round trip with bytes values, metadata and retry 
   const flat = encodeStreamFields({ ...bgtaskDone, metadata: metadata() }, 3);
   const fields: Record<string, Uint8Array> = {};
   for (let i = 0; i < flat.length; i += 2) {
-    fields[flat[i] as string] = new TextEncoder().encode(flat[i + 1]);
+    fields[flat[i] as string] = new TextEncoder().encode(
+      flat[i + 1] as string,
+    );
   }
   const decoded = decodeStreamFields(fields);
   assert.equal(decoded.name, "bgtask_done");
@@ -247,4 +249,55 @@ Deno.test("decodeStreamFields: a multi-megabyte legacy byte field becomes base64
   assert.equal(base64.length, Math.ceil(blob.length / 3) * 4);
   const back = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
   assert.deepEqual(back, blob);
+});
+
+Deno.test("encode: packedArgs writes the legacy form (args in place of payload), which decodes", () => {
+  const packedArgs = msgpackEncode(["t-1", "done"]);
+  const message: OutgoingMessage = {
+    ...bgtaskDone,
+    metadata: metadata(),
+    packedArgs,
+  };
+  const fields = encodeStreamFields(message, 2);
+  assert.deepEqual(fields.filter((_, i) => i % 2 === 0), [
+    "name",
+    "source",
+    "args",
+    "metadata",
+    "_retry_count",
+  ]);
+  assert.deepEqual(fields[5], packedArgs);
+  const record: Record<string, string | Uint8Array> = {};
+  for (let i = 0; i < fields.length; i += 2) {
+    record[fields[i] as string] = fields[i + 1] as string | Uint8Array;
+  }
+  const anycast = decodeStreamFields(record);
+  assert.deepEqual(anycast.legacyArgs, ["t-1", "done"]);
+  assert.equal(anycast.retryCount, 2);
+  assert.equal(anycast.metadata?.requestId, "req-1");
+
+  const text = encodeBroadcast(message);
+  const document = JSON.parse(text) as Record<string, string>;
+  assert.deepEqual(Object.keys(document), [
+    "name",
+    "source",
+    "args",
+    "metadata",
+  ]);
+  assert.equal(
+    document.args,
+    btoa(String.fromCharCode(...packedArgs)),
+  );
+  const broadcast = decodeBroadcast(text);
+  assert.deepEqual(broadcast.legacyArgs, ["t-1", "done"]);
+  assert.equal(broadcast.metadata?.requestId, "req-1");
+
+  assert.throws(
+    () =>
+      encodeBroadcast({
+        ...bgtaskDone,
+        packedArgs: [1, 2] as unknown as Uint8Array,
+      }),
+    isPayloadError("packedArgs"),
+  );
 });
