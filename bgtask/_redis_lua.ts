@@ -15,6 +15,7 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
 import type { PreparedBroadcast } from "../message_queue/types.ts";
 
 /**
@@ -178,10 +179,10 @@ return 'ttl_sufficient'
  */
 export function publishArgs(
   broadcast: PreparedBroadcast | undefined,
-): string[] {
+): (string | Buffer)[] {
   const location = broadcast?.location;
   if (broadcast === undefined || location === undefined) return [""];
-  const args = [
+  const args: (string | Buffer)[] = [
     String(location.db),
     broadcast.cacheId ?? "",
     broadcast.data,
@@ -192,7 +193,15 @@ export function publishArgs(
   if (durable === undefined) args.push("");
   else {
     args.push(durable.stream, String(location.trim.length), ...location.trim);
-    args.push(...durable.fields);
+    // ioredis sends a Buffer as bytes but stringifies any other Uint8Array
+    // (a legacy envelope's `args`).
+    for (const field of durable.fields) {
+      args.push(
+        typeof field === "string"
+          ? field
+          : Buffer.from(field.buffer, field.byteOffset, field.byteLength),
+      );
+    }
   }
   return args;
 }

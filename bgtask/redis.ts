@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { Buffer } from "node:buffer";
 import type { Redis } from "ioredis";
 import {
   closeValkey,
@@ -60,9 +61,9 @@ export interface RedisBgtaskStoreOptions extends BgtaskStoreOptions {
 }
 
 type ScriptRedis = Redis & {
-  bgtaskRegister(...args: (string | number)[]): Promise<number>;
-  bgtaskProgress(...args: (string | number)[]): Promise<number>;
-  bgtaskFinish(...args: (string | number)[]): Promise<number>;
+  bgtaskRegister(...args: (string | number | Buffer)[]): Promise<number>;
+  bgtaskProgress(...args: (string | number | Buffer)[]): Promise<number>;
+  bgtaskFinish(...args: (string | number | Buffer)[]): Promise<number>;
   bgtaskClaim(...args: (string | number)[]): Promise<string>;
 };
 
@@ -274,7 +275,7 @@ export class RedisBgtaskStore implements BgtaskStore {
   }
 
   /** The publish arguments of `broadcast`, refused when bound elsewhere. */
-  #publish(broadcast: PreparedBroadcast | undefined): string[] {
+  #publish(broadcast: PreparedBroadcast | undefined): (string | Buffer)[] {
     if (broadcast !== undefined && !this.publishesTo(broadcast.location)) {
       throw new InvalidAPIParameters(
         "A background task store cannot publish an event bound for another server: send it through the producer",

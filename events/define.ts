@@ -12,6 +12,13 @@
 import type { z } from "zod";
 import { CheckedEvent } from "./_checked.ts";
 import { bodyToJson, compileFloatPaths, NonFiniteFloatError } from "./_json.ts";
+import {
+  compileLegacyForm,
+  LegacyFieldError,
+  type LegacyForm,
+  packLegacy,
+  unpackLegacy,
+} from "./_legacy.ts";
 import { InvalidAPIParameters } from "../exception.ts";
 import type { DecodedMessage } from "../message_queue/payload.ts";
 import {
@@ -99,6 +106,72 @@ export interface UserEventProjection {
 }
 
 /**
+ * How upstream 26.8.x carried one element of an event's legacy tuple, when
+ * it is not simply the field's value (see {@linkcode LegacyField}).
+ *
+ * @example Upstream's `service_deregistered`: `(instance_id.encode(), service_group.encode())`
+ * ```ts
+ * import type { LegacyElement } from "@backendai/common/events";
+ *
+ * const legacyFields: LegacyElement[] = [
+ *   { field: "instance_id", as: "utf8" },
+ *   { field: "service_group", as: "utf8" },
+ * ];
+ * ```
+ */
+export interface LegacyElement {
+  /**
+   * The body field the element carries, by dotted path (`model.model_id`
+   * for a field of a nested object). Set exactly one of `field`, `fields`
+   * and `constant`.
+   */
+  readonly field?: string | undefined;
+  /**
+   * Several top-level fields carried as one JSON object (with
+   * `as: "json"`), as upstream's `service_registered` packs most of its
+   * body.
+   */
+  readonly fields?: readonly string[] | undefined;
+  /**
+   * A value upstream writes here and never reads (its
+   * `do_sweep_stale_services` sends `(b"",)`): written as is, skipped when
+   * read.
+   */
+  readonly constant?: string | number | boolean | Uint8Array | null;
+  /**
+   * How the value is carried:
+   * - `"value"`: as is (text, numbers, floats per `floatFields`, booleans,
+   *   `null`, arrays, maps);
+   * - `"utf8"`: a string as its UTF-8 bytes (msgpack bin; upstream
+   *   `.encode()`);
+   * - `"json"`: the value's JSON text as UTF-8 bytes (upstream
+   *   `dump_json_str(...).encode()`);
+   * - `"pickled"`: a Python object upstream pickles into a msgpack extension
+   *   (`ImageRef`, `ResourceSlot`, ...). Only `null` can be written; any
+   *   other value makes the legacy form refuse the event, naming the field.
+   *
+   * @default {"value"}
+   */
+  readonly as?: "value" | "utf8" | "json" | "pickled" | undefined;
+  /** For `as: "pickled"`: the Python type, named in the refusal. */
+  readonly pythonType?: string | undefined;
+  /**
+   * Upstream leaves this element out of the tuple when it is `null` (only
+   * trailing elements may set this).
+   *
+   * @default {false}
+   */
+  readonly omitWhenNull?: boolean | undefined;
+}
+
+/**
+ * One element of an event's legacy msgpack tuple (releases up to 26.8.x):
+ * the name (or dotted path) of the body field carried as is, or a
+ * {@linkcode LegacyElement} saying how upstream carried it.
+ */
+export type LegacyField = string | LegacyElement;
+
+/**
  * What {@linkcode defineEvent} takes.
  *
  * @typeParam Schema The zod schema of the body.
@@ -120,10 +193,12 @@ export interface EventSpec<Schema extends z.ZodType> {
   /** The cache domain, for `<cacheDomain>.<domainId>` cache ids. */
   readonly cacheDomain?: EventCacheDomain | undefined;
   /**
-   * The body's fields in upstream's legacy msgpack tuple order (releases up
-   * to 26.8.x), to decode legacy messages.
+   * The elements of upstream's legacy msgpack tuple (releases up to 26.8.x),
+   * in order: what `serialize()` returned there. It decodes legacy messages
+   * and lets a producer write them (`wireFormat: "legacy"`). Leave it out
+   * for an event that had no legacy form; `[]` is an empty tuple.
    */
-  readonly legacyFields?: readonly string[] | undefined;
+  readonly legacyFields?: readonly LegacyField[] | undefined;
   /**
    * Fields that are Python floats, by dotted path (`progress`,
    * `result.verifiers.*.scan_time`; `*` is any key or array item): written
@@ -181,6 +256,22 @@ export interface EventDefinition<Body = unknown> {
    * or is not JSON-representable.
    */
   encode(body: Body): string;
+  /**
+   * The elements of the legacy tuple (releases up to 26.8.x), or
+   * `undefined` when the event has no legacy form.
+   */
+  readonly legacyFields: readonly LegacyField[] | undefined;
+  /**
+   * Renders a body as upstream 26.8.x sends it: its legacy tuple packed
+   * with msgpack (the `args` of a legacy message).
+   *
+   * @param body The body.
+   * @returns The msgpack bytes.
+   * @throws {EventPayloadEncodingError} When the body does not fit the
+   * schema, the event has no legacy form, or a field cannot be carried in it
+   * (one upstream pickles); `data.field` names the field.
+   */
+  encodeLegacy(body: Body): Uint8Array;
   /**
    * Reads a body from a received message: its JSON body, or the legacy
    * positional arguments mapped through `legacyFields`.
@@ -252,8 +343,8 @@ function issuesOf(error: z.ZodError): string[] {
  * @typeParam Schema The zod schema of the body.
  * @param spec The name, domain, pattern, schema and optional parts.
  * @returns The definition.
- * @throws {InvalidAPIParameters} When the name is not snake_case or
- * `legacyFields` is empty.
+ * @throws {InvalidAPIParameters} When the name is not snake_case or an
+ * element of `legacyFields` is malformed.
  */
 export function defineEvent<Schema extends z.ZodType>(
   spec: EventSpec<Schema>,
@@ -273,13 +364,13 @@ export function defineEvent<Schema extends z.ZodType>(
       { data: { field: "pattern", value: spec.pattern } },
     );
   }
-  if (spec.legacyFields?.length === 0) {
-    throw new InvalidAPIParameters(
-      '"legacyFields" is empty: leave it out instead',
-      { data: { field: "legacyFields" } },
-    );
-  }
   const floats = compileFloatPaths(spec.floatFields ?? []);
+  const legacy: LegacyForm | undefined = spec.legacyFields === undefined
+    ? undefined
+    : compileLegacyForm(spec.legacyFields, floats);
+  const legacyFields = spec.legacyFields === undefined
+    ? undefined
+    : Object.freeze([...spec.legacyFields]);
   const check = (
     value: unknown,
     fail: (message: string, issues: string[], cause: unknown) => never,
@@ -298,23 +389,60 @@ export function defineEvent<Schema extends z.ZodType>(
         { cause, data: { event: spec.name, issues } },
       );
     };
+  // Throws the error for a float or legacy field at fault; returns for any
+  // other error, which the caller wraps.
+  const fieldFailure = (err: unknown, form: string): void => {
+    if (err instanceof NonFiniteFloatError) {
+      throw new EventPayloadEncodingError(
+        `Cannot encode event "${spec.name}"${form}: the float field ${err.message}`,
+        {
+          cause: err,
+          data: {
+            event: spec.name,
+            field: err.path,
+            issues: [`${err.path}: not a finite number`],
+          },
+        },
+      );
+    }
+    if (err instanceof LegacyFieldError) {
+      throw new EventPayloadEncodingError(
+        `Cannot encode event "${spec.name}"${form}: ${err.message}`,
+        {
+          cause: err,
+          data: {
+            event: spec.name,
+            field: err.field,
+            issues: [`${err.field}: ${err.message}`],
+          },
+        },
+      );
+    }
+  };
+  const legacyChecked = (checked: Body): Uint8Array => {
+    const form = " in the legacy (26.8) form";
+    if (legacy === undefined) {
+      throw new EventPayloadEncodingError(
+        `Cannot encode event "${spec.name}"${form}: it has none ` +
+          "(no legacyFields; it did not exist in 26.8 or was not ported)",
+        { data: { event: spec.name, issues: [] } },
+      );
+    }
+    try {
+      return packLegacy(legacy, checked);
+    } catch (err) {
+      fieldFailure(err, form);
+      throw new EventPayloadEncodingError(
+        `Cannot encode event "${spec.name}"${form}: ${(err as Error).message}`,
+        { cause: err, data: { event: spec.name, issues: [] } },
+      );
+    }
+  };
   const encodeChecked = (checked: Body): string => {
     try {
       return bodyToJson(checked, floats);
     } catch (err) {
-      if (err instanceof NonFiniteFloatError) {
-        throw new EventPayloadEncodingError(
-          `Cannot encode event "${spec.name}": the float field ${err.message}`,
-          {
-            cause: err,
-            data: {
-              event: spec.name,
-              field: err.path,
-              issues: [`${err.path}: not a finite number`],
-            },
-          },
-        );
-      }
+      fieldFailure(err, "");
       throw new EventPayloadEncodingError(
         `Cannot encode event "${spec.name}": not JSON-representable: ${
           (err as Error).message
@@ -323,6 +451,9 @@ export function defineEvent<Schema extends z.ZodType>(
       );
     }
   };
+  // One codec object per definition: a checked event holds it, not a
+  // closure of its own.
+  const codec = { json: encodeChecked, legacy: legacyChecked };
   const definition: EventDefinition<Body> = {
     name: spec.name,
     domain: spec.domain,
@@ -335,24 +466,40 @@ export function defineEvent<Schema extends z.ZodType>(
       if (typeof checked === "object" && checked !== null) {
         Object.freeze(checked);
       }
-      return new CheckedEvent(definition, checked, encodeChecked);
+      return new CheckedEvent(definition, checked, codec);
     },
     encode(body: Body): string {
       return encodeChecked(check(body, encodingFailure("encode")));
     },
+    legacyFields,
+    encodeLegacy(body: Body): Uint8Array {
+      return legacyChecked(check(body, encodingFailure("encode")));
+    },
     decode(message: Pick<DecodedMessage, "body" | "legacyArgs">): Body {
       let value = message.body;
       if (message.legacyArgs !== undefined) {
-        const fields = spec.legacyFields;
-        if (fields === undefined) {
+        if (legacy === undefined) {
           throw new EventPayloadDecodingError(
             `Cannot decode event "${spec.name}": it has no legacy (msgpack) form`,
             { data: { event: spec.name, issues: [] } },
           );
         }
-        value = Object.fromEntries(
-          fields.map((field, i) => [field, message.legacyArgs?.[i] ?? null]),
-        );
+        try {
+          value = unpackLegacy(legacy, message.legacyArgs);
+        } catch (err) {
+          if (!(err instanceof LegacyFieldError)) throw err;
+          throw new EventPayloadDecodingError(
+            `Cannot decode event "${spec.name}": ${err.message}`,
+            {
+              cause: err,
+              data: {
+                event: spec.name,
+                field: err.field,
+                issues: [`${err.field}: ${err.message}`],
+              },
+            },
+          );
+        }
       }
       return check(value, (text, issues, cause) => {
         throw new EventPayloadDecodingError(

@@ -28,7 +28,27 @@ import type { Event } from "./define.ts";
 // The type lives with the queue (bgtask's store takes one without depending
 // on events); it stays importable from here, where prepareBroadcast makes it.
 export type { DurableCopy, PreparedBroadcast } from "../message_queue/types.ts";
-import { encodeEventBody } from "./_checked.ts";
+import { encodeEventBody, encodeEventLegacy } from "./_checked.ts";
+
+/**
+ * How a producer writes event bodies on the wire:
+ *
+ * - `"json"`: as upstream `main` does (a `payload` field holding the body's
+ *   JSON). Components of upstream `main` read it; releases up to 26.8.x do
+ *   not.
+ * - `"legacy"`: as releases up to 26.8.x do (an `args` field holding the
+ *   body's positional tuple packed with msgpack; base64 in a broadcast),
+ *   which those releases read. Every event of the catalogue that existed in
+ *   26.8 can be sent this way, except where upstream pickled a Python object
+ *   into the tuple: `agent_heartbeat` always, and the image pull events
+ *   unless `image_ref` is null. Those sends are refused with
+ *   `EventPayloadEncodingError`, whose `data.event` and `data.field` name the
+ *   event and the field; so is an event with no legacy form
+ *   (`legacyFields`).
+ *
+ * This library reads both forms whichever it writes.
+ */
+export type EventWireFormat = "json" | "legacy";
 
 /** Options of {@linkcode EventProducer}. */
 export interface EventProducerOptions {
@@ -58,6 +78,16 @@ export interface EventProducerOptions {
    * @default {undefined}
    */
   durableStream?: string | undefined;
+  /**
+   * How event bodies are written, for anycasts and broadcasts alike (cached
+   * and prepared broadcasts included): `"json"` for a cluster of upstream
+   * `main`, `"legacy"` to join a cluster of a released version up to 26.8.x
+   * (see {@linkcode EventWireFormat}, which also lists the events that
+   * cannot be sent in the legacy form).
+   *
+   * @default {"json"}
+   */
+  wireFormat?: EventWireFormat | undefined;
 }
 
 /** The cache id given, else the event's own, else none. */
@@ -107,6 +137,36 @@ export interface SendEventOptions {
  * assert.equal(cached?.name, "bgtask_done");
  * await producer.close();
  * ```
+ *
+ * @example Joining a cluster of a released version (26.8.x)
+ * ```ts
+ * import {
+ *   EventPayloadEncodingError, EventProducer, ImagePullStartedEvent,
+ *   KernelPullingAnycastEvent,
+ * } from "@backendai/common/events";
+ * import { MemoryQueue } from "@backendai/common/message-queue";
+ * import assert from "node:assert/strict";
+ *
+ * await using queue = new MemoryQueue();
+ * const producer = new EventProducer(queue, {
+ *   source: "agent-1", wireFormat: "legacy",
+ * });
+ * await producer.anycast(KernelPullingAnycastEvent.create({
+ *   kernel_id: "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d",
+ *   session_id: "f38dea23-50fa-42a0-b5ae-338f5f4693f4",
+ *   reason: "", creation_info: {},
+ * }));
+ * // A field upstream 26.8 pickled cannot be written in its form.
+ * await assert.rejects(
+ *   producer.anycast(ImagePullStartedEvent.create({
+ *     image: "python:3.13", agent_id: "agent-1", timestamp: 1.5,
+ *     image_ref: { name: "python" },
+ *   })),
+ *   (err: unknown) =>
+ *     err instanceof EventPayloadEncodingError &&
+ *     err.data?.event === "image_pull_started" && err.data?.field === "image_ref",
+ * );
+ * ```
  */
 export class EventProducer implements AsyncDisposable {
   readonly #queue: MessageQueue;
@@ -114,15 +174,20 @@ export class EventProducer implements AsyncDisposable {
   readonly #anycaster: Anycaster;
   readonly #broadcaster: Broadcaster;
   readonly #cacheTtlSeconds: number;
+  readonly #legacy: boolean;
   /** The stream broadcasts are also written to, if any (see `durableStream`). */
   readonly durableStream: string | undefined;
+  /** How event bodies are written (see `wireFormat`). */
+  readonly wireFormat: EventWireFormat;
 
   /**
    * Makes a producer on `queue` (which it does not own).
    *
    * @param queue The message queue.
-   * @param options The source id, stream, channel, cache TTL and durable stream.
-   * @throws {InvalidAPIParameters} When `source` is empty.
+   * @param options The source id, stream, channel, cache TTL, durable
+   * stream and wire format.
+   * @throws {InvalidAPIParameters} When `source` is empty or `wireFormat` is
+   * neither `"json"` nor `"legacy"`.
    */
   constructor(queue: MessageQueue, options: EventProducerOptions) {
     if (typeof options.source !== "string" || options.source === "") {
@@ -132,6 +197,15 @@ export class EventProducer implements AsyncDisposable {
       );
     }
     this.#queue = queue;
+    const wireFormat = options.wireFormat ?? "json";
+    if (wireFormat !== "json" && wireFormat !== "legacy") {
+      throw new InvalidAPIParameters(
+        `"wireFormat" is "json" or "legacy", got ${JSON.stringify(wireFormat)}`,
+        { data: { field: "wireFormat", value: wireFormat } },
+      );
+    }
+    this.wireFormat = wireFormat;
+    this.#legacy = wireFormat === "legacy";
     this.#source = options.source;
     this.#cacheTtlSeconds = options.cacheTtlSeconds ?? 300;
     this.durableStream = options.durableStream;
@@ -144,6 +218,7 @@ export class EventProducer implements AsyncDisposable {
   }
 
   #message(event: Event, source: string | undefined): OutgoingMessage {
+    if (this.#legacy) return this.#legacyMessage(event, source);
     return {
       name: event.definition.name,
       source: source ?? this.#source,
@@ -155,20 +230,37 @@ export class EventProducer implements AsyncDisposable {
     };
   }
 
+  // Off the JSON path. `payload` still holds the body's JSON, which
+  // OutgoingMessage requires but the legacy form does not send: one more
+  // encoding per event, on this path only.
+  #legacyMessage(event: Event, source: string | undefined): OutgoingMessage {
+    return {
+      name: event.definition.name,
+      source: source ?? this.#source,
+      payload: encodeEventBody(event),
+      metadata: hasMetadata() ? captureMetadata() : undefined,
+      packedArgs: encodeEventLegacy(event),
+    };
+  }
+
   /**
    * Sends an event to one consumer of every group.
    *
    * @param event The event.
    * @param options Source override and abort signal.
    * @returns The stream entry id.
-   * @throws {EventPayloadEncodingError} When the body does not encode.
+   * @throws {EventPayloadEncodingError} When the body does not encode (in
+   * the legacy form: when the event or one of its fields has none).
    * @throws {MessageQueueClosedError} After `close()`.
    */
   anycast(event: Event, options: SendEventOptions = {}): Promise<MessageId> {
-    return this.#anycaster.anycast(
-      this.#message(event, options.source),
-      options,
-    );
+    let message: OutgoingMessage;
+    try {
+      message = this.#message(event, options.source);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#anycaster.anycast(message, options);
   }
 
   /**
@@ -176,13 +268,17 @@ export class EventProducer implements AsyncDisposable {
    *
    * @param event The event.
    * @param options Source override and abort signal.
-   * @throws {EventPayloadEncodingError} When the body does not encode.
+   * @throws {EventPayloadEncodingError} When the body does not encode (in
+   * the legacy form: when the event or one of its fields has none).
    */
   broadcast(event: Event, options: SendEventOptions = {}): Promise<void> {
-    return this.#broadcaster.broadcast(
-      this.#message(event, options.source),
-      options,
-    );
+    let message: OutgoingMessage;
+    try {
+      message = this.#message(event, options.source);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#broadcaster.broadcast(message, options);
   }
 
   /**
@@ -206,11 +302,13 @@ export class EventProducer implements AsyncDisposable {
         ),
       );
     }
-    return this.#broadcaster.broadcastWithCache(
-      cacheId,
-      this.#message(event, options.source),
-      options,
-    );
+    let message: OutgoingMessage;
+    try {
+      message = this.#message(event, options.source);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#broadcaster.broadcastWithCache(cacheId, message, options);
   }
 
   /**
@@ -224,13 +322,16 @@ export class EventProducer implements AsyncDisposable {
     events: readonly Event[],
     options: SendEventOptions = {},
   ): Promise<void> {
-    return this.#broadcaster.broadcastBatch(
-      events.map((event) => ({
+    let items: { message: OutgoingMessage; cacheId: string | undefined }[];
+    try {
+      items = events.map((event) => ({
         message: this.#message(event, options.source),
         cacheId: cacheIdOf(event, undefined),
-      })),
-      options,
-    );
+      }));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#broadcaster.broadcastBatch(items, options);
   }
 
   /**

@@ -692,8 +692,11 @@ export interface MessageQueue extends AsyncDisposable {
 export interface DurableCopy {
   /** The durable stream. */
   readonly stream: string;
-  /** The entry's fields, name and value alternating, as `XADD` takes them. */
-  readonly fields: readonly string[];
+  /**
+   * The entry's fields, name and value alternating, as `XADD` takes them
+   * (a legacy envelope's `args` are bytes).
+   */
+  readonly fields: readonly StreamFieldValue[];
 }
 
 /**

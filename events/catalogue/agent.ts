@@ -115,7 +115,14 @@ export const AgentHeartbeatEvent: EventDefinition<AgentHeartbeatBody> =
     domain: EventDomain.AGENT,
     pattern: "anycast",
     schema: z.object({ agent_info: z.record(z.string(), z.unknown()) }),
-    legacyFields: ["agent_info"],
+    // Upstream 26.8 packs agent_info.model_dump(): a ResourceSlot, SlotName
+    // keys and SlotTypes values, all pickled; its reader accepts nothing
+    // else. The legacy form reads it (when it decodes) but cannot write it.
+    legacyFields: [{
+      field: "agent_info",
+      as: "pickled",
+      pythonType: "AgentInfo (a pickled ResourceSlot inside)",
+    }],
   });
 
 /** `agent_images_remove`: an agent removed images (by canonical name). */

@@ -4,7 +4,10 @@
  * Image pull events (upstream `event_types/image/anycast.py`), anycast,
  * routed by image name. `image_ref` is kept as an opaque object: its
  * legacy form is a pickle-based msgpack ext that cannot be decoded outside
- * Python (such messages go to the dead-letter stream).
+ * Python (such messages go to the dead-letter stream), nor written: in the
+ * legacy form these events go only with `image_ref` null (then left out of
+ * the tuple, as upstream 26.8 does for `image_pull_started` and
+ * `image_pull_failed`).
  *
  * @module
  */
@@ -46,6 +49,12 @@ const head = { image: z.string(), agent_id: z.string() };
 const imageRef = {
   image_ref: z.record(z.string(), z.unknown()).nullable().default(null),
 };
+// Upstream 26.8 packs an ImageRef as a pickle (msgpack ext 7).
+const pickledImageRef = {
+  field: "image_ref",
+  as: "pickled",
+  pythonType: "ImageRef",
+} as const;
 
 /** `image_pull_started`: an agent began pulling an image. */
 export const ImagePullStartedEvent: EventDefinition<ImagePullStartedBody> =
@@ -55,7 +64,10 @@ export const ImagePullStartedEvent: EventDefinition<ImagePullStartedBody> =
     pattern: "anycast",
     schema: z.object({ ...head, timestamp: z.number(), ...imageRef }),
     domainId: (body) => body.image,
-    legacyFields: ["image", "agent_id", "timestamp", "image_ref"],
+    legacyFields: ["image", "agent_id", "timestamp", {
+      ...pickledImageRef,
+      omitWhenNull: true,
+    }],
     floatFields: ["timestamp"],
   });
 
@@ -72,7 +84,7 @@ export const ImagePullFinishedEvent: EventDefinition<ImagePullFinishedBody> =
       ...imageRef,
     }),
     domainId: (body) => body.image,
-    legacyFields: ["image", "agent_id", "timestamp", "msg", "image_ref"],
+    legacyFields: ["image", "agent_id", "timestamp", "msg", pickledImageRef],
     floatFields: ["timestamp"],
   });
 
@@ -84,7 +96,10 @@ export const ImagePullFailedEvent: EventDefinition<ImagePullFailedBody> =
     pattern: "anycast",
     schema: z.object({ ...head, msg: z.string(), ...imageRef }),
     domainId: (body) => body.image,
-    legacyFields: ["image", "agent_id", "msg", "image_ref"],
+    legacyFields: ["image", "agent_id", "msg", {
+      ...pickledImageRef,
+      omitWhenNull: true,
+    }],
   });
 
 /**

@@ -3,7 +3,10 @@
 /**
  * Service discovery events (upstream
  * `event_types/service_discovery/anycast.py`), anycast; they do not route.
- * These are pydantic models upstream: JSON only, no legacy tuple.
+ * Upstream 26.8 carried them as tuples of bytes: `service_registered` as
+ * the JSON of most of its body and the UTF-8 of `startup_time`,
+ * `service_deregistered` as the UTF-8 of its two fields, and
+ * `do_sweep_stale_services` as `(b"",)`.
  *
  * @module
  */
@@ -78,6 +81,21 @@ export const ServiceRegisteredEvent: EventDefinition<ServiceRegisteredBody> =
       startup_time: z.string(),
       config_hash: z.string().default(""),
     }),
+    legacyFields: [
+      {
+        fields: [
+          "instance_id",
+          "service_group",
+          "display_name",
+          "version",
+          "labels",
+          "endpoints",
+          "config_hash",
+        ],
+        as: "json",
+      },
+      { field: "startup_time", as: "utf8" },
+    ],
   });
 
 /** `service_deregistered`: a service instance left the catalog. */
@@ -88,6 +106,10 @@ export const ServiceDeregisteredEvent: EventDefinition<
   domain: EventDomain.SERVICE_DISCOVERY,
   pattern: "anycast",
   schema: z.object({ instance_id: z.string(), service_group: z.string() }),
+  legacyFields: [
+    { field: "instance_id", as: "utf8" },
+    { field: "service_group", as: "utf8" },
+  ],
 });
 
 /** `do_sweep_stale_services`: sweep stale services from the catalog. */
@@ -98,6 +120,7 @@ export const DoSweepStaleServicesEvent: EventDefinition<
   domain: EventDomain.SERVICE_DISCOVERY,
   pattern: "anycast",
   schema: z.object({}) as unknown as z.ZodType<Record<string, never>>,
+  legacyFields: [{ constant: new Uint8Array(0) }],
 });
 
 /**
