@@ -3,7 +3,8 @@
 /**
  * Typed events over the message queue, wire-compatible with upstream main:
  * definitions ({@linkcode defineEvent}, {@linkcode EventRegistry}), the
- * upstream catalogue (bgtask, agent, kernel, session, …), the
+ * upstream catalogue (bgtask, agent, kernel, session, artifact, idle check,
+ * notification, …), the
  * {@linkcode EventProducer}, the {@linkcode EventDispatcher}, and the
  * {@linkcode EventHub} with its propagators and {@linkcode eventStreamResponse}
  * for SSE.
@@ -38,3 +39,6 @@ export * from "./catalogue/volume.ts";
 export * from "./catalogue/schedule.ts";
 export * from "./catalogue/vfolder.ts";
 export * from "./catalogue/service_discovery.ts";
+export * from "./catalogue/artifact.ts";
+export * from "./catalogue/idle.ts";
+export * from "./catalogue/notification.ts";

@@ -3,10 +3,15 @@
 // The wire contract of the upstream catalogue, one row per event: decoding
 // a JSON body or a legacy msgpack tuple (with upstream's defaults), JSON
 // text in upstream's field order with Python floats, domain ids, cache ids,
-// the SSE projection, and what must not decode. Each row's inputs and
-// expected values are those of the event's former doc example.
+// the SSE projection, and what must not decode. Every row has a body, and
+// every body goes both ways in both forms: encode then decode gives it back
+// as JSON (upstream main) and as the legacy msgpack tuple (26.8.x), the
+// tuple read by the same codec that reads queue messages; or the legacy
+// form refuses it, naming the field. The Python side of both forms is
+// checked in tests/integration/events/interop_test.ts.
 
 import assert from "node:assert/strict";
+import { decodeStreamFields } from "../../../message_queue/mod.ts";
 import {
   AGENT_EVENTS,
   AgentErrorEvent,
@@ -16,6 +21,7 @@ import {
   AgentStartedEvent,
   AgentStatusHeartbeatEvent,
   AgentTerminatedEvent,
+  ARTIFACT_EVENTS,
   BGTASK_EVENTS,
   BgtaskCancelledEvent,
   BgtaskDoneEvent,
@@ -25,10 +31,12 @@ import {
   DoAgentResourceCheckEvent,
   DoDeploymentLifecycleEvent,
   DoDeploymentLifecycleIfNeededEvent,
+  DoIdleCheckEvent,
   DoReconcileProcessEvent,
   DoReconcileProcessIfNeededEvent,
   DoRouteLifecycleEvent,
   DoRouteLifecycleIfNeededEvent,
+  DoScanReservoirRegistryEvent,
   DoSokovanProcessIfNeededEvent,
   DoSokovanProcessScheduleEvent,
   DoSweepStaleServicesEvent,
@@ -38,10 +46,12 @@ import {
   DoVolumeMountEvent,
   DoVolumeUnmountEvent,
   type EventDefinition,
+  EventPayloadEncodingError,
   ExecutionCancelledEvent,
   ExecutionFinishedEvent,
   ExecutionStartedEvent,
   ExecutionTimeoutEvent,
+  IDLE_CHECK_EVENTS,
   IMAGE_EVENTS,
   ImagePullFailedEvent,
   ImagePullFinishedEvent,
@@ -62,6 +72,11 @@ import {
   KernelTerminatedBroadcastEvent,
   KernelTerminatingAnycastEvent,
   KernelTerminatingBroadcastEvent,
+  ModelImportDoneEvent,
+  ModelMetadataFetchDoneEvent,
+  ModelVerifyingEvent,
+  NOTIFICATION_EVENTS,
+  NotificationTriggeredEvent,
   SCHEDULE_EVENTS,
   SchedulingEvent,
   SERVICE_DISCOVERY_EVENTS,
@@ -125,12 +140,20 @@ interface Row {
   userEvent?: { event?: string; data?: Record<string, unknown> };
   /** A message that must not decode. */
   rejects?: Wire;
+  /** The legacy tuple of the body, as msgpack reads it back. */
+  legacyArgs?: readonly unknown[];
+  /** The legacy form refuses the body, naming this field. */
+  legacyRefused?: string;
 }
+
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 const TASK = "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d";
 const KERNEL = "0b6ac8f0-6ad1-4e0b-9bd7-a1f8ad1a8e0d";
 const SESSION = "f38dea23-50fa-42a0-b5ae-338f5f4693f4";
 const VFID = `user:${SESSION}/${KERNEL}`;
+const VFID2 = `project:${KERNEL}/${SESSION}`;
+const IMAGE = "cr.backend.ai/stable/python:3.13";
 
 const ROWS: readonly Row[] = [
   // agent.ts
@@ -161,16 +184,21 @@ const ROWS: readonly Row[] = [
     pattern: "anycast",
     decode: { body: null, legacyArgs: [{ region: "local" }] },
     fields: { agent_info: { region: "local" } },
+    legacyRefused: "agent_info",
   },
   {
     event: AgentImagesRemoveEvent,
     name: "agent_images_remove",
     pattern: "anycast",
+    body: { image_canonicals: [IMAGE] },
   },
   {
     event: AgentInstalledImagesRemoveEvent,
     name: "agent_installed_images_remove",
     pattern: "anycast",
+    body: {
+      scanned_images: { [IMAGE]: { canonical: IMAGE, digest: "sha256:ab" } },
+    },
   },
   {
     event: DoAgentResourceCheckEvent,
@@ -199,6 +227,7 @@ const ROWS: readonly Row[] = [
     },
     json: `{"task_id":"${TASK}","current_progress":0.0,` +
       '"total_progress":10.0,"message":"Task started"}',
+    legacyArgs: [TASK, 0, 10, "Task started"],
   },
   {
     event: BgtaskDoneEvent,
@@ -212,8 +241,14 @@ const ROWS: readonly Row[] = [
     event: BgtaskCancelledEvent,
     name: "bgtask_cancelled",
     pattern: "broadcast",
+    body: { task_id: TASK, message: "cancelled" },
   },
-  { event: BgtaskFailedEvent, name: "bgtask_failed", pattern: "broadcast" },
+  {
+    event: BgtaskFailedEvent,
+    name: "bgtask_failed",
+    pattern: "broadcast",
+    body: { task_id: TASK, message: "boom" },
+  },
   {
     event: BgtaskPartialSuccessEvent,
     name: "bgtask_partial_success",
@@ -231,6 +266,7 @@ const ROWS: readonly Row[] = [
     domainId: "python:3.12",
     json: '{"image":"python:3.12","agent_id":"i-1",' +
       '"timestamp":1700000000.0,"image_ref":null}',
+    legacyArgs: ["python:3.12", "i-1", 1700000000],
   },
   {
     event: ImagePullFinishedEvent,
@@ -243,6 +279,7 @@ const ROWS: readonly Row[] = [
     event: ImagePullFailedEvent,
     name: "image_pull_failed",
     pattern: "anycast",
+    body: { image: IMAGE, agent_id: "i-1", msg: "not found", image_ref: null },
   },
   // kernel.ts
   {
@@ -257,11 +294,23 @@ const ROWS: readonly Row[] = [
     event: KernelPullingAnycastEvent,
     name: "kernel_pulling",
     pattern: "anycast",
+    body: {
+      kernel_id: KERNEL,
+      session_id: SESSION,
+      reason: "",
+      creation_info: {},
+    },
   },
   {
     event: KernelCreatingAnycastEvent,
     name: "kernel_creating",
     pattern: "anycast",
+    body: {
+      kernel_id: KERNEL,
+      session_id: SESSION,
+      reason: "",
+      creation_info: {},
+    },
   },
   {
     event: KernelStartedAnycastEvent,
@@ -277,6 +326,7 @@ const ROWS: readonly Row[] = [
     event: KernelCancelledAnycastEvent,
     name: "kernel_cancelled",
     pattern: "anycast",
+    body: { kernel_id: KERNEL, session_id: SESSION, reason: "user-requested" },
   },
   {
     event: KernelTerminatingAnycastEvent,
@@ -290,6 +340,12 @@ const ROWS: readonly Row[] = [
     event: KernelTerminatedAnycastEvent,
     name: "kernel_terminated",
     pattern: "anycast",
+    body: {
+      kernel_id: KERNEL,
+      session_id: SESSION,
+      reason: "user-requested",
+      exit_code: 0,
+    },
   },
   {
     event: DoSyncKernelLogsEvent,
@@ -302,36 +358,73 @@ const ROWS: readonly Row[] = [
     event: KernelPreparingBroadcastEvent,
     name: "kernel_preparing",
     pattern: "broadcast",
+    body: {
+      kernel_id: KERNEL,
+      session_id: SESSION,
+      reason: "",
+      creation_info: {},
+    },
   },
   {
     event: KernelPullingBroadcastEvent,
     name: "kernel_pulling",
     pattern: "broadcast",
+    body: {
+      kernel_id: KERNEL,
+      session_id: SESSION,
+      reason: "",
+      creation_info: {},
+    },
   },
   {
     event: KernelCreatingBroadcastEvent,
     name: "kernel_creating",
     pattern: "broadcast",
+    body: {
+      kernel_id: KERNEL,
+      session_id: SESSION,
+      reason: "",
+      creation_info: {},
+    },
   },
   {
     event: KernelStartedBroadcastEvent,
     name: "kernel_started",
     pattern: "broadcast",
+    body: {
+      kernel_id: KERNEL,
+      session_id: SESSION,
+      reason: "",
+      creation_info: { container_id: "c1" },
+    },
   },
   {
     event: KernelCancelledBroadcastEvent,
     name: "kernel_cancelled",
     pattern: "broadcast",
+    body: { kernel_id: KERNEL, session_id: SESSION, reason: "user-requested" },
   },
   {
     event: KernelTerminatingBroadcastEvent,
     name: "kernel_terminating",
     pattern: "broadcast",
+    body: {
+      kernel_id: KERNEL,
+      session_id: SESSION,
+      reason: "user-requested",
+      exit_code: 0,
+    },
   },
   {
     event: KernelTerminatedBroadcastEvent,
     name: "kernel_terminated",
     pattern: "broadcast",
+    body: {
+      kernel_id: KERNEL,
+      session_id: SESSION,
+      reason: "user-requested",
+      exit_code: 0,
+    },
   },
   // schedule.ts
   {
@@ -352,16 +445,19 @@ const ROWS: readonly Row[] = [
     event: DoDeploymentLifecycleIfNeededEvent,
     name: "do_deployment_lifecycle_if_needed",
     pattern: "anycast",
+    body: { lifecycle_type: "check_pending", sub_step: null },
   },
   {
     event: DoDeploymentLifecycleEvent,
     name: "do_deployment_lifecycle",
     pattern: "anycast",
+    body: { lifecycle_type: "check_pending", sub_step: "replicas" },
   },
   {
     event: DoRouteLifecycleIfNeededEvent,
     name: "do_route_lifecycle_if_needed",
     pattern: "anycast",
+    body: { lifecycle_type: "provisioning" },
   },
   {
     event: DoRouteLifecycleEvent,
@@ -381,6 +477,7 @@ const ROWS: readonly Row[] = [
     event: DoReconcileProcessEvent,
     name: "do_reconcile_process",
     pattern: "anycast",
+    body: { reconcile_type: "kernel" },
   },
   // service_discovery.ts
   {
@@ -404,6 +501,16 @@ const ROWS: readonly Row[] = [
       },
     },
     fields: { "endpoints.0.metadata": {}, config_hash: "" },
+    legacyArgs: [
+      utf8(
+        '{"instance_id":"i-1","service_group":"manager",' +
+          '"display_name":"Manager","version":"26.1.0","labels":{},' +
+          '"endpoints":[{"role":"main","scope":"private",' +
+          '"address":"10.0.0.2","port":8081,"protocol":"http",' +
+          '"metadata":{}}],"config_hash":""}',
+      ),
+      utf8("2026-11-28T12:00:00Z"),
+    ],
   },
   {
     event: ServiceDeregisteredEvent,
@@ -411,6 +518,7 @@ const ROWS: readonly Row[] = [
     pattern: "anycast",
     body: { instance_id: "i-1", service_group: "manager" },
     json: '{"instance_id":"i-1","service_group":"manager"}',
+    legacyArgs: [utf8("i-1"), utf8("manager")],
   },
   {
     event: DoSweepStaleServicesEvent,
@@ -418,6 +526,121 @@ const ROWS: readonly Row[] = [
     pattern: "anycast",
     body: {},
     json: "{}",
+    legacyArgs: [new Uint8Array(0)],
+  },
+  // artifact.ts
+  {
+    event: ModelVerifyingEvent,
+    name: "model_verifying",
+    pattern: "anycast",
+    body: {
+      model_id: "org/model",
+      revision: "main",
+      registry_type: "huggingface",
+      registry_name: "hf",
+    },
+    json: '{"model_id":"org/model","revision":"main",' +
+      '"registry_type":"huggingface","registry_name":"hf"}',
+    domainId: null,
+    legacyArgs: ["org/model", "main", "huggingface", "hf"],
+  },
+  {
+    event: ModelImportDoneEvent,
+    name: "model_import_done",
+    pattern: "anycast",
+    decode: {
+      body: {
+        model_id: "org/model",
+        revision: "main",
+        registry_type: "reservoir",
+        registry_name: "r1",
+        success: true,
+        digest: "sha256:ab",
+        verification_result: {
+          verifiers: {
+            clamav: {
+              success: true,
+              infected_count: 0,
+              scanned_at: "2026-11-28T12:00:00Z",
+              scan_time: 1.25,
+              scanned_count: 3,
+              metadata: {},
+            },
+          },
+        },
+      },
+    },
+    fields: { "verification_result.verifiers.clamav.error": null },
+    legacyArgs: ["org/model", "main", "reservoir", "r1", true, "sha256:ab", {
+      verifiers: {
+        clamav: {
+          success: true,
+          infected_count: 0,
+          scanned_at: "2026-11-28T12:00:00Z",
+          scan_time: 1.25,
+          scanned_count: 3,
+          metadata: {},
+          error: null,
+        },
+      },
+    }],
+  },
+  {
+    event: ModelMetadataFetchDoneEvent,
+    name: "models_metadata_fetch_done",
+    pattern: "anycast",
+    body: {
+      model: {
+        model_id: "org/model",
+        revision: "main",
+        readme_content: "# Model",
+        registry_type: "huggingface",
+        registry_name: "hf",
+        size: 1024,
+      },
+    },
+    json: '{"model":{"model_id":"org/model","revision":"main",' +
+      '"readme_content":"# Model","registry_type":"huggingface",' +
+      '"registry_name":"hf","size":1024}}',
+    // Upstream 26.8 flattens the model, registry_name first.
+    legacyArgs: ["org/model", "main", "# Model", "hf", "huggingface", 1024],
+  },
+  {
+    event: DoScanReservoirRegistryEvent,
+    name: "do_scan_reservoir_registry",
+    pattern: "anycast",
+    body: {},
+    json: "{}",
+    legacyArgs: [],
+  },
+  // idle.ts
+  {
+    event: DoIdleCheckEvent,
+    name: "do_idle_check",
+    pattern: "anycast",
+    body: {},
+    json: "{}",
+    domainId: null,
+    legacyArgs: [],
+  },
+  // notification.ts
+  {
+    event: NotificationTriggeredEvent,
+    name: "notification_triggered",
+    pattern: "anycast",
+    body: {
+      rule_type: "session.started",
+      timestamp: "2026-11-28T12:00:00Z",
+      notification_data: { session_id: SESSION, user: "john" },
+    },
+    json: '{"rule_type":"session.started",' +
+      '"timestamp":"2026-11-28T12:00:00Z",' +
+      `"notification_data":{"session_id":"${SESSION}","user":"john"}}`,
+    legacyArgs: [
+      utf8("session.started"),
+      utf8("2026-11-28T12:00:00Z"),
+      utf8(`{"session_id":"${SESSION}","user":"john"}`),
+    ],
   },
   // session.ts, broadcast
   {
@@ -439,36 +662,43 @@ const ROWS: readonly Row[] = [
     event: SessionScheduledEvent,
     name: "session_scheduled",
     pattern: "broadcast",
+    body: { session_id: SESSION, creation_id: "c-1", reason: "unknown" },
   },
   {
     event: SessionCheckingPreconditionEvent,
     name: "session_checking_precondition",
     pattern: "broadcast",
+    body: { session_id: SESSION, creation_id: "c-1", reason: "unknown" },
   },
   {
     event: SessionPreparingEvent,
     name: "session_preparing",
     pattern: "broadcast",
+    body: { session_id: SESSION, creation_id: "c-1", reason: "unknown" },
   },
   {
     event: SessionCancelledEvent,
     name: "session_cancelled",
     pattern: "broadcast",
+    body: { session_id: SESSION, creation_id: "c-1", reason: "unknown" },
   },
   {
     event: SessionStartedBroadcastEvent,
     name: "session_started",
     pattern: "broadcast",
+    body: { session_id: SESSION, creation_id: "c-1", reason: "unknown" },
   },
   {
     event: SessionTerminatingEvent,
     name: "session_terminating",
     pattern: "broadcast",
+    body: { session_id: SESSION, reason: "user-requested" },
   },
   {
     event: SessionTerminatedBroadcastEvent,
     name: "session_terminated",
     pattern: "broadcast",
+    body: { session_id: SESSION, reason: "user-requested" },
   },
   {
     event: SessionSuccessEvent,
@@ -481,6 +711,7 @@ const ROWS: readonly Row[] = [
     event: SessionFailureEvent,
     name: "session_failure",
     pattern: "broadcast",
+    body: { session_id: SESSION, reason: "task-failed", exit_code: 1 },
   },
   {
     event: SchedulingEvent,
@@ -497,46 +728,55 @@ const ROWS: readonly Row[] = [
     event: DoTerminateSessionAnycastEvent,
     name: "do_terminate_session",
     pattern: "anycast",
+    body: { session_id: SESSION, reason: "idle-timeout" },
   },
   {
     event: SessionEnqueuedAnycastEvent,
     name: "session_enqueued",
     pattern: "anycast",
+    body: { session_id: SESSION, creation_id: "c-1", reason: "unknown" },
   },
   {
     event: SessionCheckingPreconditionAnycastEvent,
     name: "session_checking_precondition",
     pattern: "anycast",
+    body: { session_id: SESSION, creation_id: "c-1", reason: "unknown" },
   },
   {
     event: SessionCancelledAnycastEvent,
     name: "session_cancelled",
     pattern: "anycast",
+    body: { session_id: SESSION, creation_id: "c-1", reason: "unknown" },
   },
   {
     event: SessionStartedAnycastEvent,
     name: "session_started",
     pattern: "anycast",
+    body: { session_id: SESSION, creation_id: "c-1", reason: "unknown" },
   },
   {
     event: SessionTerminatingAnycastEvent,
     name: "session_terminating",
     pattern: "anycast",
+    body: { session_id: SESSION, reason: "user-requested" },
   },
   {
     event: SessionTerminatedAnycastEvent,
     name: "session_terminated",
     pattern: "anycast",
+    body: { session_id: SESSION, reason: "user-requested" },
   },
   {
     event: SessionSuccessAnycastEvent,
     name: "session_success",
     pattern: "anycast",
+    body: { session_id: SESSION, reason: "task-finished", exit_code: 0 },
   },
   {
     event: SessionFailureAnycastEvent,
     name: "session_failure",
     pattern: "anycast",
+    body: { session_id: SESSION, reason: "task-failed", exit_code: 1 },
   },
   {
     event: ExecutionStartedEvent,
@@ -549,16 +789,19 @@ const ROWS: readonly Row[] = [
     event: ExecutionFinishedEvent,
     name: "execution_finished",
     pattern: "anycast",
+    body: { session_id: SESSION },
   },
   {
     event: ExecutionTimeoutEvent,
     name: "execution_timeout",
     pattern: "anycast",
+    body: { session_id: SESSION },
   },
   {
     event: ExecutionCancelledEvent,
     name: "execution_cancelled",
     pattern: "anycast",
+    body: { session_id: SESSION },
   },
   // vfolder.ts
   {
@@ -572,6 +815,7 @@ const ROWS: readonly Row[] = [
     event: VFolderDeletionFailureEvent,
     name: "vfolder_deletion_failure",
     pattern: "anycast",
+    body: { vfid: VFID, message: "busy" },
   },
   {
     event: VFolderCloneSuccessEvent,
@@ -585,11 +829,13 @@ const ROWS: readonly Row[] = [
     event: VFolderCloneFailureEvent,
     name: "vfolder_clone_failure",
     pattern: "anycast",
+    body: { vfid: VFID, dst_vfid: VFID2, message: "no space" },
   },
   {
     event: VFolderDeleteRequestEvent,
     name: "vfolder_delete_request",
     pattern: "anycast",
+    body: { vfid: VFID, volume: "local:volume1" },
   },
   // volume.ts
   {
@@ -620,11 +866,25 @@ const ROWS: readonly Row[] = [
     event: VolumeMountedEvent,
     name: "volume_mounted",
     pattern: "broadcast",
+    body: {
+      node_id: "i-1",
+      node_type: "agent",
+      mount_path: "/mnt/d",
+      quota_scope_id: `user:${SESSION}`,
+      err_msg: null,
+    },
   },
   {
     event: VolumeUnmountedEvent,
     name: "volume_unmounted",
     pattern: "broadcast",
+    body: {
+      node_id: "s-1",
+      node_type: "storage-proxy",
+      mount_path: "/mnt/d",
+      quota_scope_id: `project:${SESSION}`,
+      err_msg: "busy",
+    },
   },
 ];
 
@@ -636,6 +896,24 @@ const LISTS: readonly {
   pattern: "anycast" | "broadcast";
 }[] = [
   { name: "AGENT_EVENTS", list: AGENT_EVENTS, length: 8, pattern: "anycast" },
+  {
+    name: "ARTIFACT_EVENTS",
+    list: ARTIFACT_EVENTS,
+    length: 4,
+    pattern: "anycast",
+  },
+  {
+    name: "IDLE_CHECK_EVENTS",
+    list: IDLE_CHECK_EVENTS,
+    length: 1,
+    pattern: "anycast",
+  },
+  {
+    name: "NOTIFICATION_EVENTS",
+    list: NOTIFICATION_EVENTS,
+    length: 1,
+    pattern: "anycast",
+  },
   {
     name: "BGTASK_EVENTS",
     list: BGTASK_EVENTS,
@@ -708,6 +986,31 @@ for (const row of ROWS) {
     assert.equal(event.name, row.name);
     assert.equal(event.pattern, row.pattern);
     const body = row.decode === undefined ? row.body : event.decode(row.decode);
+    assert.notEqual(body, undefined, "the row has a body");
+    // Both ways as JSON: the text decodes back to the body.
+    const text = event.encode(body);
+    assert.deepEqual(event.decode({ body: JSON.parse(text) }), body);
+    // Both ways as the legacy tuple, or refused by name.
+    assert.ok(event.legacyFields !== undefined, "it has a legacy form");
+    if (row.legacyRefused !== undefined) {
+      assert.throws(
+        () => event.encodeLegacy(body),
+        (err: unknown) =>
+          err instanceof EventPayloadEncodingError &&
+          err.data?.event === row.name &&
+          err.data?.field === row.legacyRefused,
+      );
+    } else {
+      const message = decodeStreamFields({
+        name: row.name,
+        source: "s",
+        args: event.encodeLegacy(body),
+      });
+      if (row.legacyArgs !== undefined) {
+        assert.deepEqual(message.legacyArgs, row.legacyArgs);
+      }
+      assert.deepEqual(event.decode(message), body);
+    }
     for (const [path, expected] of Object.entries(row.fields ?? {})) {
       assert.deepEqual(at(body, path), expected, path);
     }
