@@ -19,11 +19,14 @@ export interface FloatPaths {
   readonly float: boolean;
   /** The float paths below, by segment. */
   readonly children: ReadonlyMap<string, FloatPaths> | undefined;
+  /** The paths below any segment (`*`), if any. */
+  readonly wildcard: FloatPaths | undefined;
 }
 
 interface MutableFloatPaths {
   float: boolean;
   children: Map<string, MutableFloatPaths> | undefined;
+  wildcard: MutableFloatPaths | undefined;
 }
 
 /**
@@ -37,15 +40,20 @@ export function compileFloatPaths(
   paths: readonly string[],
 ): FloatPaths | undefined {
   if (paths.length === 0) return undefined;
-  const root: MutableFloatPaths = { float: false, children: new Map() };
+  const root: MutableFloatPaths = {
+    float: false,
+    children: new Map(),
+    wildcard: undefined,
+  };
   for (const path of paths) {
     let node = root;
     for (const segment of path.split(".")) {
       node.children ??= new Map();
       let child = node.children.get(segment);
       if (child === undefined) {
-        child = { float: false, children: undefined };
+        child = { float: false, children: undefined, wildcard: undefined };
         node.children.set(segment, child);
+        if (segment === "*") node.wildcard = child;
       }
       node = child;
     }
@@ -107,7 +115,7 @@ function childOf(
   node: FloatPaths,
   segment: string,
 ): FloatPaths | undefined {
-  return node.children?.get(segment) ?? node.children?.get("*");
+  return node.children?.get(segment) ?? node.wildcard;
 }
 
 function write(value: unknown, node: FloatPaths, path: string): string {
@@ -137,8 +145,7 @@ function writeObject(
   prefix: string | undefined,
 ): string {
   const parts: string[] = [];
-  for (const key in body) {
-    if (!Object.hasOwn(body, key)) continue;
+  for (const key of Object.keys(body)) {
     const value = body[key];
     const child = childOf(node, key);
     const text = child === undefined

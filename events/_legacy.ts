@@ -84,7 +84,7 @@ function subtree(
 ): FloatPaths | undefined {
   let node = floats;
   for (const segment of path) {
-    node = node?.children?.get(segment) ?? node?.children?.get("*");
+    node = node?.children?.get(segment) ?? node?.wildcard;
     if (node === undefined) return undefined;
   }
   return node;
@@ -212,7 +212,7 @@ function header(
 }
 
 function childOf(node: FloatPaths, segment: string): FloatPaths | undefined {
-  return node.children?.get(segment) ?? node.children?.get("*");
+  return node.children?.get(segment) ?? node.wildcard;
 }
 
 // msgpack packs each value; only where a float path leads does this walk
