@@ -11,7 +11,7 @@
  * @module
  */
 
-import { encode as msgpackEncode } from "@msgpack/msgpack";
+import { Encoder } from "@msgpack/msgpack";
 import { InvalidAPIParameters } from "../exception.ts";
 import type { LegacyField } from "./define.ts";
 import { bodyToJson, type FloatPaths, NonFiniteFloatError } from "./_json.ts";
@@ -43,6 +43,54 @@ export interface LegacyForm {
   readonly hasFloats: boolean;
   /** The float paths of the whole body (for JSON-carried fields). */
   readonly floats: FloatPaths | undefined;
+  /** The event's packer, made on its first legacy send. */
+  packer?: Packer | undefined;
+}
+
+/**
+ * msgpack encoders kept per event (one allocates a 2 KiB buffer; one per
+ * value cost more than the rest of a send), and the buffer a tuple is
+ * assembled in.
+ */
+class Packer {
+  readonly plain: Encoder = new Encoder();
+  readonly float: Encoder = new Encoder({ forceIntegerToFloat: true });
+  #bytes = new Uint8Array(512);
+  #length = 0;
+
+  reset(): void {
+    this.#length = 0;
+  }
+
+  write(part: Uint8Array): void {
+    const needed = this.#length + part.length;
+    if (needed > this.#bytes.length) {
+      const grown = new Uint8Array(Math.max(needed, this.#bytes.length * 2));
+      grown.set(this.#bytes.subarray(0, this.#length));
+      this.#bytes = grown;
+    }
+    this.#bytes.set(part, this.#length);
+    this.#length = needed;
+  }
+
+  header(fix: number, wide16: number, size: number): void {
+    if (size < 16) this.write(Uint8Array.of(fix | size));
+    else if (size < 0x10000) {
+      this.write(Uint8Array.of(wide16, size >> 8, size & 0xff));
+    } else {
+      this.write(Uint8Array.of(
+        wide16 + 1,
+        size >>> 24,
+        (size >> 16) & 0xff,
+        (size >> 8) & 0xff,
+        size & 0xff,
+      ));
+    }
+  }
+
+  result(): Uint8Array {
+    return this.#bytes.slice(0, this.#length);
+  }
 }
 
 /**
@@ -193,24 +241,6 @@ function valueAt(body: unknown, path: readonly string[]): unknown {
 
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
-const AS_FLOAT = { forceIntegerToFloat: true } as const;
-
-function header(
-  fix: number,
-  wide16: number,
-  size: number,
-): Uint8Array {
-  if (size < 16) return Uint8Array.of(fix | size);
-  if (size < 0x10000) return Uint8Array.of(wide16, size >> 8, size & 0xff);
-  return Uint8Array.of(
-    wide16 + 1,
-    size >>> 24,
-    (size >> 16) & 0xff,
-    (size >> 8) & 0xff,
-    size & 0xff,
-  );
-}
-
 function childOf(node: FloatPaths, segment: string): FloatPaths | undefined {
   return node.children?.get(segment) ?? node.wildcard;
 }
@@ -222,12 +252,12 @@ function pack(
   value: unknown,
   node: FloatPaths | undefined,
   path: string,
-  out: Uint8Array[],
+  out: Packer,
 ): void {
   if (node !== undefined) {
     if (node.float && typeof value === "number") {
       if (!Number.isFinite(value)) throw new NonFiniteFloatError(path, value);
-      out.push(msgpackEncode(value, AS_FLOAT));
+      out.write(out.float.encodeSharedRef(value));
       return;
     }
     if (
@@ -235,7 +265,7 @@ function pack(
       value !== null && !ArrayBuffer.isView(value)
     ) {
       if (Array.isArray(value)) {
-        out.push(header(0x90, 0xdc, value.length));
+        out.header(0x90, 0xdc, value.length);
         value.forEach((item, i) => {
           const child = childOf(node, String(i));
           pack(item, child, `${path}.${i}`, out);
@@ -243,9 +273,9 @@ function pack(
         return;
       }
       const keys = Object.keys(value);
-      out.push(header(0x80, 0xde, keys.length));
+      out.header(0x80, 0xde, keys.length);
       for (const key of keys) {
-        out.push(msgpackEncode(key));
+        out.write(out.plain.encodeSharedRef(key));
         pack(
           (value as Record<string, unknown>)[key],
           childOf(node, key),
@@ -256,19 +286,7 @@ function pack(
       return;
     }
   }
-  out.push(msgpackEncode(value));
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return bytes;
+  out.write(out.plain.encodeSharedRef(value));
 }
 
 /**
@@ -314,14 +332,16 @@ export function packLegacy(form: LegacyForm, body: unknown): Uint8Array {
     values.pop();
     nodes.pop();
   }
-  if (!form.hasFloats) return msgpackEncode(values);
-  const parts: Uint8Array[] = [header(0x90, 0xdc, values.length)];
+  const packer = form.packer ??= new Packer();
+  if (!form.hasFloats) return packer.plain.encode(values);
+  packer.reset();
+  packer.header(0x90, 0xdc, values.length);
   values.forEach((value, i) => {
     const element = form.elements[i];
     const name = element?.kind === "field" ? element.name : String(i);
-    pack(value, nodes[i], name, parts);
+    pack(value, nodes[i], name, packer);
   });
-  return concat(parts);
+  return packer.result();
 }
 
 function carry(
