@@ -63,7 +63,8 @@ export interface OutgoingMessage {
    * form, which released Python components read: an `args` field (base64 in
    * a broadcast) in place of `payload`, and `payload` is not sent. Make it
    * with `EventDefinition.encodeLegacy()`, or let `EventProducer` do it
-   * (`wireFormat: "legacy"`).
+   * (`wireFormat: "legacy"`). Decoding does not set it: a decoded legacy
+   * message has {@linkcode DecodedMessage.legacyArgs} instead.
    *
    * @default {undefined} (the JSON `payload` is sent, as upstream main does)
    */
