@@ -9,6 +9,7 @@
  */
 
 import { Redis } from "ioredis";
+import { raceSignal } from "../../_wait.ts";
 import { computeBackoff } from "../../utils.ts";
 import {
   ValkeyConnectionError,
@@ -106,20 +107,7 @@ export async function connectValkey(
   if (options.signal !== undefined) signals.push(options.signal);
   const signal = AbortSignal.any(signals);
   try {
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
-      redis.connect().then(
-        () => {
-          signal.removeEventListener("abort", onAbort);
-          resolve();
-        },
-        (err) => {
-          signal.removeEventListener("abort", onAbort);
-          reject(err);
-        },
-      );
-    });
+    await raceSignal(redis.connect(), signal);
   } catch (err) {
     redis.disconnect();
     if (options.signal?.aborted) throw options.signal.reason;
