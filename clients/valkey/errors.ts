@@ -78,7 +78,8 @@ export class ValkeyRoleMismatchError extends BackendAIError {
 }
 
 /**
- * The first connection could not be made in time (503).
+ * The first connection could not be made in time, or a health check found
+ * the server not answering (503).
  *
  * @example Usage
  * ```ts

@@ -5,9 +5,13 @@
  * {@linkcode connectValkey} makes a ready connection from a
  * {@linkcode ValkeyTarget} (a `url`, an `addr`, or `sentinels` with a
  * `serviceName`; password, `db`, TLS, a command timeout), reconnecting with
- * capped exponential backoff and jitter; {@linkcode checkValkeyHealth} is
- * upstream's health check (`ROLE` through Sentinel, so a demoted master is
- * noticed; `PING` otherwise).
+ * capped exponential backoff and jitter, a command timeout (1 000 ms by
+ * default, as upstream) and a {@linkcode ValkeyHealthMonitor} running
+ * upstream's health check ({@linkcode checkValkeyHealth}: `ROLE` through
+ * Sentinel, so a demoted master is noticed; `PING` otherwise). Through
+ * Sentinel a connection follows a failover from the moment the leader
+ * Sentinel selects the replica, so writes stop reaching the old master
+ * before it is demoted.
  *
  * Every way upstream describes a Redis reaches {@linkcode connectValkey}
  * without losing a field: its configuration shape through
@@ -35,3 +39,4 @@ export * from "./redis_target.ts";
 export * from "./safe_print.ts";
 export * from "./errors.ts";
 export * from "./connect.ts";
+export * from "./health.ts";
