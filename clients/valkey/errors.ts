@@ -2,10 +2,11 @@
 /**
  * The errors of the Valkey client: {@linkcode ValkeySentinelMasterNotFound},
  * {@linkcode ValkeyRoleMismatchError} (upstream's `exception.py`, with its
- * problem documents) and {@linkcode ValkeyConnectionError} (ours), each HTTP
- * 503; and the errors of upstream's TUS upload session client
- * (`valkey_tus`): {@linkcode TusLeaseHeldError}, {@linkcode TusLeaseLostError}
- * and {@linkcode TusSessionNotFoundError}.
+ * problem documents), {@linkcode ValkeyConnectionError} and
+ * {@linkcode ValkeyReplicationError} (ours), each HTTP 503; and the errors of
+ * upstream's TUS upload session client (`valkey_tus`):
+ * {@linkcode TusLeaseHeldError}, {@linkcode TusLeaseLostError} and
+ * {@linkcode TusSessionNotFoundError}.
  *
  * @module
  */
@@ -175,4 +176,41 @@ export class TusSessionNotFoundError extends BackendAIError {
     "https://api.backend.ai/probs/storage/tus-session-not-found";
   /** The problem title. */
   override readonly errorTitle: string = "TUS upload session not found";
+}
+
+/**
+ * Fewer replicas than asked for confirmed a write in time (`WAIT`), or the
+ * connection was reset before they could (503). The write itself was
+ * applied by the master: the entry may still exist (its replica may have it
+ * too and only been late to say so), or it may be lost if that master fails
+ * over before replicating it. `data` holds `replicas` (how many confirmed),
+ * `required` and `timeoutMs`.
+ *
+ * @example Usage
+ * ```ts
+ * import { ValkeyReplicationError } from "@backendai/common/clients/valkey";
+ * import assert from "node:assert/strict";
+ *
+ * const err = new ValkeyReplicationError("no replica confirmed", {
+ *   data: { replicas: 0, required: 1, timeoutMs: 1000 },
+ * });
+ * assert.equal(err.status, 503);
+ * assert.equal(err.data?.required, 1);
+ * ```
+ */
+export class ValkeyReplicationError extends BackendAIError {
+  /** The code of every error of this class: `backendai_generic_timeout`. */
+  static override readonly code: ErrorCode = new ErrorCode(
+    ErrorDomain.BACKENDAI,
+    ErrorOperation.GENERIC,
+    ErrorDetail.TIMEOUT,
+  );
+  /** HTTP 503: the service is unavailable. */
+  override readonly status: number = 503;
+  /** The problem type URL. */
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/valkey-replication-unconfirmed";
+  /** The problem title. */
+  override readonly errorTitle: string =
+    "No Valkey replica confirmed the write.";
 }

@@ -11,7 +11,8 @@
  * Sentinel, so a demoted master is noticed; `PING` otherwise). Through
  * Sentinel a connection follows a failover from the moment the leader
  * Sentinel selects the replica, so writes stop reaching the old master
- * before it is demoted.
+ * before it is demoted; {@linkcode ValkeyReplicaWaiter} makes writes
+ * durable across a failover (`WAIT` for replicas).
  *
  * Every way upstream describes a Redis reaches {@linkcode connectValkey}
  * without losing a field: its configuration shape through
@@ -40,3 +41,4 @@ export * from "./safe_print.ts";
 export * from "./errors.ts";
 export * from "./connect.ts";
 export * from "./health.ts";
+export * from "./replicas.ts";
