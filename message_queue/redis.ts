@@ -20,6 +20,8 @@ import {
   checkValkeyHealth,
   closeValkey,
   connectValkey,
+  ValkeyReplicaWaiter,
+  type ValkeyReplicaWaitOptions,
   type ValkeyTarget,
 } from "../clients/valkey/mod.ts";
 import { consoleLogger, type Logger } from "../utils.ts";
@@ -145,6 +147,19 @@ export interface RedisStreamStoreOptions {
    */
   connectTimeoutMs?: number | undefined;
   /**
+   * Durable appends: after each `XADD` (anycast, durable broadcast), wait
+   * until replicas hold the entry (`WAIT`, on a connection of its own;
+   * concurrent appends share one `WAIT`), so an acknowledged message
+   * survives a Sentinel failover. `true` means one replica within 1 000 ms.
+   * When too few confirm in time, the append fails with
+   * `ValkeyReplicationError`: the entry was added on the master and may
+   * still exist (a retry can duplicate it). Off, an append is acknowledged
+   * when the master has it, and a failover can lose it.
+   *
+   * @default {false}
+   */
+  waitForReplicas?: boolean | ValkeyReplicaWaitOptions | undefined;
+  /**
    * Where reconnects and failed health checks are reported.
    *
    * @default {console}
@@ -179,6 +194,7 @@ export class RedisStreamStore implements StreamStore {
   readonly #connectTimeoutMs: number;
   #ackedTrim: Promise<boolean> | undefined;
   #healthTimer: ReturnType<typeof setInterval> | undefined;
+  #replicated: ValkeyReplicaWaiter | undefined;
   #closed = false;
 
   /** Where the store's connections point (server and DB). */
@@ -219,6 +235,8 @@ export class RedisStreamStore implements StreamStore {
       name: "backendai-mq",
       purpose: "command",
       connectTimeoutMs: options.connectTimeoutMs,
+      healthCheckIntervalMs: options.healthCheckIntervalMs,
+      logger: options.logger,
       signal: options.signal,
     });
     try {
@@ -227,7 +245,38 @@ export class RedisStreamStore implements StreamStore {
       command.disconnect();
       throw err;
     }
-    return new RedisStreamStore(target, command, options);
+    const store = new RedisStreamStore(target, command, options);
+    if (options.waitForReplicas) {
+      await store.#connectReplicated(options).catch(async (err) => {
+        await store.close();
+        throw err;
+      });
+    }
+    return store;
+  }
+
+  // The connection of durable appends: WAIT blocks its connection, so it
+  // gets one of its own.
+  async #connectReplicated(options: RedisStreamStoreOptions): Promise<void> {
+    const wait = options.waitForReplicas === true
+      ? {}
+      : options.waitForReplicas || {};
+    const redis = await connectValkey(this.#target, {
+      name: "backendai-mq-durable",
+      purpose: "command",
+      connectTimeoutMs: this.#connectTimeoutMs,
+      healthCheckIntervalMs: options.healthCheckIntervalMs,
+      // A health check may wait behind a WAIT.
+      healthCheckTimeoutMs: 3_000 + (wait.timeoutMs ?? 1_000),
+      logger: this.#logger,
+      signal: options.signal,
+    });
+    try {
+      this.#replicated = new ValkeyReplicaWaiter(redis, wait);
+    } catch (err) {
+      await closeValkey(redis);
+      throw err;
+    }
   }
 
   async #checkHealth(): Promise<void> {
@@ -256,6 +305,7 @@ export class RedisStreamStore implements StreamStore {
       name: `backendai-mq-${purpose}`,
       purpose,
       connectTimeoutMs: this.#connectTimeoutMs,
+      logger: this.#logger,
     });
     if (this.#closed) {
       connection.disconnect();
@@ -283,6 +333,9 @@ export class RedisStreamStore implements StreamStore {
     maxLen?: number,
   ): Promise<string[]> {
     this.#checkOpen();
+    if (this.#replicated !== undefined) {
+      return await this.#addReplicated(this.#replicated, items, maxLen);
+    }
     if (items.length === 1) {
       const item = items[0] as (typeof items)[0];
       return [await this.#command.xadd(...xaddArgs(item, maxLen)) as string];
@@ -295,6 +348,23 @@ export class RedisStreamStore implements StreamStore {
     return (results ?? []).map(([err, id]) => {
       if (err) throw err;
       return id as string;
+    });
+  }
+
+  // `add()` with `waitForReplicas`: the XADDs on the durable connection,
+  // then a WAIT shared with concurrent appends.
+  async #addReplicated(
+    waiter: ValkeyReplicaWaiter,
+    items: readonly { stream: string; fields: readonly StreamFieldValue[] }[],
+    maxLen: number,
+  ): Promise<string[]> {
+    return await waiter.confirm(async () => {
+      const pipeline = waiter.redis.pipeline();
+      for (const item of items) pipeline.xadd(...xaddArgs(item, maxLen));
+      return ((await pipeline.exec()) ?? []).map(([err, id]) => {
+        if (err) throw err;
+        return id as string;
+      });
     });
   }
 
@@ -618,6 +688,10 @@ export class RedisStreamStore implements StreamStore {
     clearInterval(this.#healthTimer);
     for (const connection of this.#connections) connection.disconnect();
     this.#connections.clear();
+    if (this.#replicated !== undefined) {
+      this.#replicated.close();
+      await closeValkey(this.#replicated.redis);
+    }
     await closeValkey(this.#command);
   }
 }
