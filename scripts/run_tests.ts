@@ -1,8 +1,10 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 
 /**
- * The body of `deno task test`: makes sure the halfstack is up (starting it
- * when its env file is missing, and stopping it afterwards only then), runs
+ * The body of `deno task test`: makes sure the halfstack and the fault
+ * halfstack (`tests/faults/`, see scripts/_fault_halfstack.ts) are up
+ * (starting each when its env file is missing, and stopping it afterwards
+ * only then), runs
  * `deno test -A --doc --parallel [args...]` over the repo with output streamed
  * live, and prints as its very last line `N passed, N failed` (plus
  * `, N skipped` when tests were ignored). Exits non-zero on any failure or when
@@ -16,6 +18,11 @@
  * @module
  */
 
+import {
+  faultHalfstack,
+  faultHalfstackDir,
+  faultHalfstackIsUp,
+} from "./_fault_halfstack.ts";
 import {
   halfstackDown,
   halfstackEnvPath,
@@ -131,6 +138,7 @@ export async function runTests(args: string[]): Promise<number> {
   let exitCode = 0;
 
   let startedHalfstack = false;
+  let startedFaultHalfstack = false;
   let interrupted = false;
   let child: Deno.ChildProcess | undefined;
   // Ctrl-C reaches `deno test` through the process group; SIGTERM is forwarded.
@@ -154,27 +162,35 @@ export async function runTests(args: string[]): Promise<number> {
   let testExit = 1;
   try {
     const envGiven = Deno.env.get("BACKEND_REDIS_ADDR") !== undefined;
+    const starting: Promise<void>[] = [];
     if (!envGiven && readHalfstackEnv() === undefined) {
       log(`run_tests: no ${halfstackEnvPath()}; starting the halfstack`);
       startedHalfstack = true;
-      try {
-        await halfstackUp({ log });
-      } catch (error) {
-        // Run the tests anyway: the unit tests still tell something, and the
-        // integration tests fail with "Halfstack is not running".
-        log(
-          `run_tests: ${
-            error instanceof Error ? error.message : String(error)
-          }`,
-        );
-        exitCode = 1;
-      }
+      starting.push(halfstackUp({ log }).then(() => {}));
+    }
+    if (!faultHalfstackIsUp()) {
+      log(
+        `run_tests: no fault halfstack in ${faultHalfstackDir()}; starting it`,
+      );
+      startedFaultHalfstack = true;
+      starting.push(faultHalfstack("up", log));
+    }
+    for (const result of await Promise.allSettled(starting)) {
+      if (result.status === "fulfilled") continue;
+      // Run the tests anyway: the unit tests still tell something, and the
+      // integration and fault tests fail with "... is not running".
+      const error = result.reason;
+      log(
+        `run_tests: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      exitCode = 1;
     }
     if (!interrupted) {
       child = new Deno.Command(Deno.execPath(), {
         args: ["test", "-A", "--doc", "--parallel", ...args],
         env: {
           NO_COLOR: "1",
+          BACKEND_FAULT_HALFSTACK_DIR: faultHalfstackDir(),
           // package.json only brings the toolchain (npm "deno"); keep deno from resolving it.
           DENO_NO_PACKAGE_JSON: Deno.env.get("DENO_NO_PACKAGE_JSON") ?? "1",
         },
@@ -189,6 +205,18 @@ export async function runTests(args: string[]): Promise<number> {
       testExit = (await child.status).code;
     }
   } finally {
+    if (startedFaultHalfstack) {
+      try {
+        await faultHalfstack("down", log);
+      } catch (error) {
+        log(
+          `run_tests: stopping the fault halfstack failed: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+        );
+        exitCode = 1;
+      }
+    }
     if (startedHalfstack) {
       try {
         await halfstackDown({ log });

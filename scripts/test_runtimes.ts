@@ -12,8 +12,10 @@
  *    subpath, type-checks with `skipLibCheck: false`, and runs under Node and Bun.
  *
  * Doc examples run only under Deno. Integration tests run too, against the
- * halfstack (`deno task halfstack up`); `TEST_RUNTIMES_INTEGRATION=0` leaves
- * them out. Tests reach servers through `node:net`/ioredis/fetch, never
+ * halfstack (`deno task halfstack up`), and the fault tests against the
+ * fault halfstack (scripts/_fault_halfstack.ts), each started when it is
+ * not up and stopped after only then; `TEST_RUNTIMES_INTEGRATION=0` leaves
+ * both out. Tests reach servers through `node:net`/ioredis/fetch, never
  * `Deno.connect`: the shim's `Deno.connect` reads sockets with `fs.read`
  * (EAGAIN) and left Node hanging. A runtime that runs longer than
  * `TEST_RUNTIMES_TIMEOUT_MS` (default 600000) is killed and counted failed.
@@ -31,6 +33,11 @@ import {
   prepareStaging,
   run,
 } from "./build_npm.ts";
+import {
+  faultHalfstack,
+  faultHalfstackDir,
+  faultHalfstackIsUp,
+} from "./_fault_halfstack.ts";
 import { halfstackDown, halfstackUp, readHalfstackEnv } from "./halfstack.ts";
 
 const RUNNER = `
@@ -267,11 +274,27 @@ if (import.meta.main) {
       console.log(`test_runtimes: ${(error as Error).message}`)
     );
   }
+  let startedFaultHalfstack = false;
+  if (integration && !faultHalfstackIsUp()) {
+    console.log("test_runtimes: the fault halfstack is not up; starting it");
+    startedFaultHalfstack = true;
+    await faultHalfstack("up", console.log).catch((error) =>
+      console.log(`test_runtimes: ${(error as Error).message}`)
+    );
+  }
   const halfstack = integration ? readHalfstackEnv() ?? {} : {};
   const testFiles = (await listTsFiles(`${repo}/tests`, new Set()))
     .map((file) => `tests/${file}`)
-    .filter((file) => integration || !file.startsWith("tests/integration/"));
-  const extra = [...testFiles, "scripts/halfstack.ts"];
+    .filter((file) =>
+      integration ||
+      !(file.startsWith("tests/integration/") ||
+        file.startsWith("tests/faults/"))
+    );
+  const extra = [
+    ...testFiles,
+    "scripts/halfstack.ts",
+    "scripts/_fault_halfstack.ts",
+  ];
   const { staging } = await prepareStaging(repo, config, extra, {
     "@deno/shim-deno": "0.19.2",
   });
@@ -306,6 +329,7 @@ if (import.meta.main) {
       ),
       BACKEND_HALFSTACK_DIR: Deno.env.get("BACKEND_HALFSTACK_DIR") ??
         `${repo}/.halfstack`,
+      BACKEND_FAULT_HALFSTACK_DIR: faultHalfstackDir(),
     };
     for (
       const [runtime, args] of [["node", ["runner.mjs"]], [bun, [
@@ -329,6 +353,11 @@ if (import.meta.main) {
       await Deno.remove(staging, { recursive: true });
     }
     if (startedHalfstack) await halfstackDown({ log: console.log });
+    if (startedFaultHalfstack) {
+      await faultHalfstack("down", console.log).catch((error) =>
+        console.log(`test_runtimes: ${(error as Error).message}`)
+      );
+    }
   }
   const smoke = await consumerSmoke(repo, config, bun);
   console.log(`consumer smoke: ${smoke.passed} passed, ${smoke.failed} failed`);

@@ -4,11 +4,17 @@
  * Addresses of the real servers for integration tests, started by
  * `deno task halfstack up` (scripts/halfstack.ts). A test that needs a server
  * calls {@linkcode halfstackEnv}, which throws when the halfstack is not
- * running: integration tests fail, never silently skip.
+ * running: integration tests fail, never silently skip. Tests that break
+ * servers (`tests/faults/`) call {@linkcode faultHalfstackEnv} instead, for
+ * the second halfstack that only they use.
  *
  * @module
  */
 
+import {
+  FAULT_HALFSTACK_PORT_OFFSET,
+  faultHalfstackDir,
+} from "../scripts/_fault_halfstack.ts";
 import { halfstackEnvPath, readHalfstackEnv } from "../scripts/halfstack.ts";
 
 /** A TCP endpoint. */
@@ -119,6 +125,13 @@ export function halfstackEnv(): HalfstackEnv {
         }; looked in the environment and in ${envPath})`,
     );
   }
+  return parseEnv(values, fromEnvironment ? "environment" : envPath);
+}
+
+function parseEnv(
+  values: Record<string, string>,
+  source: string,
+): HalfstackEnv {
   const get = (key: typeof REQUIRED_KEYS[number]): string => values[key] ?? "";
   const etcd = parseHostPort(get("BACKEND_ETCD_ADDR"));
   const natsUrl = get("BACKEND_NATS_URL");
@@ -134,6 +147,51 @@ export function halfstackEnv(): HalfstackEnv {
     natsUrl,
     nats: parseHostPort(natsUrl.replace(/^nats:\/\//, "").replace(/\/.*$/, "")),
     natsMonitorUrl: get("BACKEND_NATS_MONITOR_URL").replace(/\/$/, ""),
-    source: fromEnvironment ? "environment" : envPath,
+    source,
   };
+}
+
+/**
+ * Returns the addresses of the fault halfstack: the second halfstack, with
+ * ports shifted by 1000 and its state in `$BACKEND_FAULT_HALFSTACK_DIR`
+ * (default `<repo>/.halfstack-faults`), which only `tests/faults/` use,
+ * so they may fail its servers over. They are read from its env file only,
+ * never from the `BACKEND_*` variables, which name the first halfstack.
+ *
+ * @returns The parsed addresses.
+ * @throws {Error} "Fault halfstack is not running" when its env file is
+ *   missing (fault tests fail, never skip), or when it names the first
+ *   halfstack's Redis.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { faultHalfstackEnv } from "../_halfstack.ts";
+ *
+ * const { sentinels, sentinelMasterName } = faultHalfstackEnv();
+ * ```
+ */
+export function faultHalfstackEnv(): HalfstackEnv {
+  const dir = faultHalfstackDir();
+  const values = readHalfstackEnv(dir);
+  const start = `BACKEND_HALFSTACK_DIR=${dir} ` +
+    `BACKEND_HALFSTACK_PORT_OFFSET=${FAULT_HALFSTACK_PORT_OFFSET} deno task halfstack up`;
+  const missing = REQUIRED_KEYS.filter((key) =>
+    values?.[key] === undefined || values[key] === ""
+  );
+  if (values === undefined || missing.length > 0) {
+    throw new Error(
+      `Fault halfstack is not running: start it with \`${start}\` ` +
+        `(no complete env file in ${dir})`,
+    );
+  }
+  const env = parseEnv(values, halfstackEnvPath(dir));
+  const shared = readHalfstackEnv()?.BACKEND_REDIS_ADDR ??
+    Deno.env.get("BACKEND_REDIS_ADDR");
+  if (shared !== undefined && values.BACKEND_REDIS_ADDR === shared) {
+    throw new Error(
+      `The fault halfstack in ${dir} is the shared halfstack (Redis ${shared}): ` +
+        `fault tests never run against it; start one with \`${start}\``,
+    );
+  }
+  return env;
 }
