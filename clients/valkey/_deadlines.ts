@@ -105,7 +105,14 @@ export class CommandDeadlines {
    */
   track(command: Command, timeoutMs: number = this.#timeoutMs): void {
     const tracked = command as unknown as TrackedCommand;
-    if (this.#closed || tracked._backendaiDeadline !== undefined) return;
+    if (tracked._backendaiDeadline !== undefined) return;
+    if (this.#closed) {
+      // Sent after close() (an auto-pipeline flushed late): ioredis would
+      // keep it for ever if the connection was closed while reconnecting.
+      tracked._backendaiDeadline = EXPIRED;
+      command.reject(new Error("Connection is closed."));
+      return;
+    }
     if (this.#timer === undefined) {
       this.#now = performance.now();
       this.#timer = setInterval(() => this.#tick(), this.#tickMs);
@@ -162,12 +169,31 @@ export class CommandDeadlines {
   }
 
   /**
-   * Stops the timer; commands still outstanding are left to ioredis, which
-   * rejects them when the connection ends.
+   * Stops the timer and fails the commands still outstanding with
+   * "Connection is closed." (ioredis does so itself when the connection
+   * ends, but not when it was closed while waiting to reconnect).
    */
   close(): void {
     this.#closed = true;
     this.#stop();
+    const queues = this.#queues;
+    for (
+      const queue of [
+        queues.prevCommandQueue,
+        queues.offlineQueue,
+        queues.commandQueue,
+      ]
+    ) {
+      if (queue === undefined || queue === null) continue;
+      for (let i = 0; i < queue.length; i++) {
+        const command = queue.peekAt(i)?.command;
+        if (command === undefined || command._backendaiDeadline === EXPIRED) {
+          continue;
+        }
+        command._backendaiDeadline = EXPIRED;
+        command.reject(new Error("Connection is closed."));
+      }
+    }
   }
 }
 

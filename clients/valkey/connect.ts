@@ -211,12 +211,23 @@ export async function connectValkey(
       },
     })
     : undefined;
+  let cleaned = false;
   const cleanup = () => {
+    if (cleaned) return;
+    cleaned = true;
     deadlines?.close();
     watch?.close();
     void monitor?.close();
   };
   redis.once("end", cleanup);
+  // ioredis 5 emits no "end" when disconnect() comes while it waits to
+  // reconnect (the server is gone): the connection stays "reconnecting"
+  // for ever. Stop our timers on the call itself.
+  const disconnect = redis.disconnect;
+  redis.disconnect = function (this: Redis, reconnect = false): void {
+    disconnect.call(this, reconnect);
+    if (!reconnect) cleanup();
+  };
   // ioredis emits "error" on every failed attempt; without a listener Node
   // would print "Unhandled error event". The caller sees failures as
   // rejected commands instead.

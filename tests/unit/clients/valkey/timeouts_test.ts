@@ -98,6 +98,12 @@ Deno.test("connectValkey: commands waiting for a connection time out too", async
     const { ms, error } = await elapsedUntilRejected(redis.get("k"));
     assert.equal((error as Error).message, "Command timed out");
     assert.ok(ms < 600, `timed out after ${ms} ms`);
+    // Closed while it waits to reconnect (ioredis then emits no "end"): the
+    // command waiting fails at once, and no timer is left running (the
+    // Deno sanitizers check it; under Node the process would not exit).
+    const waiting = redis.get("k2");
+    await closeValkey(redis);
+    await assert.rejects(waiting, /Connection is closed/);
   } finally {
     await closeValkey(redis);
   }
