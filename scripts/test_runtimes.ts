@@ -331,9 +331,13 @@ if (import.meta.main) {
         `${repo}/.halfstack`,
       BACKEND_FAULT_HALFSTACK_DIR: faultHalfstackDir(),
     };
+    // bun test fails a test after 5 s by default; the fault tests take
+    // longer (a failover, and up to 45 s for the servers to be ready).
     for (
       const [runtime, args] of [["node", ["runner.mjs"]], [bun, [
         "test",
+        "--timeout",
+        "120000",
         "./runner.test.mjs",
       ]]] as const
     ) {
