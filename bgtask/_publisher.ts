@@ -14,7 +14,7 @@
 import { BgtaskFailedEvent } from "../events/catalogue/bgtask.ts";
 import type { Event } from "../events/define.ts";
 import type { EventProducer } from "../events/producer.ts";
-import type { PreparedBroadcast } from "../message_queue/types.ts";
+import type { PreparedBroadcast } from "../message_queue/prepared.ts";
 import type { Logger } from "../utils.ts";
 import type { BgtaskStore, TaskProgress } from "./store.ts";
 import { type StoredTask, WHOLE_TASK_KEY } from "./types.ts";

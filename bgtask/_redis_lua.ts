@@ -16,7 +16,7 @@
  */
 
 import { Buffer } from "node:buffer";
-import type { PreparedBroadcast } from "../message_queue/types.ts";
+import type { PreparedBroadcast } from "../message_queue/prepared.ts";
 
 /**
  * Publishes a prepared broadcast, from `ARGV[i]`: DB (empty: nothing to

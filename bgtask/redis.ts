@@ -19,7 +19,7 @@ import { redisLocationOf } from "../message_queue/redis.ts";
 import type {
   PreparedBroadcast,
   QueueLocation,
-} from "../message_queue/types.ts";
+} from "../message_queue/prepared.ts";
 import { uuidFromHex, uuidToHex } from "../utils.ts";
 import type {
   BgtaskStore,

@@ -11,7 +11,7 @@ import { InvalidAPIParameters } from "../exception.ts";
 import type {
   PreparedBroadcast,
   QueueLocation,
-} from "../message_queue/types.ts";
+} from "../message_queue/prepared.ts";
 import {
   type StoredTask,
   TASK_FINISHED_TTL,

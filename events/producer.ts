@@ -16,8 +16,8 @@ import type {
   Broadcaster,
   MessageId,
   MessageQueue,
-  PreparedBroadcast,
 } from "../message_queue/types.ts";
+import type { PreparedBroadcast } from "../message_queue/prepared.ts";
 import {
   encodeBroadcast,
   encodeStreamFields,
@@ -27,7 +27,10 @@ import type { Event } from "./define.ts";
 
 // The type lives with the queue (bgtask's store takes one without depending
 // on events); it stays importable from here, where prepareBroadcast makes it.
-export type { DurableCopy, PreparedBroadcast } from "../message_queue/types.ts";
+export type {
+  DurableCopy,
+  PreparedBroadcast,
+} from "../message_queue/prepared.ts";
 import { encodeEventBody, encodeEventLegacy } from "./_checked.ts";
 
 /**

@@ -81,9 +81,11 @@
 export * from "./errors.ts";
 export * from "./payload.ts";
 export * from "./types.ts";
+export * from "./prepared.ts";
 export * from "./trimming.ts";
 export * from "./store.ts";
 export * from "./stream_queue.ts";
 export { DEAD_LETTER_SUFFIX } from "./dead_letter.ts";
 export * from "./memory.ts";
 export * from "./redis.ts";
+export * from "./redis_queue.ts";

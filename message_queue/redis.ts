@@ -1,8 +1,9 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 
 /**
- * {@linkcode RedisStreamQueue}: the message queue on Redis / Valkey Streams
- * and pub/sub through ioredis, wire-compatible with upstream main, without
+ * {@linkcode RedisStreamStore}: the store of the message queue on Redis /
+ * Valkey Streams and pub/sub through ioredis (`RedisStreamQueue` in
+ * `redis_queue.ts` is the queue over it), wire-compatible with upstream main, without
  * its losses: streams are trimmed (at an interval, by `XTRIM MINID`) only
  * of what every consumer group has acknowledged instead of to 128 on every
  * add, a hard cap reports what it drops, redelivery keeps the entry id, a
@@ -42,8 +43,6 @@ import {
   type TrimArgs,
   type TrimResult,
 } from "./store.ts";
-import { StreamQueue } from "./stream_queue.ts";
-import type { MessageQueueOptions, QueueLocation } from "./types.ts";
 import { errorText } from "./_util.ts";
 import {
   isNoGroup,
@@ -193,7 +192,6 @@ export class RedisStreamStore implements StreamStore {
   readonly #connections = new Set<Redis>();
   readonly #connectTimeoutMs: number;
   #ackedTrim: Promise<boolean> | undefined;
-  #healthTimer: ReturnType<typeof setInterval> | undefined;
   #replicated: ValkeyReplicaWaiter | undefined;
   #closed = false;
 
@@ -212,10 +210,8 @@ export class RedisStreamStore implements StreamStore {
     defineRetentionScripts(command);
     this.#logger = options.logger ?? consoleLogger;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-    const interval = options.healthCheckIntervalMs ?? 10_000;
-    if (interval > 0) {
-      this.#healthTimer = setInterval(() => this.#checkHealth(), interval);
-    }
+    // Health: the connection's own monitor (connectValkey) checks it every
+    // `healthCheckIntervalMs` and reconnects to the current master.
   }
 
   /**
@@ -276,20 +272,6 @@ export class RedisStreamStore implements StreamStore {
     } catch (err) {
       await closeValkey(redis);
       throw err;
-    }
-  }
-
-  async #checkHealth(): Promise<void> {
-    try {
-      await checkValkeyHealth(this.#command, this.#target);
-    } catch (err) {
-      if (this.#closed) return;
-      this.#logger.warn(
-        "message queue: Valkey health check failed; reconnecting",
-        { error: errorText(err) },
-      );
-      // Through Sentinel this asks for the current master again.
-      this.#command.disconnect(true);
     }
   }
 
@@ -356,7 +338,7 @@ export class RedisStreamStore implements StreamStore {
   async #addReplicated(
     waiter: ValkeyReplicaWaiter,
     items: readonly { stream: string; fields: readonly StreamFieldValue[] }[],
-    maxLen: number,
+    maxLen: number | undefined,
   ): Promise<string[]> {
     return await waiter.confirm(async () => {
       const pipeline = waiter.redis.pipeline();
@@ -681,11 +663,10 @@ export class RedisStreamStore implements StreamStore {
     };
   }
 
-  /** Stops the health check and closes every connection. */
+  /** Closes every connection (their health monitors stop with them). */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    clearInterval(this.#healthTimer);
     for (const connection of this.#connections) connection.disconnect();
     this.#connections.clear();
     if (this.#replicated !== undefined) {
@@ -693,68 +674,5 @@ export class RedisStreamStore implements StreamStore {
       await closeValkey(this.#replicated.redis);
     }
     await closeValkey(this.#command);
-  }
-}
-
-/** Options of {@linkcode RedisStreamQueue.connect}. */
-export interface RedisStreamQueueOptions
-  extends MessageQueueOptions, Omit<RedisStreamStoreOptions, "logger"> {}
-
-/**
- * The message queue on Redis / Valkey: {@linkcode StreamQueue} over a
- * {@linkcode RedisStreamStore}. Upstream's production layout is stream
- * `events` and channel `events_all` in DB 4, one consumer group per
- * component (`manager`, …); those are the defaults here, except the DB,
- * which is the target's.
- *
- * @example Join a Backend.AI cluster's event stream
- * ```ts ignore
- * import { RedisStreamQueue } from "@backendai/common/message-queue";
- *
- * await using queue = await RedisStreamQueue.connect(
- *   { sentinels: "10.0.0.1:26379", serviceName: "mymaster", db: 4 },
- *   { nodeId: "my-service-1" },
- * );
- * const consumer = await queue.consumer({ group: "my-service" });
- * for await (const message of consumer) {
- *   console.log(message.name, message.body);
- *   await consumer.done(message);
- * }
- * ```
- */
-export class RedisStreamQueue extends StreamQueue {
-  /** Where the queue keeps its streams and cache keys, and how it trims. */
-  readonly location: QueueLocation;
-
-  /**
-   * Makes the queue over a connected store (see
-   * {@linkcode RedisStreamQueue.connect}).
-   *
-   * @param store The store, owned by the queue from now on.
-   * @param options Node id, `maxLen`, logger.
-   * @throws {InvalidAPIParameters} When `maxLen` is not a positive integer.
-   */
-  constructor(store: RedisStreamStore, options: RedisStreamQueueOptions = {}) {
-    super(store, options);
-    // An add never trims: the queue's retention loop trims every stream it
-    // watches (a durable broadcast stream included) to what every group has
-    // read and acknowledged, so a store writing into it must not trim either.
-    this.location = { ...store.location, trim: [] };
-  }
-
-  /**
-   * Connects to the server and makes the queue.
-   *
-   * @param target Where the server is.
-   * @param options Node id, `maxLen`, logger, health check, timeouts.
-   * @returns The queue.
-   * @throws {ValkeyConnectionError} When the server is not reached in time.
-   */
-  static async connect(
-    target: ValkeyTarget,
-    options: RedisStreamQueueOptions = {},
-  ): Promise<RedisStreamQueue> {
-    const store = await RedisStreamStore.connect(target, options);
-    return new RedisStreamQueue(store, options);
   }
 }
