@@ -157,7 +157,6 @@ export class StreamSubscriber implements Subscriber {
   readonly #store: StreamStore;
   readonly #channels: readonly string[];
   readonly #name: string;
-  readonly #maxLen: number;
   readonly #logger: Logger;
   readonly #onClose: () => void;
   readonly #fifo = new AsyncFifo<DecodedMessage>();
@@ -170,8 +169,8 @@ export class StreamSubscriber implements Subscriber {
    *
    * @param store The backend.
    * @param options The channels, the node name (recorded in dead letters),
-   * the dead-letter stream length, the logger, and what to call once on
-   * `close()`.
+   * the logger, and what to call once on `close()` (the queue's retention
+   * step caps each `<channel>.dlq`, counting what it drops).
    * @throws {InvalidAPIParameters} When `channels` is empty.
    */
   constructor(
@@ -179,7 +178,6 @@ export class StreamSubscriber implements Subscriber {
     options: {
       channels: readonly string[];
       name: string;
-      maxLen: number;
       logger: Logger;
       onClose: () => void;
     },
@@ -193,7 +191,6 @@ export class StreamSubscriber implements Subscriber {
     this.#store = store;
     this.#channels = options.channels;
     this.#name = options.name;
-    this.#maxLen = options.maxLen;
     this.#logger = options.logger;
     this.#onClose = options.onClose;
   }
@@ -224,7 +221,7 @@ export class StreamSubscriber implements Subscriber {
       this.#store.add([{
         stream: channel + DEAD_LETTER_SUFFIX,
         fields: broadcastDeadLetterFields(channel, data, this.#name, error),
-      }], this.#maxLen).catch((addError) =>
+      }]).catch((addError) =>
         this.#logger.error("message queue: could not dead-letter a broadcast", {
           channel,
           error: errorText(addError),

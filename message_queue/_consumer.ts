@@ -65,7 +65,6 @@ interface ResolvedConsumerOptions {
   idleTimeoutMs: number;
   reclaimIntervalMs: number;
   maxDeliveries: number;
-  maxLen: number;
   logger: Logger;
   onClose: () => void;
 }
@@ -115,7 +114,6 @@ export class StreamConsumer implements Consumer {
     store: StreamStore,
     options: ConsumerOptions & {
       name: string;
-      maxLen: number;
       logger: Logger;
       onClose: () => void;
     },
@@ -163,7 +161,6 @@ export class StreamConsumer implements Consumer {
         DEFAULTS.maxDeliveries,
         "maxDeliveries",
       ),
-      maxLen: options.maxLen,
       logger: options.logger,
       onClose: options.onClose,
     };
@@ -365,7 +362,7 @@ export class StreamConsumer implements Consumer {
   }
 
   async #deadLetter(entry: DeliveredEntry, error: string): Promise<void> {
-    const { group, name, maxLen, logger } = this.#options;
+    const { group, name, logger } = this.#options;
     try {
       const id = await this.#store.deadLetter({
         stream: entry.stream,
@@ -380,7 +377,6 @@ export class StreamConsumer implements Consumer {
           deliveryCount: entry.deliveryCount,
           error,
         }),
-        maxLen,
       });
       this.#pending.delete(entry.id);
       logger.warn("message queue: message moved to the dead-letter stream", {

@@ -126,10 +126,18 @@ export function dropOldest(stream: MemoryStream, count: number): void {
   }
 }
 
-/** Trims `stream` to its last `maxLen` entries, exactly. */
-export function trimTo(stream: MemoryStream, maxLen: number): void {
+/**
+ * Trims `stream` to its last `maxLen` entries, exactly.
+ *
+ * @param stream The stream.
+ * @param maxLen The length to keep.
+ * @returns How many entries were dropped.
+ */
+export function trimTo(stream: MemoryStream, maxLen: number): number {
   const length = stream.entries.length - stream.head;
-  if (length > maxLen) dropOldest(stream, length - maxLen);
+  if (length <= maxLen) return 0;
+  dropOldest(stream, length - maxLen);
+  return length - maxLen;
 }
 
 /** Reads a flat field list into fields by name. */
@@ -250,7 +258,7 @@ export function retainStream(
   stream: MemoryStream,
   args: TrimArgs,
   append: (fields: StreamFieldValue[]) => string,
-): TrimResult {
+): Omit<TrimResult, "deadLettersDropped"> {
   const record = (loss: Omit<TrimLoss, "deadLetterId">) =>
     append(lossFields(loss));
   // 1. Losses that happened elsewhere (an add with maxLen on this stream).

@@ -152,10 +152,15 @@ local function encode(st)
   return {st.length, st.first or '', st.last, st.added or -1, groups}
 end
 
-if mode == 'info' then return {0, 0, {}, {}, encode(state())} end
+if mode == 'info' then return {0, 0, {}, {}, encode(state()), 0} end
+
+-- The dead-letter stream's cap, counted (before this step's loss records).
+local deadDropped = 0
+if dlqMaxLen > 0 then deadDropped = redis.call('XTRIM', dlq, 'MAXLEN', '~', dlqMaxLen) end
+if mode == 'dlq' then return {0, 0, {}, {}, 0, deadDropped} end
 
 local st = state()
-if not st then return {0, 0, {}, {}, 0} end
+if not st then return {0, 0, {}, {}, 0, deadDropped} end
 
 -- A counter the server does not keep is set where the position is exact.
 if st.added then
@@ -213,7 +218,7 @@ local function collect(cause, peeks)
         if not first or lt(f, first) then first = f end
       end
       local count = unread + #gone
-      local id = redis.call('XADD', dlq, 'MAXLEN', '~', dlqMaxLen, '*',
+      local id = redis.call('XADD', dlq, '*',
         F[1], stream, F[2], g.name, F[3], ERR[cause], F[4], cause,
         F[5], count, F[6], unread, F[7], #gone, F[8], first, F[9], ends)
       table.insert(losses, {g.name, cause, count, unread, #gone, first, ends, id})
@@ -258,7 +263,7 @@ if hard > 0 and st.length > hard then
   collect('hard-cap', peeks)
 end
 
-return {trimmed, dropped, losses, uncounted, encode(state())}
+return {trimmed, dropped, losses, uncounted, encode(state()), deadDropped}
 `;
 
 /** A connection with the retention scripts defined. */
@@ -328,7 +333,7 @@ type RawLoss = [
   string,
   string,
 ];
-type RawResult = [number, number, RawLoss[], string[], RawInfo];
+type RawResult = [number, number, RawLoss[], string[], RawInfo, number];
 
 function decodeInfo(stream: string, raw: RawInfo): StreamInfo | undefined {
   if (raw === 0) return undefined;
@@ -354,7 +359,7 @@ function decodeInfo(stream: string, raw: RawInfo): StreamInfo | undefined {
 }
 
 function scriptArgs(
-  mode: "info" | "trim",
+  mode: "info" | "trim" | "dlq",
   args: Partial<TrimArgs>,
   acked: boolean,
 ): (string | number)[] {
@@ -413,12 +418,13 @@ export async function retain(
   const raw = await (redis as unknown as ScriptRedis).backendaiMqRetain(
     args.stream,
     args.deadLetterStream,
-    ...scriptArgs("trim", args, acked),
+    ...scriptArgs(args.deadLettersOnly ? "dlq" : "trim", args, acked),
   ) as RawResult;
-  const [trimmed, dropped, losses, uncounted, info] = raw;
+  const [trimmed, dropped, losses, uncounted, info, deadLettersDropped] = raw;
   return {
     trimmed,
     dropped,
+    deadLettersDropped,
     losses: losses.map((
       [group, cause, count, unread, pending, firstId, endId, deadLetterId],
     ) => ({

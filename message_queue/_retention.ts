@@ -10,6 +10,10 @@
  * `onTrimLoss` and `onTrim` hooks for every loss and every run, a warning
  * when a group's backlog nears the cap, and, with backpressure on, the
  * gate that holds or refuses anycasts while a stream is at `hardMaxLen`.
+ * Dead-letter streams are capped at `maxLen` here too (never on add), and
+ * every dead letter the cap drops is counted and logged as an error: a
+ * stream's `<stream>.dlq` with the stream's step, a broadcast channel's
+ * `<channel>.dlq` through a dead-letters-only watch.
  *
  * @module
  */
@@ -40,6 +44,7 @@ export interface RetentionStats {
   lostEntries: number;
   trimLosses: number;
   trimFailures: number;
+  droppedDeadLetters: number;
 }
 
 /**
@@ -81,6 +86,10 @@ interface Watched {
   /** Per group: when a loss was last logged, and what came since. */
   readonly lossLog: Map<string, LossLog>;
   readonly uncountedWarned: Set<string>;
+  /** Watched only to cap its dead letters (a broadcast channel's `.dlq`). */
+  readonly deadLettersOnly: boolean;
+  /** Dead letters the cap dropped: when last logged, and how many since. */
+  readonly deadLetterLog: { loggedAt: number; count: number };
 }
 
 // While anycasts wait for room, the loop runs at least this often.
@@ -112,6 +121,7 @@ export class Retention {
     lostEntries: 0,
     trimLosses: 0,
     trimFailures: 0,
+    droppedDeadLetters: 0,
   };
   #timer: ReturnType<typeof setTimeout> | undefined;
   #chain: Promise<unknown> = Promise.resolve();
@@ -137,10 +147,15 @@ export class Retention {
   /**
    * Watches a stream until `release()`.
    *
-   * @param stream The stream.
+   * @param stream The stream; with `"dead-letters"`, a dead-letter stream of
+   * its own (a broadcast channel's `<channel>.dlq`), only capped.
+   * @param kind What to do with it at each step.
    * @returns The release, and the gate when backpressure is on.
    */
-  watch(stream: string): { release(): void; gate: Gate | undefined } {
+  watch(
+    stream: string,
+    kind: "stream" | "dead-letters" = "stream",
+  ): { release(): void; gate: Gate | undefined } {
     let watched = this.#watched.get(stream);
     if (watched === undefined) {
       watched = {
@@ -151,6 +166,8 @@ export class Retention {
         warnedAt: new Map(),
         lossLog: new Map(),
         uncountedWarned: new Set(),
+        deadLettersOnly: kind === "dead-letters",
+        deadLetterLog: { loggedAt: -Infinity, count: 0 },
       };
       this.#watched.set(stream, watched);
     }
@@ -165,7 +182,7 @@ export class Retention {
         state.refs--;
         this.#forgetIfIdle(stream, state);
       },
-      gate: this.#options.backpressure === "none" ||
+      gate: kind === "dead-letters" || this.#options.backpressure === "none" ||
           this.#options.hardMaxLen === undefined
         ? undefined
         : {
@@ -195,6 +212,7 @@ export class Retention {
     this.#stop();
     for (const [stream, watched] of this.#watched) {
       this.#logHeldLosses(stream, watched, Infinity);
+      this.#logDroppedDeadLetters(stream, watched, Infinity);
       for (const waiter of watched.waiters.splice(0)) {
         waiter.reject(
           new MessageQueueClosedError(
@@ -211,6 +229,7 @@ export class Retention {
     if (watched.refs > 0 || watched.waiters.length > 0) return;
     if (this.#watched.get(stream) !== watched) return;
     this.#logHeldLosses(stream, watched, Infinity);
+    this.#logDroppedDeadLetters(stream, watched, Infinity);
     this.#watched.delete(stream);
     if (this.#watched.size === 0) this.#stop();
   }
@@ -277,10 +296,22 @@ export class Retention {
       stream,
       maxLen,
       hardMaxLen,
-      deadLetterStream: stream + DEAD_LETTER_SUFFIX,
+      deadLetterStream: watched.deadLettersOnly
+        ? stream
+        : stream + DEAD_LETTER_SUFFIX,
       deadLetterMaxLen: maxLen,
+      deadLettersOnly: watched.deadLettersOnly,
     });
     const report: TrimReport = { ...result, stream };
+    if (result.deadLettersDropped > 0) {
+      this.#stats.droppedDeadLetters += result.deadLettersDropped;
+      watched.deadLetterLog.count += result.deadLettersDropped;
+      this.#logDroppedDeadLetters(
+        stream,
+        watched,
+        Date.now() - LOSS_LOG_EVERY_MS,
+      );
+    }
     watched.added = Math.max(0, watched.added - addedBefore);
     watched.length = result.info?.length ?? 0;
     this.#stats.trimmedEntries += result.trimmed;
@@ -369,6 +400,31 @@ export class Retention {
         losses: 0,
       });
     }
+  }
+
+  /**
+   * Logs, as one error, the dead letters the cap dropped since the last such
+   * log, when that log is older than `before`.
+   */
+  #logDroppedDeadLetters(
+    stream: string,
+    watched: Watched,
+    before: number,
+  ): void {
+    const log = watched.deadLetterLog;
+    if (log.count === 0 || log.loggedAt > before) return;
+    this.#options.logger.error(
+      "message queue: dead letters were dropped: the dead-letter stream is over its cap (maxLen)",
+      {
+        deadLetterStream: watched.deadLettersOnly
+          ? stream
+          : stream + DEAD_LETTER_SUFFIX,
+        count: log.count,
+        maxLen: this.#options.maxLen,
+      },
+    );
+    watched.deadLetterLog.loggedAt = Date.now();
+    watched.deadLetterLog.count = 0;
   }
 
   /** Warns when a group's backlog nears the cap (or passes maxLen). */

@@ -201,11 +201,19 @@ export class MemoryStreamStore implements StreamStore {
    */
   trim(args: TrimArgs): Promise<TrimResult> {
     this.#checkOpen();
-    const stream = this.#streams.get(args.stream);
+    // The dead-letter stream's cap, counted, before this step's loss records.
+    const dlq = this.#streams.get(args.deadLetterStream);
+    const deadLettersDropped = dlq === undefined || args.deadLetterMaxLen <= 0
+      ? 0
+      : trimTo(dlq, args.deadLetterMaxLen);
+    const stream = args.deadLettersOnly
+      ? undefined
+      : this.#streams.get(args.stream);
     if (stream === undefined) {
       return Promise.resolve({
         trimmed: 0,
         dropped: 0,
+        deadLettersDropped,
         losses: [],
         uncounted: [],
         info: undefined,
@@ -215,11 +223,10 @@ export class MemoryStreamStore implements StreamStore {
       args.stream,
       stream,
       args,
-      (fields) =>
-        this.#append(args.deadLetterStream, fields, args.deadLetterMaxLen),
+      (fields) => this.#append(args.deadLetterStream, fields, undefined),
     );
     if (result.losses.length > 0) this.#added.notify();
-    return Promise.resolve(result);
+    return Promise.resolve({ ...result, deadLettersDropped });
   }
 
   #readNow(args: ReadGroupArgs): DeliveredEntry[] {
@@ -365,10 +372,9 @@ export class MemoryStreamStore implements StreamStore {
    * @returns The dead-letter entry's id.
    */
   async deadLetter(args: DeadLetterArgs): Promise<string> {
-    const [id] = await this.add(
-      [{ stream: args.deadLetterStream, fields: args.fields }],
-      args.maxLen,
-    );
+    const [id] = await this.add([
+      { stream: args.deadLetterStream, fields: args.fields },
+    ]);
     await this.ack(args.stream, args.group, [args.id]);
     return id as string;
   }

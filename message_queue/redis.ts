@@ -545,7 +545,8 @@ export class RedisStreamStore implements StreamStore {
   }
 
   /**
-   * `MULTI; XADD <dlq> MAXLEN ~ maxLen * …; XACK stream group id; EXEC`.
+   * `MULTI; XADD <dlq> * …; XACK stream group id; EXEC` (the retention
+   * step caps the dead-letter stream, counting what it drops).
    *
    * @param args Where from, where to, and what.
    * @returns The dead-letter entry's id.
@@ -555,7 +556,7 @@ export class RedisStreamStore implements StreamStore {
     const results = await this.#command.multi()
       .xadd(...xaddArgs(
         { stream: args.deadLetterStream, fields: args.fields },
-        args.maxLen,
+        undefined,
       ))
       .xack(args.stream, args.group, args.id)
       .exec();

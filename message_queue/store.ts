@@ -217,10 +217,12 @@ export interface DeadLetterArgs {
   readonly id: string;
   /** Where the dead letter goes (`<stream>.dlq`). */
   readonly deadLetterStream: string;
-  /** The dead letter's fields, flat: name, value, name, value, … */
+  /**
+   * The dead letter's fields, flat: name, value, name, value, … The add
+   * never trims the dead-letter stream: the retention step caps it and
+   * counts what it drops (`TrimResult.deadLettersDropped`).
+   */
   readonly fields: readonly StreamFieldValue[];
-  /** The approximate length to trim the dead-letter stream to. */
-  readonly maxLen: number;
 }
 
 /** One item of {@linkcode StreamStore.publish}. */
@@ -475,8 +477,19 @@ export interface TrimArgs {
   readonly hardMaxLen?: number | undefined;
   /** Where loss records go (`<stream>.dlq`). */
   readonly deadLetterStream: string;
-  /** The approximate length to trim the dead-letter stream to. */
+  /**
+   * The dead-letter stream's cap: beyond it (approximately) its oldest dead
+   * letters are dropped and counted in `TrimResult.deadLettersDropped`,
+   * before this step adds its loss records.
+   */
   readonly deadLetterMaxLen: number;
+  /**
+   * Only cap the dead-letter stream: for a broadcast channel's
+   * `<channel>.dlq`, which has no stream of its own.
+   *
+   * @default {false}
+   */
+  readonly deadLettersOnly?: boolean | undefined;
 }
 
 /**
@@ -527,6 +540,11 @@ export interface TrimResult {
   readonly trimmed: number;
   /** Entries dropped by the hard cap. */
   readonly dropped: number;
+  /**
+   * Dead letters dropped from the dead-letter stream by its cap
+   * (`deadLetterMaxLen`): the one place a dead letter is ever removed.
+   */
+  readonly deadLettersDropped: number;
   /** What each group lost, found gone or dropped by the hard cap. */
   readonly losses: readonly TrimLoss[];
   /**

@@ -300,7 +300,6 @@ export class StreamQueue implements MessageQueue {
         new StreamConsumer(this.#store, {
           ...options,
           name: options.name ?? lease?.name as string,
-          maxLen: this.#maxLen,
           logger: this.#logger,
           onClose: () => {
             release();
@@ -330,13 +329,21 @@ export class StreamQueue implements MessageQueue {
    */
   async subscriber(options: SubscriberOptions = {}): Promise<Subscriber> {
     this.#checkOpen("subscriber");
+    const channels = options.channels ?? [DEFAULTS.channel];
+    // Each channel's dead letters are capped (and counted) by the retention
+    // step while the subscriber is open.
+    const watches = [...new Set(channels)].map((channel) =>
+      this.#retention.watch(channel + DEAD_LETTER_SUFFIX, "dead-letters")
+    );
     const subscriber = this.#track((onClose) =>
       new StreamSubscriber(this.#store, {
-        channels: options.channels ?? [DEFAULTS.channel],
+        channels,
         name: this.#nodeId,
-        maxLen: this.#maxLen,
         logger: this.#logger,
-        onClose,
+        onClose: () => {
+          for (const watch of watches) watch.release();
+          onClose();
+        },
       })
     );
     try {

@@ -34,8 +34,11 @@ export interface TrimmingOptions {
    * group has not read and acknowledged: while a group is behind, the
    * stream grows past `maxLen` (a warning says so) until it catches up or
    * `hardMaxLen` is reached. A stream no group reads is trimmed to
-   * `maxLen`. Dead-letter streams are trimmed to it too. Upstream's
-   * producers trim to about 128 on every add, whoever has read what.
+   * `maxLen`. Dead-letter streams (`<stream>.dlq`, `<channel>.dlq`) are
+   * capped at it too, by the same step, never on add: each dead letter the
+   * cap drops is counted (`stats.droppedDeadLetters`) and logged as an
+   * error. Upstream's producers trim to about 128 on every add, whoever has
+   * read what.
    *
    * @default {100000}
    */
@@ -122,6 +125,11 @@ export interface QueueStats {
   readonly trimLosses: number;
   /** Trimming steps that failed (logged; tried again at the next interval). */
   readonly trimFailures: number;
+  /**
+   * Dead letters dropped because a dead-letter stream grew past `maxLen`
+   * (logged as an error, at most once a minute per stream, with the count).
+   */
+  readonly droppedDeadLetters: number;
 }
 
 /**

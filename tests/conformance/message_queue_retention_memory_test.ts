@@ -13,6 +13,9 @@ defineRetentionConformance({ name: "memory" }, (options) => {
     writeRaw: async (stream, fields, maxLen) => {
       await store.add([{ stream, fields }], maxLen);
     },
+    publishRaw: async (channel, data) => {
+      await store.publish([{ channel, data, cacheTtlSeconds: 1 }]);
+    },
     removeStreams: () => Promise.resolve(),
     cleanup: () => Promise.resolve(),
   });

@@ -36,6 +36,8 @@ export interface RetentionFixture {
     fields: StreamFieldValue[],
     maxLen?: number,
   ): Promise<void>;
+  /** Publishes `data` on `channel` as is (a malformed broadcast, say). */
+  publishRaw(channel: string, data: string): Promise<void>;
   /** Removes the streams a test made (and their dead-letter streams). */
   removeStreams(streams: readonly string[]): Promise<void>;
   /** Releases what the fixture holds beyond the queue. */
@@ -485,6 +487,72 @@ export function defineRetentionConformance(
       assert.ok(left >= 100 && left < 1000, `about 100: ${left}`);
       assert.equal(report?.trimmed, 1000 - left);
       assert.deepEqual(report?.losses, []);
+    },
+  );
+  test(
+    "dead letters are capped at maxLen by the retention step only, every drop counted and logged",
+    { maxLen: 100, trimIntervalMs: 60_000, logger },
+    async ({ queue }) => {
+      const stream = unique("dlqcap");
+      const consumer = await queue.consumer({
+        group: "g",
+        name: "g-1",
+        streams: [stream],
+        batchSize: 500,
+      });
+      await anycastMany(queue, stream, 300);
+      for (const got of await read(consumer, 300, false)) {
+        await consumer.deadLetter(got, new Error("poison"));
+      }
+      const before = await queue.deadLetters(stream, { count: 1000 });
+      assert.equal(
+        before.length,
+        300,
+        "an add never trims a dead-letter stream",
+      );
+      const dropsBefore = queue.stats.droppedDeadLetters;
+      const errorsBefore = logger.errors.length;
+      await queue.trimNow();
+      const after = await queue.deadLetters(stream, { count: 1000 });
+      const dropped = queue.stats.droppedDeadLetters - dropsBefore;
+      assert.ok(dropped > 0, "the cap dropped some");
+      assert.equal(after.length + dropped, 300, "each one dropped is counted");
+      assert.ok(after.length >= 100, "about maxLen are kept");
+      // The newest are kept.
+      assert.equal(after.at(-1)?.id, before.at(-1)?.id);
+      const logged = logger.errors.slice(errorsBefore).find(([msg]) =>
+        msg.includes("dead letters were dropped")
+      );
+      assert.equal(logged?.[1]?.count, dropped);
+      assert.equal(logged?.[1]?.deadLetterStream, `${stream}.dlq`);
+      await consumer.close();
+    },
+  );
+
+  test(
+    "a broadcast channel's dead letters are capped and counted while a subscriber is open",
+    { maxLen: 100, trimIntervalMs: 60_000, logger },
+    async ({ queue, publishRaw }) => {
+      const channel = unique("dlqcast");
+      made.push(`${channel}.dlq`);
+      const subscriber = await queue.subscriber({ channels: [channel] });
+      for (let i = 0; i < 300; i++) await publishRaw(channel, `{"bad":${i}}`);
+      // The subscriber dead-letters each one; wait until all 300 are there.
+      const deadline = Date.now() + 20_000;
+      let letters = 0;
+      while (Date.now() < deadline) {
+        letters = (await queue.deadLetters(channel, { count: 1000 })).length;
+        if (letters >= 300) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(letters, 300);
+      const dropsBefore = queue.stats.droppedDeadLetters;
+      await queue.trimNow();
+      const dropped = queue.stats.droppedDeadLetters - dropsBefore;
+      const after = (await queue.deadLetters(channel, { count: 1000 })).length;
+      assert.ok(dropped > 0);
+      assert.equal(after + dropped, 300);
+      await subscriber.close();
     },
   );
 }

@@ -29,6 +29,9 @@ defineRetentionConformance({ name: "redis" }, async (options) => {
       const trim = maxLen === undefined ? [] : ["MAXLEN", String(maxLen)];
       await raw.xadd(stream, ...trim, "*", ...(wire as string[]));
     },
+    publishRaw: async (channel, data) => {
+      await raw.publish(channel, data);
+    },
     removeStreams: async (streams) => {
       if (streams.length === 0) return;
       await raw.del(...streams.flatMap((s) => [s, `${s}.dlq`]));
