@@ -17,6 +17,7 @@ import type { Logger } from "../utils.ts";
 import { callHandler, type Registration } from "./_registration.ts";
 import type { EventDefinition } from "./define.ts";
 import type { EventDispatcherOptions, HandlerRun } from "./handler.ts";
+import { errorText } from "../_error_text.ts";
 
 /** The first errors of one message's handlers. */
 export interface RunOutcome {
@@ -45,7 +46,7 @@ export function reportHandlerError(
     logger.error("events: a handler failed", {
       event: run.event,
       handler: run.handler,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorText(error),
     });
   }
 }
@@ -94,7 +95,7 @@ export async function runAll(
       logger.error("events: cannot decode an event", {
         event: message.name,
         handler: registration.name,
-        error: err instanceof Error ? err.message : String(err),
+        error: errorText(err),
       });
       return;
     }
@@ -174,7 +175,7 @@ async function runReporter(
     await report();
   } catch (err) {
     logger.error("events: a reporter failed", {
-      error: err instanceof Error ? err.message : String(err),
+      error: errorText(err),
     });
   }
 }
@@ -221,7 +222,7 @@ export async function handleAnycast(
     logger.error("events: could not settle an anycast message", {
       event: message.name,
       id: message.id,
-      error: err instanceof Error ? err.message : String(err),
+      error: errorText(err),
     });
   }
 }

@@ -12,6 +12,7 @@ import type { DecodedMessage } from "../message_queue/payload.ts";
 import { Coalescer } from "./_coalescer.ts";
 import type { EventDefinition } from "./define.ts";
 import type { EventHandler, HandlerOptions } from "./handler.ts";
+import { encodeBase64 } from "../utils.ts";
 
 /**
  * A handler with its definition, context, debounce and reporters (what the
@@ -49,11 +50,7 @@ export interface Registration<Context = unknown, Body = unknown> {
  */
 function randomName(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return "evh-" +
-    btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(
-      /\//g,
-      "_",
-    );
+  return "evh-" + encodeBase64(bytes, { alphabet: "base64url" });
 }
 
 /**

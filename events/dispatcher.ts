@@ -31,6 +31,7 @@ import type {
   EventHandler,
   HandlerOptions,
 } from "./handler.ts";
+import { errorText } from "../_error_text.ts";
 
 /** The fast path ran the handler and it returned: ack with the batch. */
 const HANDLED = "handled";
@@ -350,7 +351,7 @@ export class EventDispatcher implements AsyncDisposable {
       if (err instanceof MessageQueueClosedError) return;
       this.#logger.error("events: could not settle anycast messages", {
         ids: messages.map((message) => message.id),
-        error: err instanceof Error ? err.message : String(err),
+        error: errorText(err),
       });
     });
   }
@@ -430,7 +431,7 @@ export class EventDispatcher implements AsyncDisposable {
       this.#logger.error("events: could not settle an anycast message", {
         event: message.name,
         id: message.id,
-        error: err instanceof Error ? err.message : String(err),
+        error: errorText(err),
       });
     });
   }

@@ -67,17 +67,6 @@ export function untilEither(
 }
 
 /**
- * Describes a thrown value in one line, for logs and dead letters.
- *
- * @param error What was thrown.
- * @returns `Name: message` for an `Error`, else the value as a string.
- */
-export function errorText(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
-
-/**
  * Reads a stream field as text.
  *
  * @param value The field, text or bytes (UTF-8), or `undefined`.
@@ -87,3 +76,5 @@ export function text(value: StreamFieldValue | undefined): string {
   if (value === undefined) return "";
   return typeof value === "string" ? value : new TextDecoder().decode(value);
 }
+
+export { errorText } from "../_error_text.ts";
