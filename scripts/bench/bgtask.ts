@@ -41,7 +41,7 @@ import {
 } from "../../bgtask/mod.ts";
 import { EventProducer } from "../../events/mod.ts";
 import { RedisStreamQueue } from "../../message_queue/mod.ts";
-import { latencyProxy } from "../_latency_proxy.ts";
+import { latencyProxy } from "../../tests/_latency_proxy.ts";
 import {
   addr,
   BULLMQ_CONCURRENCIES,

@@ -15,7 +15,7 @@ import { BgtaskDoneEvent, EventProducer } from "../../../events/mod.ts";
 import { InvalidAPIParameters } from "../../../exception.ts";
 import { uuidToHex } from "../../../utils.ts";
 import { halfstackEnv } from "../../_halfstack.ts";
-import { latencyProxy } from "../../../scripts/_latency_proxy.ts";
+import { latencyProxy } from "../../_latency_proxy.ts";
 import { redisOf, type Server, server, until } from "./_server.ts";
 import { CHILD_LIFETIMES, EVENT_DB } from "./_shared.ts";
 
