@@ -13,8 +13,73 @@
 
 import { Encoder } from "@msgpack/msgpack";
 import { InvalidAPIParameters } from "../exception.ts";
-import type { LegacyField } from "./define.ts";
 import { bodyToJson, type FloatPaths, NonFiniteFloatError } from "./_json.ts";
+
+/**
+ * How upstream 26.8.x carried one element of an event's legacy tuple, when
+ * it is not simply the field's value (see {@linkcode LegacyField}).
+ *
+ * @example Upstream's `service_deregistered`: `(instance_id.encode(), service_group.encode())`
+ * ```ts
+ * import type { LegacyElement } from "@backendai/common/events";
+ *
+ * const legacyFields: LegacyElement[] = [
+ *   { field: "instance_id", as: "utf8" },
+ *   { field: "service_group", as: "utf8" },
+ * ];
+ * ```
+ */
+export interface LegacyElement {
+  /**
+   * The body field the element carries, by dotted path (`model.model_id`
+   * for a field of a nested object). Set exactly one of `field`, `fields`
+   * and `constant`.
+   */
+  readonly field?: string | undefined;
+  /**
+   * Several top-level fields carried as one JSON object (with
+   * `as: "json"`), as upstream's `service_registered` packs most of its
+   * body.
+   */
+  readonly fields?: readonly string[] | undefined;
+  /**
+   * A value upstream writes here and never reads (its
+   * `do_sweep_stale_services` sends `(b"",)`): written as is, skipped when
+   * read.
+   */
+  readonly constant?: string | number | boolean | Uint8Array | null;
+  /**
+   * How the value is carried:
+   * - `"value"`: as is (text, numbers, floats per `floatFields`, booleans,
+   *   `null`, arrays, maps);
+   * - `"utf8"`: a string as its UTF-8 bytes (msgpack bin; upstream
+   *   `.encode()`);
+   * - `"json"`: the value's JSON text as UTF-8 bytes (upstream
+   *   `dump_json_str(...).encode()`);
+   * - `"pickled"`: a Python object upstream pickles into a msgpack extension
+   *   (`ImageRef`, `ResourceSlot`, ...). Only `null` can be written; any
+   *   other value makes the legacy form refuse the event, naming the field.
+   *
+   * @default {"value"}
+   */
+  readonly as?: "value" | "utf8" | "json" | "pickled" | undefined;
+  /** For `as: "pickled"`: the Python type, named in the refusal. */
+  readonly pythonType?: string | undefined;
+  /**
+   * Upstream leaves this element out of the tuple when it is `null` (only
+   * trailing elements may set this).
+   *
+   * @default {false}
+   */
+  readonly omitWhenNull?: boolean | undefined;
+}
+
+/**
+ * One element of an event's legacy msgpack tuple (releases up to 26.8.x):
+ * the name (or dotted path) of the body field carried as is, or a
+ * {@linkcode LegacyElement} saying how upstream carried it.
+ */
+export type LegacyField = string | LegacyElement;
 
 type Carried = "value" | "utf8" | "json" | "pickled";
 
