@@ -180,8 +180,12 @@ export class StreamConsumer implements Consumer {
   }
 
   async #ensureGroups(start: "$" | "0" = this.#options.start): Promise<void> {
+    const { idleTimeoutMs, maxDeliveries } = this.#options;
     for (const stream of this.#options.streams) {
-      await this.#store.ensureGroup(stream, this.group, start);
+      await this.#store.ensureGroup(stream, this.group, start, {
+        idleTimeoutMs,
+        maxDeliveries,
+      });
     }
   }
 
@@ -291,8 +295,14 @@ export class StreamConsumer implements Consumer {
     }
   }
 
-  /** Buffers a decoded entry; returns a promise only when dead-lettering it. */
+  /**
+   * Buffers a decoded entry; returns a promise only when dead-lettering it
+   * (malformed, or redelivered by the server past `maxDeliveries`).
+   */
   #accept(entry: DeliveredEntry): Promise<void> | undefined {
+    if (entry.deliveryCount > this.#options.maxDeliveries) {
+      return this.#overLimit(entry);
+    }
     let message: ConsumedMessage;
     try {
       message = decodeStreamEntry(entry);
@@ -312,8 +322,7 @@ export class StreamConsumer implements Consumer {
    * @returns Whether every stream's scan is complete.
    */
   async #reclaim(owner?: string): Promise<boolean> {
-    const { group, name, idleTimeoutMs, batchSize, maxDeliveries, logger } =
-      this.#options;
+    const { group, name, idleTimeoutMs, batchSize, logger } = this.#options;
     const cursors = owner === undefined ? this.#cursors : this.#ownCursors;
     let complete = true;
     for (const stream of this.#options.streams) {
@@ -334,24 +343,7 @@ export class StreamConsumer implements Consumer {
             { stream, group, ids: result.deleted },
           );
         }
-        for (const entry of result.entries) {
-          if (entry.deliveryCount > maxDeliveries) {
-            const stored = await this.#store.getCache(
-              errorKey(stream, group, entry.id),
-            );
-            const error = stored === undefined
-              ? `No ack after ${maxDeliveries} deliveries`
-              : `${
-                text(stored)
-              } (then no ack after ${maxDeliveries} deliveries)`;
-            await this.#deadLetter(
-              { ...entry, deliveryCount: entry.deliveryCount - 1 },
-              error,
-            );
-          } else {
-            await this.#accept(entry);
-          }
-        }
+        for (const entry of result.entries) await this.#accept(entry);
         cursor = result.cursor;
         if (cursor === "0-0") break;
       }
@@ -359,6 +351,24 @@ export class StreamConsumer implements Consumer {
       if (cursor !== "0-0") complete = false;
     }
     return complete;
+  }
+
+  /**
+   * Dead-letters an entry delivered past `maxDeliveries`, with the error a
+   * consumer reported for it (`fail()`) if any.
+   */
+  async #overLimit(entry: DeliveredEntry): Promise<void> {
+    const { group, maxDeliveries } = this.#options;
+    const stored = await this.#store.getCache(
+      errorKey(entry.stream, group, entry.id),
+    );
+    const error = stored === undefined
+      ? `No ack after ${maxDeliveries} deliveries`
+      : `${text(stored)} (then no ack after ${maxDeliveries} deliveries)`;
+    await this.#deadLetter(
+      { ...entry, deliveryCount: entry.deliveryCount - 1 },
+      error,
+    );
   }
 
   async #deadLetter(entry: DeliveredEntry, error: string): Promise<void> {

@@ -16,6 +16,7 @@ import {
   type ClaimIdleResult,
   type DeadLetterArgs,
   type DeliveredEntry,
+  type EnsureGroupOptions,
   NoGroupError,
   type PublishItem,
   type ReadGroupArgs,
@@ -159,8 +160,14 @@ export class MemoryStreamStore implements StreamStore {
    * @param stream The stream (created when missing).
    * @param group The group.
    * @param start `"$"` for new entries only, `"0"` for all.
+   * @param _options Ignored: the consumer claims idle entries itself.
    */
-  ensureGroup(stream: string, group: string, start: "$" | "0"): Promise<void> {
+  ensureGroup(
+    stream: string,
+    group: string,
+    start: "$" | "0",
+    _options?: EnsureGroupOptions,
+  ): Promise<void> {
     this.#checkOpen();
     const target = this.#stream(stream, true) as MemoryStream;
     if (!target.groups.has(group)) {

@@ -33,6 +33,7 @@ import {
   type ClaimIdleResult,
   type DeadLetterArgs,
   type DeliveredEntry,
+  type EnsureGroupOptions,
   NoGroupError,
   type PublishItem,
   type StoredEntry,
@@ -357,11 +358,13 @@ export class RedisStreamStore implements StreamStore {
    * @param stream The stream.
    * @param group The group.
    * @param start `"$"` or `"0"`.
+   * @param _options Ignored: the consumer claims idle entries itself.
    */
   async ensureGroup(
     stream: string,
     group: string,
     start: "$" | "0",
+    _options?: EnsureGroupOptions,
   ): Promise<void> {
     this.#checkOpen();
     await ensureGroupExact(this.#command, stream, group, start);

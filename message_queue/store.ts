@@ -17,6 +17,8 @@
  *   stream to about that length, and otherwise trims nothing.
  * - `ensureGroup` creates a group whose read counter is exact from the
  *   start (`entriesRead`: the entries added before its start position).
+ *   It is told the group's idle timeout and delivery limit, for a server
+ *   that redelivers by itself (NATS: the consumer's ack wait).
  * - `streamInfo` reports the length, the first and last ids, the entries
  *   ever added, and per group the consumers, the pending entries (count and
  *   oldest), the last delivered id, the read counter, and the lag: how many
@@ -32,15 +34,19 @@
  *   and reports those losses the same way. Each loss is also added to
  *   `deadLetterStream` (the `_dlq_loss_*` fields of `dead_letter.ts`) in the
  *   same step, so no loss goes unrecorded.
- * - `StreamReader.read` returns only entries new to the group (`>`), makes
+ * - `StreamReader.read` returns entries new to the group (`>`), makes
  *   each one pending for the reading consumer with a delivery count of 1,
  *   waits at most `blockMs` (or until the signal aborts, then returns what
  *   it has), and throws {@linkcode NoGroupError} when the group is missing.
+ *   A store whose server redelivers by itself (NATS) also returns the
+ *   entries it redelivers, with their delivery count; the consumer
+ *   dead-letters one past `maxDeliveries` as it does a claimed one.
  * - `claimIdle` takes over entries pending at least `minIdleMs` (only
  *   those of `owner` when given), keeping their ids and incrementing their
  *   delivery count, scans the pending list from `cursor` (`"0-0"` once the
  *   scan is complete), and reports in `deleted` the pending ids whose
  *   entries were trimmed away (and removes them from the pending list).
+ *   A store whose server redelivers by itself claims nothing.
  * - `deadLetter` adds the dead letter and acknowledges the original entry
  *   in one atomic step, so that a message is never both or neither.
  * - `publish` sends to subscribers live (no history) and stores each item
@@ -67,7 +73,8 @@
  *     added += items.length;
  *     return inner.add(items, maxLen);
  *   },
- *   ensureGroup: (stream, group, start) => inner.ensureGroup(stream, group, start),
+ *   ensureGroup: (stream, group, start, options) =>
+ *     inner.ensureGroup(stream, group, start, options),
  *   streamInfo: (stream) => inner.streamInfo(stream),
  *   trim: (args) => inner.trim(args),
  *   openReader: () => inner.openReader(),
@@ -225,6 +232,35 @@ export interface DeadLetterArgs {
   readonly fields: readonly StreamFieldValue[];
 }
 
+/**
+ * What {@linkcode StreamStore.ensureGroup} is told about the group's
+ * consumers, for a server that redelivers by itself (NATS JetStream: the
+ * durable consumer's ack wait). Redis and memory stores ignore it: the
+ * consumer claims idle entries itself.
+ *
+ * @example Usage
+ * ```ts
+ * import type { EnsureGroupOptions } from "@backendai/common/message-queue";
+ *
+ * const options: EnsureGroupOptions = { idleTimeoutMs: 60_000, maxDeliveries: 5 };
+ * ```
+ */
+export interface EnsureGroupOptions {
+  /**
+   * How long a delivered entry may stay unacknowledged before it is
+   * delivered again (the consumer's `idleTimeoutMs`).
+   *
+   * @default {undefined} (the store's default)
+   */
+  readonly idleTimeoutMs?: number | undefined;
+  /**
+   * The consumer's `maxDeliveries`, past which it dead-letters an entry.
+   *
+   * @default {undefined}
+   */
+  readonly maxDeliveries?: number | undefined;
+}
+
 /** One item of {@linkcode StreamStore.publish}. */
 export interface PublishItem {
   /** The channel. */
@@ -294,8 +330,15 @@ export interface StreamStore {
    * @param stream The stream (created when missing).
    * @param group The group.
    * @param start `"$"` for new entries only, `"0"` for all.
+   * @param options The group's idle timeout and delivery limit, for a
+   * server that redelivers by itself.
    */
-  ensureGroup(stream: string, group: string, start: "$" | "0"): Promise<void>;
+  ensureGroup(
+    stream: string,
+    group: string,
+    start: "$" | "0",
+    options?: EnsureGroupOptions,
+  ): Promise<void>;
   /**
    * Reports a stream and its consumer groups (`XINFO STREAM`, `XINFO
    * GROUPS`, `XPENDING` summaries), in one round trip.
