@@ -3,8 +3,9 @@
  * Runs `deno doc --lint` on every entry point of deno.json `exports` and fails
  * on any documentation problem, with one documented exception: a public type
  * that references a third-party class it hands out: decimal.js's `Decimal`
- * (ResourceSlot values), ioredis's `Redis` / `RedisOptions` (the Valkey
- * connection factory) and zod's `ZodType` / `output` (event schemas).
+ * (ResourceSlot values), ioredis's `Redis` / `RedisOptions` / `Cluster` (the
+ * Valkey connection factory), zod's `ZodType` / `output` (event schemas)
+ * and the NATS client's `NatsConnection` (the NATS connection factory).
  * Re-exporting them would make `deno doc --lint` lint those packages' own
  * declarations.
  *
@@ -14,7 +15,9 @@
  */
 
 const ALLOWED_PRIVATE_TYPES: ReadonlySet<string> = new Set([
+  "Cluster",
   "Decimal",
+  "NatsConnection",
   "Redis",
   "RedisOptions",
   "ZodType",
@@ -53,6 +56,6 @@ if (blocking.length > 0 || (code !== 0 && problems.length === 0)) {
 console.log(
   `deno doc --lint: ${entries.length} entry points clean` +
     (tolerated
-      ? ` (${tolerated} tolerated reference(s) to decimal.js, ioredis or zod types)`
+      ? ` (${tolerated} tolerated reference(s) to decimal.js, ioredis, zod or NATS types)`
       : ""),
 );
