@@ -6,10 +6,19 @@
  * from the Debian binaries for the integration tests.
  *
  * ```sh
- * deno task halfstack up      # start what is missing, wait until it answers
- * deno task halfstack status  # print each service and whether it answers
- * deno task halfstack down    # stop what `up` started, remove the state dir
+ * deno task halfstack up            # start what is missing, wait until it answers
+ * deno task halfstack up --cluster  # also a Redis Cluster: 3 masters, 3 replicas
+ * deno task halfstack status        # print each service and whether it answers
+ * deno task halfstack restart NAME  # stop one service and start it again
+ * deno task halfstack down          # stop what `up` started, remove the state dir
  * ```
+ *
+ * The Redis Cluster (`--cluster`, or `BACKEND_HALFSTACK_CLUSTER=1`) is six
+ * `cluster-enabled` servers, `redis-cluster-0` … `redis-cluster-5` on ports
+ * 16400-16405, with an append-only file each (a restarted node keeps its
+ * data) and a node timeout of 2 s: nodes 0-2 start as masters of a third of
+ * the slots each, nodes 3-5 as their replicas. Its addresses go to the env
+ * file as `BACKEND_REDIS_CLUSTER_NODES`.
  *
  * Every service gets its own folder under the state dir (default
  * `<repo>/.halfstack/`, or `$BACKEND_HALFSTACK_DIR`) with a data dir, a pid
@@ -50,11 +59,14 @@ export interface HalfstackPorts {
   nats: number;
   /** NATS monitoring (HTTP). */
   natsMonitor: number;
+  /** The six Redis Cluster nodes (started with `--cluster`). */
+  redisCluster: readonly number[];
 }
 
 /**
  * The halfstack's ports: 16379/16380 (Redis), 26379-26381 (Sentinels),
- * 12379/12380 (etcd), 14222/18222 (NATS), each shifted by
+ * 12379/12380 (etcd), 14222/18222 (NATS), 16400-16405 (the Redis Cluster,
+ * with its bus ports 26400-26405), each shifted by
  * `$BACKEND_HALFSTACK_PORT_OFFSET` (default 0). With an offset and a state
  * dir of its own (`$BACKEND_HALFSTACK_DIR`), a second halfstack runs beside
  * the first, e.g. for tests that fail a server over or restart it.
@@ -85,6 +97,7 @@ export function halfstackPorts(): HalfstackPorts {
     etcdPeer: 12380 + offset,
     nats: 14222 + offset,
     natsMonitor: 18222 + offset,
+    redisCluster: [0, 1, 2, 3, 4, 5].map((i) => 16400 + i + offset),
   };
 }
 
@@ -122,6 +135,12 @@ export interface HalfstackOptions {
 
 /** Options of {@linkcode halfstackUp}. */
 export interface HalfstackUpOptions extends HalfstackOptions {
+  /**
+   * Also start the Redis Cluster (three masters, three replicas).
+   *
+   * @default {`$BACKEND_HALFSTACK_CLUSTER` is `1`}
+   */
+  cluster?: boolean;
   /**
    * How long to wait for each service to answer its health probe, in ms.
    *
@@ -256,6 +275,25 @@ export function halfstackEnvVars(): Record<string, string> {
   };
 }
 
+/** The env file's variable listing the Redis Cluster's nodes. */
+export const HALFSTACK_CLUSTER_ENV = "BACKEND_REDIS_CLUSTER_NODES";
+
+/**
+ * Whether `up` starts the Redis Cluster unless told: `$BACKEND_HALFSTACK_CLUSTER`
+ * is `1`.
+ *
+ * @returns The default of {@linkcode HalfstackUpOptions.cluster}.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { halfstackClusterWanted } from "./halfstack.ts";
+ * console.log(halfstackClusterWanted()); // false
+ * ```
+ */
+export function halfstackClusterWanted(): boolean {
+  return Deno.env.get("BACKEND_HALFSTACK_CLUSTER") === "1";
+}
+
 /**
  * Reads the env file written by {@linkcode halfstackUp}.
  *
@@ -294,7 +332,7 @@ export function readHalfstackEnv(
 // ---------------------------------------------------------------------------
 // Services
 
-function serviceSpecs(): ServiceSpec[] {
+function serviceSpecs(cluster = false): ServiceSpec[] {
   const P = halfstackPorts();
   const redisServer = (
     name: string,
@@ -417,7 +455,27 @@ function serviceSpecs(): ServiceSpec[] {
     },
   });
 
+  const clusterNode = (index: number): ServiceSpec => {
+    const port = P.redisCluster[index] as number;
+    return {
+      ...redisServer(`redis-cluster-${index}`, port, [
+        "--cluster-enabled",
+        "yes",
+        "--cluster-config-file",
+        "nodes.conf",
+        "--cluster-node-timeout",
+        "2000",
+        // A node restarted by `restart` comes back with its data.
+        "--appendonly",
+        "yes",
+      ]),
+      ports: [port, port + 10_000],
+      probe: (signal) => probeClusterNode(port, signal),
+    };
+  };
+  const nodes = cluster ? [0, 1, 2, 3, 4, 5].map(clusterNode) : [];
   return [
+    ...nodes,
     redisServer("redis-master", P.redisMaster, []),
     redisServer("redis-replica", P.redisReplica, [
       "--replicaof",
@@ -639,6 +697,127 @@ async function probeOnce(spec: ServiceSpec, timeoutMs = 1000): Promise<string> {
 }
 
 // ---------------------------------------------------------------------------
+// The Redis Cluster
+
+/** `INFO`-style `key:value` lines as a map. */
+function infoFields(reply: RespValue): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const line of String(reply).split("\r\n")) {
+    const colon = line.indexOf(":");
+    if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 1));
+  }
+  return fields;
+}
+
+/**
+ * A cluster node answers, and once it is in a cluster (it knows other
+ * nodes), the cluster is `ok` from where it stands: a node restarted by
+ * `restart` is healthy only when it has rejoined.
+ */
+async function probeClusterNode(
+  port: number,
+  signal: AbortSignal,
+): Promise<string> {
+  const pong = await redisCommand(port, ["PING"], signal);
+  if (pong !== "PONG") throw new Error(`PING answered ${JSON.stringify(pong)}`);
+  const info = infoFields(
+    await redisCommand(port, ["CLUSTER", "INFO"], signal),
+  );
+  const known = Number(info.get("cluster_known_nodes") ?? "0");
+  if (known <= 1) return "PONG, not in a cluster yet";
+  const state = info.get("cluster_state");
+  if (state !== "ok") throw new Error(`cluster_state:${state}`);
+  const role = await redisCommand(port, ["ROLE"], signal);
+  const kind = Array.isArray(role) ? String(role[0]) : "?";
+  if (kind === "slave") {
+    const replication = infoFields(
+      await redisCommand(port, ["INFO", "replication"], signal),
+    );
+    const link = replication.get("master_link_status");
+    if (link !== "up") throw new Error(`replica master_link_status:${link}`);
+    return `cluster ok, replica of ${replication.get("master_port")}`;
+  }
+  return `cluster ok, ${kind} of ${known} nodes`;
+}
+
+/**
+ * Forms the cluster of freshly started nodes (a formed one is left alone):
+ * every node meets node 0, nodes 0-2 take a third of the slots each, nodes
+ * 3-5 replicate them; then waits until every node says `ok` and every
+ * replica has synced.
+ */
+async function formCluster(
+  ports: readonly number[],
+  timeoutMs: number,
+  log: (line: string) => void,
+): Promise<void> {
+  const signal = () => AbortSignal.timeout(2_000);
+  const first = ports[0] as number;
+  const slots = infoFields(
+    await redisCommand(first, ["CLUSTER", "INFO"], signal()),
+  );
+  if (slots.get("cluster_slots_assigned") === "16384") return;
+  const startedAt = Date.now();
+  for (const port of ports.slice(1)) {
+    await redisCommand(
+      first,
+      ["CLUSTER", "MEET", HOST, String(port)],
+      signal(),
+    );
+  }
+  const ranges = [[0, 5460], [5461, 10922], [10923, 16383]];
+  const ids: string[] = [];
+  for (const port of ports) {
+    ids.push(String(await redisCommand(port, ["CLUSTER", "MYID"], signal())));
+  }
+  for (const [i, [low, high]] of ranges.entries()) {
+    await redisCommand(ports[i] as number, [
+      "CLUSTER",
+      "ADDSLOTSRANGE",
+      String(low),
+      String(high),
+    ], signal());
+  }
+  const deadline = startedAt + timeoutMs;
+  const waitFor = async (what: string, check: () => Promise<boolean>) => {
+    while (!(await check().catch(() => false))) {
+      if (Date.now() > deadline) {
+        throw new Error(`the Redis Cluster did not come up: ${what}`);
+      }
+      await delay(100);
+    }
+  };
+  // A replica can only replicate a master it knows.
+  await waitFor("the nodes did not meet", async () => {
+    for (const port of ports) {
+      const info = infoFields(
+        await redisCommand(port, ["CLUSTER", "INFO"], signal()),
+      );
+      if (info.get("cluster_known_nodes") !== String(ports.length)) {
+        return false;
+      }
+    }
+    return true;
+  });
+  for (let i = 3; i < ports.length; i++) {
+    await redisCommand(ports[i] as number, [
+      "CLUSTER",
+      "REPLICATE",
+      ids[i - 3] as string,
+    ], signal());
+  }
+  await waitFor("not every node is ok and synced", async () => {
+    for (const port of ports) await probeClusterNode(port, signal());
+    return true;
+  });
+  log(
+    `halfstack: Redis Cluster formed on ${HOST}:${ports[0]}-${
+      ports[ports.length - 1]
+    } (${Date.now() - startedAt} ms)`,
+  );
+}
+
+// ---------------------------------------------------------------------------
 // Processes
 
 function findBinary(name: string): string | undefined {
@@ -833,7 +1012,9 @@ export async function halfstackUp(
   const log = options.log ?? ((line: string) => console.error(line));
   const timeoutMs = options.timeoutMs ?? 30_000;
   const P = halfstackPorts();
-  const specs = serviceSpecs();
+  const cluster = options.cluster ?? (halfstackClusterWanted() ||
+    clusterInState(stateDir));
+  const specs = serviceSpecs(cluster);
 
   const binaries = new Map<string, string>();
   const missing: string[] = [];
@@ -932,6 +1113,14 @@ export async function halfstackUp(
     })(),
     ensure(byName("etcd")),
     ensure(byName("nats")),
+    ...(cluster
+      ? [(async () => {
+        await Promise.all(
+          P.redisCluster.map((_, i) => ensure(byName(`redis-cluster-${i}`))),
+        );
+        await formCluster(P.redisCluster, timeoutMs, log);
+      })()]
+      : []),
   ]);
   const failures = results.filter((r): r is PromiseRejectedResult =>
     r.status === "rejected"
@@ -952,6 +1141,10 @@ export async function halfstackUp(
   }
 
   const env = halfstackEnvVars();
+  if (cluster) {
+    env[HALFSTACK_CLUSTER_ENV] = P.redisCluster.map((port) => `${HOST}:${port}`)
+      .join(",");
+  }
   const envPath = halfstackEnvPath(stateDir);
   const text = [
     "# Written by scripts/halfstack.ts; removed by `deno task halfstack down`.",
@@ -988,7 +1181,7 @@ export async function halfstackDown(
 ): Promise<HalfstackDownResult> {
   const stateDir = options.stateDir ?? halfstackStateDir();
   const log = options.log ?? ((line: string) => console.error(line));
-  const specs = serviceSpecs();
+  const specs = serviceSpecs(clusterInState(stateDir));
   const stopped: string[] = [];
   const stop = async (spec: ServiceSpec) => {
     const paths = servicePaths(stateDir, spec.name);
@@ -1037,7 +1230,7 @@ export async function halfstackStatus(
 ): Promise<HalfstackServiceStatus[]> {
   const stateDir = options.stateDir ?? halfstackStateDir();
   return await Promise.all(
-    serviceSpecs().map(async (spec) => {
+    serviceSpecs(clusterInState(stateDir)).map(async (spec) => {
       const pidFromFile = readPidFile(
         servicePaths(stateDir, spec.name).pidFile,
       );
@@ -1067,6 +1260,98 @@ export async function halfstackStatus(
   );
 }
 
+/** Whether the state dir holds the Redis Cluster's nodes (`up --cluster`). */
+function clusterInState(stateDir: string): boolean {
+  try {
+    return Deno.statSync(`${stateDir}/redis-cluster-0`).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+/** What {@linkcode halfstackRestart} did. */
+export interface HalfstackRestartResult {
+  /** The service. */
+  name: string;
+  /** The pid it had, if a process of ours was running. */
+  stoppedPid: number | undefined;
+  /** Its new pid. */
+  pid: number;
+  /** Its health probe's answer once it was back. */
+  detail: string;
+}
+
+/**
+ * Restarts one service of a running halfstack: stops its process (SIGTERM,
+ * SIGKILL after 20 s) when one of ours runs, starts it again with the same
+ * arguments and data dir, and waits until it answers its health probe (a
+ * Redis Cluster node: until it has rejoined and the cluster is `ok`). For
+ * the fault tests, on a halfstack of their own.
+ *
+ * @param name The service, e.g. `nats` or `redis-cluster-0` (see `status`).
+ * @param options Where the state lives, how long to wait, where progress goes.
+ * @returns The pids and the probe's answer.
+ * @throws {Error} When the service is unknown, its binary is missing, or it
+ *   does not answer in time (pointing at its log).
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { halfstackRestart } from "./halfstack.ts";
+ * const { pid } = await halfstackRestart("nats");
+ * console.log(pid);
+ * ```
+ */
+export async function halfstackRestart(
+  name: string,
+  options: HalfstackUpOptions = {},
+): Promise<HalfstackRestartResult> {
+  const stateDir = options.stateDir ?? halfstackStateDir();
+  const log = options.log ?? ((line: string) => console.error(line));
+  const specs = serviceSpecs(clusterInState(stateDir));
+  const spec = specs.find((s) => s.name === name);
+  if (spec === undefined) {
+    throw new Error(
+      `Unknown service "${name}"; the halfstack in ${stateDir} has ${
+        specs.map((s) => s.name).join(", ")
+      }`,
+    );
+  }
+  const binary = findBinary(spec.binary);
+  if (binary === undefined) {
+    throw new Error(
+      `Cannot restart ${name}: "${spec.binary}" is missing (Debian package ${
+        HALFSTACK_DEBIAN_PACKAGES[spec.binary] ?? spec.binary
+      })`,
+    );
+  }
+  const paths = servicePaths(stateDir, spec.name);
+  const old = readPidFile(paths.pidFile);
+  let stoppedPid: number | undefined;
+  if (old !== undefined && await stopPid(old, spec.binary)) stoppedPid = old;
+  await Deno.mkdir(paths.dataDir, { recursive: true });
+  const args = await spec.prepare(paths);
+  await Deno.writeTextFile(
+    paths.logFile,
+    `# halfstack: restarting ${new Date().toISOString()}\n`,
+    { append: true },
+  );
+  const pid = spawnService(binary, args, paths);
+  await Deno.writeTextFile(paths.pidFile, `${pid}\n`);
+  const startedAt = Date.now();
+  const detail = await waitUntilAnswers(
+    spec,
+    pid,
+    paths,
+    options.timeoutMs ?? 30_000,
+  );
+  log(
+    `halfstack: ${name} restarted on ${spec.address} (pid ${pid}, ${
+      Date.now() - startedAt
+    } ms): ${detail}`,
+  );
+  return { name, stoppedPid, pid, detail };
+}
+
 function errorMessage(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
@@ -1079,7 +1364,9 @@ async function main(args: string[]): Promise<number> {
     case "up": {
       const startedAt = performance.now();
       try {
-        const result = await halfstackUp();
+        const result = await halfstackUp(
+          args.includes("--cluster") ? { cluster: true } : {},
+        );
         const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
         console.log(
           `Halfstack is up in ${seconds} s (started ${result.started.length}, already running ` +
@@ -1109,14 +1396,30 @@ async function main(args: string[]): Promise<number> {
           ? `pid ${s.pid}`
           : "not started by halfstack";
         console.log(
-          `${s.name.padEnd(15)} ${s.address.padEnd(16)} ${owner.padEnd(24)} ` +
+          `${s.name.padEnd(16)} ${s.address.padEnd(16)} ${owner.padEnd(24)} ` +
             `${s.answers ? "answers" : "DOES NOT ANSWER"}: ${s.detail}`,
         );
       }
       return statuses.every((s) => s.answers) ? 0 : 1;
     }
+    case "restart": {
+      const name = args[1];
+      if (name === undefined) {
+        console.error("Usage: deno run -A scripts/halfstack.ts restart NAME");
+        return 2;
+      }
+      try {
+        await halfstackRestart(name);
+        return 0;
+      } catch (error) {
+        console.error(errorMessage(error));
+        return 1;
+      }
+    }
     default:
-      console.error("Usage: deno run -A scripts/halfstack.ts up|down|status");
+      console.error(
+        "Usage: deno run -A scripts/halfstack.ts up [--cluster]|down|status|restart NAME",
+      );
       return 2;
   }
 }

@@ -45,6 +45,11 @@ export interface HalfstackEnv {
   nats: HostPort;
   /** NATS monitoring base URL (`BACKEND_NATS_MONITOR_URL`). */
   natsMonitorUrl: string;
+  /**
+   * The Redis Cluster's nodes (`BACKEND_REDIS_CLUSTER_NODES`), when the
+   * halfstack was started with `--cluster`; see {@linkcode clusterNodes}.
+   */
+  redisCluster: HostPort[] | undefined;
   /** Where the values came from: "environment" or the env file path. */
   source: string;
 }
@@ -107,7 +112,7 @@ export function halfstackEnv(): HalfstackEnv {
   const fromFile = readHalfstackEnv() ?? {};
   const values: Record<string, string> = { ...fromFile };
   let fromEnvironment = false;
-  for (const key of REQUIRED_KEYS) {
+  for (const key of [...REQUIRED_KEYS, "BACKEND_REDIS_CLUSTER_NODES"]) {
     const value = Deno.env.get(key);
     if (value !== undefined && value !== "") {
       values[key] = value;
@@ -133,6 +138,7 @@ function parseEnv(
   source: string,
 ): HalfstackEnv {
   const get = (key: typeof REQUIRED_KEYS[number]): string => values[key] ?? "";
+  const cluster = values.BACKEND_REDIS_CLUSTER_NODES;
   const etcd = parseHostPort(get("BACKEND_ETCD_ADDR"));
   const natsUrl = get("BACKEND_NATS_URL");
   return {
@@ -147,8 +153,36 @@ function parseEnv(
     natsUrl,
     nats: parseHostPort(natsUrl.replace(/^nats:\/\//, "").replace(/\/.*$/, "")),
     natsMonitorUrl: get("BACKEND_NATS_MONITOR_URL").replace(/\/$/, ""),
+    redisCluster: cluster === undefined || cluster === ""
+      ? undefined
+      : cluster.split(",").map((s) => parseHostPort(s.trim())),
     source,
   };
+}
+
+/**
+ * The Redis Cluster's nodes of a halfstack, `host:port` each.
+ *
+ * @param env The halfstack ({@linkcode halfstackEnv} or {@linkcode faultHalfstackEnv}).
+ * @returns The six nodes.
+ * @throws {Error} "Redis Cluster is not running" when the halfstack was
+ *   started without `--cluster` (cluster tests fail, never skip).
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { clusterNodes, halfstackEnv } from "../_halfstack.ts";
+ *
+ * const seeds = clusterNodes(halfstackEnv());
+ * ```
+ */
+export function clusterNodes(env: HalfstackEnv): string[] {
+  if (env.redisCluster === undefined) {
+    throw new Error(
+      "Redis Cluster is not running: start it with `deno task halfstack up --cluster` " +
+        `(no BACKEND_REDIS_CLUSTER_NODES in ${env.source})`,
+    );
+  }
+  return env.redisCluster.map((node) => `${node.host}:${node.port}`);
 }
 
 /**
