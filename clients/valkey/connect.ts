@@ -10,7 +10,7 @@
  * @module
  */
 
-import { Redis, type RedisOptions } from "ioredis";
+import { type Cluster, Redis, type RedisOptions } from "ioredis";
 import { raceSignal } from "../../_wait.ts";
 import { computeBackoff, consoleLogger, type Logger } from "../../utils.ts";
 import { installDeadlines } from "./_deadlines.ts";
@@ -281,7 +281,8 @@ export async function connectValkey(
  * there would be written after `QUIT` and fail), `QUIT` (pending replies
  * arrive first), then `disconnect()`. Use it rather than `quit()` alone:
  * with Sentinel, ioredis 5.11's `quit()` leaves the failover detector's
- * Sentinel connections open, which keeps a Node process alive.
+ * Sentinel connections open, which keeps a Node process alive. A cluster
+ * client (`connectValkeyCluster()`) closes the same way.
  *
  * @example Usage
  * ```ts ignore
@@ -291,9 +292,9 @@ export async function connectValkey(
  * await closeValkey(redis);
  * ```
  *
- * @param redis The connection.
+ * @param redis The connection, or a cluster client.
  */
-export async function closeValkey(redis: Redis): Promise<void> {
+export async function closeValkey(redis: Redis | Cluster): Promise<void> {
   try {
     if (redis.status === "ready") {
       await redis.ping();

@@ -1,7 +1,8 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 
 /**
- * Connections to Redis / Valkey, standalone or through Sentinel, on ioredis:
+ * Connections to Redis / Valkey, standalone, through Sentinel or to a
+ * Cluster ({@linkcode connectValkeyCluster}), on ioredis:
  * {@linkcode connectValkey} makes a ready connection from a
  * {@linkcode ValkeyTarget} (a `url`, an `addr`, or `sentinels` with a
  * `serviceName`; password, `db`, TLS, a command timeout), reconnecting with
@@ -40,5 +41,6 @@ export * from "./redis_target.ts";
 export * from "./safe_print.ts";
 export * from "./errors.ts";
 export * from "./connect.ts";
+export * from "./cluster.ts";
 export * from "./health.ts";
 export * from "./replicas.ts";

@@ -64,6 +64,14 @@ export interface ValkeyTarget {
    */
   readonly sentinels?: string | readonly (string | ValkeyAddress)[] | undefined;
   /**
+   * Seeds of a Redis / Valkey Cluster (`"h:p,h:p"` or addresses): any few
+   * of its nodes; the client learns the rest. A cluster target connects
+   * with `connectValkeyCluster()` and has DB 0 only.
+   *
+   * @default {undefined}
+   */
+  readonly cluster?: string | readonly (string | ValkeyAddress)[] | undefined;
+  /**
    * The master name the Sentinels monitor (upstream `service_name`).
    * Required with `sentinels`.
    *
@@ -185,6 +193,12 @@ function parseAddress(text: string, field: string): ValkeyAddress {
  */
 export function valkeyOptions(target: ValkeyTarget): RedisOptions {
   rejectUpstreamKeys(target);
+  if (target.cluster !== undefined) {
+    throw new InvalidAPIParameters(
+      'A cluster target (with "cluster" seeds) connects with connectValkeyCluster()',
+      { data: { field: "cluster" } },
+    );
+  }
   const db = target.db ?? 0;
   if (!Number.isInteger(db) || db < 0) {
     throw new InvalidAPIParameters(
@@ -276,4 +290,74 @@ export function valkeyOptions(target: ValkeyTarget): RedisOptions {
     }
   }
   return options;
+}
+
+/**
+ * Whether a target names a Redis / Valkey Cluster (it has `cluster` seeds).
+ *
+ * @example Usage
+ * ```ts
+ * import { isValkeyClusterTarget } from "@backendai/common/clients/valkey";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(isValkeyClusterTarget({ cluster: "10.0.0.1:7000" }), true);
+ * assert.equal(isValkeyClusterTarget({ addr: "10.0.0.1:6379" }), false);
+ * ```
+ *
+ * @param target The target.
+ * @returns `true` for a cluster target.
+ */
+export function isValkeyClusterTarget(target: ValkeyTarget): boolean {
+  return target.cluster !== undefined;
+}
+
+/**
+ * The seed nodes of a cluster target, checked.
+ *
+ * @example Usage
+ * ```ts
+ * import { valkeyClusterSeeds } from "@backendai/common/clients/valkey";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(valkeyClusterSeeds({ cluster: "10.0.0.1:7000,10.0.0.2:7000" }), [
+ *   { host: "10.0.0.1", port: 7000 }, { host: "10.0.0.2", port: 7000 },
+ * ]);
+ * ```
+ *
+ * @param target A target with `cluster` seeds.
+ * @returns The seeds.
+ * @throws {InvalidAPIParameters} When there are no seeds, a seed is
+ * malformed, the target also names a server another way (`url`, `addr`,
+ * `sentinels`), or `db` is not 0 (a cluster has DB 0 only).
+ */
+export function valkeyClusterSeeds(target: ValkeyTarget): ValkeyAddress[] {
+  rejectUpstreamKeys(target);
+  const cluster = target.cluster;
+  const list = cluster === undefined
+    ? []
+    : typeof cluster === "string"
+    ? cluster.split(",").filter((s) => s.trim() !== "")
+    : cluster;
+  if (list.length === 0) {
+    throw new InvalidAPIParameters('"cluster" names no seed node', {
+      data: { field: "cluster" },
+    });
+  }
+  for (const field of ["url", "addr", "sentinels"] as const) {
+    if (target[field] !== undefined) {
+      throw new InvalidAPIParameters(
+        `A cluster target cannot also have "${field}"`,
+        { data: { field } },
+      );
+    }
+  }
+  if ((target.db ?? 0) !== 0) {
+    throw new InvalidAPIParameters(
+      `A Redis Cluster has DB 0 only, got "db" ${target.db}`,
+      { data: { field: "db", value: target.db } },
+    );
+  }
+  return list.map((s) =>
+    typeof s === "string" ? parseAddress(s, "cluster") : s
+  );
 }
