@@ -15,7 +15,7 @@ import {
   type ValkeyTarget,
 } from "../clients/valkey/mod.ts";
 import { InvalidAPIParameters } from "../exception.ts";
-import { redisLocationOf } from "../message_queue/redis.ts";
+import { redisLocationOf } from "../message_queue/redis_location.ts";
 import type {
   PreparedBroadcast,
   QueueLocation,

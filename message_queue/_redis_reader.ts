@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Redis } from "ioredis";
+import type { Valkey } from "./_redis_cluster.ts";
 import { MessageQueueClosedError } from "./errors.ts";
 import type { StreamFields, StreamFieldValue } from "./payload.ts";
 import {
@@ -64,11 +64,18 @@ export function isNoGroup(err: unknown): boolean {
 /** What a reader needs from its store. */
 export interface ReaderContext {
   /** Opens a blocking connection (tracked by the store). */
-  open(): Promise<Redis>;
+  open(): Promise<Valkey>;
   /** Closes a connection `open` made. */
-  release(connection: Redis): void;
+  release(connection: Valkey): void;
   /** The store's command connection, for exact re-reads. */
-  command: Redis;
+  command: Valkey;
+  /** A stream's key (on a cluster, dead letters in their stream's slot). */
+  key(stream: string): string;
+  /**
+   * On a cluster: groups stream keys by hash slot (one `XREADGROUP` per
+   * slot); `undefined` on a single server.
+   */
+  slots: ((keys: readonly string[]) => string[][]) | undefined;
 }
 
 /**
@@ -78,15 +85,15 @@ export interface ReaderContext {
  * @returns The reader.
  */
 export function openRedisReader(context: ReaderContext): StreamReader {
-  let connection: Redis | undefined;
-  let connecting: Promise<Redis> | undefined;
+  let connection: Valkey | undefined;
+  let connecting: Promise<Valkey> | undefined;
   let closed = false;
   const drop = () => {
     if (connection !== undefined) context.release(connection);
     connection = undefined;
     connecting = undefined;
   };
-  const connect = (): Promise<Redis> => {
+  const connect = (): Promise<Valkey> => {
     if (closed) {
       throw new MessageQueueClosedError("The stream reader is closed");
     }
@@ -100,6 +107,38 @@ export function openRedisReader(context: ReaderContext): StreamReader {
     });
     return connecting;
   };
+  // One XREADGROUP over streams that share a slot (every stream, on a
+  // single server).
+  const readGroup = async (
+    redis: Valkey,
+    args: ReadGroupArgs,
+    keys: readonly string[],
+    blockMs: number | undefined,
+  ): Promise<Reply> => {
+    const block = blockMs === undefined ? [] : ["BLOCK", blockMs];
+    try {
+      return await redis.xreadgroup(
+        "GROUP",
+        args.group,
+        args.consumer,
+        "COUNT",
+        args.count,
+        ...block as ["BLOCK", number],
+        "STREAMS",
+        ...keys,
+        ...keys.map(() => ">"),
+      ) as Reply;
+    } catch (err) {
+      if (args.signal?.aborted || closed) return null;
+      if (isNoGroup(err)) {
+        const stream = /stream key '([^']*)'/.exec(
+          (err as Error).message,
+        )?.[1];
+        throw new NoGroupError(stream ?? args.streams.join(","));
+      }
+      throw err;
+    }
+  };
   return {
     connect: async () => {
       await connect();
@@ -107,31 +146,33 @@ export function openRedisReader(context: ReaderContext): StreamReader {
     read: async (args: ReadGroupArgs): Promise<DeliveredEntry[]> => {
       const redis = await connect();
       if (args.signal?.aborted) return [];
+      const streamOf = new Map(args.streams.map((s) => [context.key(s), s]));
+      const keys = [...streamOf.keys()];
+      const groups = context.slots?.(keys) ?? [keys];
       const onAbort = () => drop();
       args.signal?.addEventListener("abort", onAbort, { once: true });
-      let reply: [string, [string, string[]][]][] | null;
+      let reply: Reply = null;
       try {
-        reply = await redis.xreadgroup(
-          "GROUP",
-          args.group,
-          args.consumer,
-          "COUNT",
-          args.count,
-          "BLOCK",
-          args.blockMs,
-          "STREAMS",
-          ...args.streams,
-          ...args.streams.map(() => ">"),
-        ) as [string, [string, string[]][]][] | null;
-      } catch (err) {
-        if (args.signal?.aborted || closed) return [];
-        if (isNoGroup(err)) {
-          const stream = /stream key '([^']*)'/.exec(
-            (err as Error).message,
-          )?.[1];
-          throw new NoGroupError(stream ?? args.streams.join(","));
+        if (groups.length === 1) {
+          reply = await readGroup(redis, args, keys, args.blockMs);
+        } else {
+          // Streams in several slots of a cluster: no one command reads
+          // them all, so each slot's are read in turn, waiting at most
+          // 100 ms on each, until one has entries or the wait is over.
+          const deadline = Date.now() + args.blockMs;
+          for (let round = 0; reply === null; round++) {
+            for (const group of groups) {
+              const left = deadline - Date.now();
+              const block = round === 0
+                ? undefined
+                : Math.max(1, Math.min(100, left));
+              reply = await readGroup(redis, args, group, block);
+              if (reply !== null || args.signal?.aborted || closed) break;
+            }
+            if (reply !== null || args.signal?.aborted || closed) break;
+            if (round > 0 && Date.now() >= deadline) break;
+          }
         }
-        throw err;
       } finally {
         args.signal?.removeEventListener("abort", onAbort);
       }
@@ -141,8 +182,9 @@ export function openRedisReader(context: ReaderContext): StreamReader {
       // XRANGE per stream over the read's span (a group reads a stream's
       // entries in order, so the span holds this read's entries only).
       const entries: DeliveredEntry[] = [];
-      const again: { stream: string; ids: string[] }[] = [];
-      for (const [stream, raws] of reply ?? []) {
+      const again: { key: string; stream: string; ids: string[] }[] = [];
+      for (const [key, raws] of reply ?? []) {
+        const stream = streamOf.get(key) ?? key;
         const ids: string[] = [];
         for (const [id, flat] of raws) {
           const fields = textFields(flat);
@@ -154,7 +196,7 @@ export function openRedisReader(context: ReaderContext): StreamReader {
             deliveryCount: 1,
           });
         }
-        if (ids.length > 0) again.push({ stream, ids });
+        if (ids.length > 0) again.push({ key, stream, ids });
       }
       if (again.length > 0) await readAsBytes(context.command, entries, again);
       return entries;
@@ -167,30 +209,31 @@ export function openRedisReader(context: ReaderContext): StreamReader {
   };
 }
 
+/** An `XREADGROUP` reply in text. */
+type Reply = [string, [string, string[]][]][] | null;
+
 /**
  * Replaces the fields of `entries` whose ids are listed with their exact
  * bytes: one pipelined `XRANGE first last` per stream. An entry trimmed
  * meanwhile keeps no fields (and is dead-lettered as malformed).
  */
 async function readAsBytes(
-  command: Redis,
+  command: Valkey,
   entries: DeliveredEntry[],
-  again: readonly { stream: string; ids: string[] }[],
+  again: readonly { key: string; stream: string; ids: string[] }[],
 ): Promise<void> {
-  const pipeline = command.pipeline();
-  for (const { stream, ids } of again) {
-    pipeline.xrangeBuffer(
-      stream,
-      ids[0] as string,
-      ids[ids.length - 1] as string,
-    );
-  }
+  // One command per stream (on a cluster each stream may be on another
+  // node: ioredis auto-pipelines them per node).
+  const replies = await Promise.all(
+    again.map(({ key, ids }) =>
+      command.xrangeBuffer(key, ids[0] as string, ids[ids.length - 1] as string)
+    ),
+  );
   const wanted = new Set(
     again.flatMap(({ stream, ids }) => ids.map((id) => `${stream}\0${id}`)),
   );
   const exact = new Map<string, StreamFields>();
-  for (const [i, [err, raws]] of ((await pipeline.exec()) ?? []).entries()) {
-    if (err) throw err;
+  for (const [i, raws] of replies.entries()) {
     const stream = again[i]?.stream as string;
     for (const raw of raws as unknown as RawEntry[]) {
       const entry = toStored(raw);

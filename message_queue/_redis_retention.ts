@@ -24,7 +24,7 @@
  * @module
  */
 
-import type { Redis } from "ioredis";
+import type { Valkey } from "./_redis_cluster.ts";
 import { LOSS_ERRORS, LOSS_FIELDS } from "./dead_letter.ts";
 import type {
   GroupInfo,
@@ -285,7 +285,7 @@ interface ScriptRedis {
  *
  * @param redis The command connection.
  */
-export function defineRetentionScripts(redis: Redis): void {
+export function defineRetentionScripts(redis: Valkey): void {
   if (!("backendaiMqEnsureGroup" in redis)) {
     redis.defineCommand("backendaiMqEnsureGroup", {
       numberOfKeys: 1,
@@ -309,7 +309,7 @@ export function defineRetentionScripts(redis: Redis): void {
  * @param start `"$"` or `"0"`.
  */
 export async function ensureGroupExact(
-  redis: Redis,
+  redis: Valkey,
   stream: string,
   group: string,
   start: "$" | "0",
@@ -388,15 +388,18 @@ function scriptArgs(
  *
  * @param redis A connection with the scripts defined.
  * @param stream The stream.
+ * @param deadLetterStream Its dead-letter stream's key (the script's second
+ * key, in the stream's slot on a cluster).
  * @returns The state, or `undefined` when the stream does not exist.
  */
 export async function readStreamInfo(
-  redis: Redis,
+  redis: Valkey,
   stream: string,
+  deadLetterStream: string,
 ): Promise<StreamInfo | undefined> {
   const raw = await (redis as unknown as ScriptRedis).backendaiMqRetain(
     stream,
-    `${stream}.dlq`,
+    deadLetterStream,
     ...scriptArgs("info", {}, false),
   ) as RawResult;
   return decodeInfo(stream, raw[4]);
@@ -411,7 +414,7 @@ export async function readStreamInfo(
  * @returns What was trimmed and lost, and the state after.
  */
 export async function retain(
-  redis: Redis,
+  redis: Valkey,
   args: TrimArgs,
   acked: boolean,
 ): Promise<TrimResult> {
@@ -450,7 +453,7 @@ export async function retain(
  * @param redis A connection.
  * @returns `true` on Redis 8.2 or later.
  */
-export async function supportsAckedTrim(redis: Redis): Promise<boolean> {
+export async function supportsAckedTrim(redis: Valkey): Promise<boolean> {
   const info = await redis.info("server");
   if (/^(valkey_version|server_name:valkey)/m.test(info)) return false;
   const match = /^redis_version:(\d+)\.(\d+)/m.exec(info);

@@ -87,5 +87,6 @@ export * from "./store.ts";
 export * from "./stream_queue.ts";
 export { DEAD_LETTER_SUFFIX } from "./dead_letter.ts";
 export * from "./memory.ts";
+export * from "./redis_location.ts";
 export * from "./redis.ts";
 export * from "./redis_queue.ts";

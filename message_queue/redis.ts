@@ -10,17 +10,22 @@
  * dead-letter stream instead of dropping, and the configured DB everywhere.
  * Redis 7.0 or later (read counters, `ENTRIESREAD`); on Redis 8.2 or later
  * the trim also passes `ACKED`, so the server itself keeps what a group
- * still references.
+ * still references. A target with `cluster` seeds puts it on a Redis /
+ * Valkey Cluster (see `_redis_cluster.ts`: dead-letter streams get their
+ * stream's hash tag, broadcast is sharded pub/sub).
  *
  * @module
  */
 
 import { Buffer } from "node:buffer";
-import type { Redis } from "ioredis";
+import type { Cluster } from "ioredis";
 import {
   checkValkeyHealth,
   closeValkey,
   connectValkey,
+  connectValkeyCluster,
+  isValkeyClusterTarget,
+  valkeyClusterSeeds,
   ValkeyReplicaWaiter,
   type ValkeyReplicaWaitOptions,
   type ValkeyTarget,
@@ -28,30 +33,38 @@ import {
 import { consoleLogger, type Logger } from "../utils.ts";
 import { MessageQueueClosedError } from "./errors.ts";
 import type { StreamFieldValue } from "./payload.ts";
-import {
-  type ClaimIdleArgs,
-  type ClaimIdleResult,
-  type DeadLetterArgs,
-  type DeliveredEntry,
-  type EnsureGroupOptions,
-  NoGroupError,
-  type PublishItem,
-  type StoredEntry,
-  type StoreSubscription,
-  type StreamInfo,
-  type StreamReader,
-  type StreamStore,
-  type TrimArgs,
-  type TrimResult,
+import type {
+  ClaimIdleArgs,
+  ClaimIdleResult,
+  DeadLetterArgs,
+  EnsureGroupOptions,
+  PublishItem,
+  StoredEntry,
+  StoreSubscription,
+  StreamInfo,
+  StreamReader,
+  StreamStore,
+  TrimArgs,
+  TrimResult,
 } from "./store.ts";
 import { errorText } from "./_util.ts";
+import { claimIdle, claimOwn } from "./_redis_claim.ts";
+import { redisLocationOf } from "./redis_location.ts";
+import { DEAD_LETTER_SUFFIX } from "./dead_letter.ts";
 import {
-  isNoGroup,
   name,
   openRedisReader,
   type RawEntry,
   toStored,
 } from "./_redis_reader.ts";
+import {
+  bySlot,
+  clusterAdd,
+  clusterKey,
+  type DurableWait,
+  isCluster,
+  type Valkey,
+} from "./_redis_cluster.ts";
 import {
   defineRetentionScripts,
   ensureGroupExact,
@@ -59,20 +72,6 @@ import {
   retain,
   supportsAckedTrim,
 } from "./_redis_retention.ts";
-
-// ioredis makes a `<command>Buffer` method for every command, but its types
-// lack this one; and `callBuffer` loses its command name under
-// auto-pipelining (ioredis 5.11), so it is no way around.
-interface BufferCommands {
-  xautoclaimBuffer(...args: (string | number)[]): Promise<unknown>;
-  xclaimBuffer(...args: (string | number)[]): Promise<unknown>;
-}
-
-// The id right after `id` (`<ms>-<seq + 1>`), as an inclusive range start.
-function nextId(id: string): string {
-  const dash = id.indexOf("-");
-  return `${id.slice(0, dash)}-${BigInt(id.slice(dash + 1)) + 1n}`;
-}
 
 // ioredis sends a Buffer as bytes but stringifies any other Uint8Array.
 function wire(fields: readonly StreamFieldValue[]): (string | Buffer)[] {
@@ -90,44 +89,6 @@ function xaddArgs(
 ): [string, ...string[]] {
   const trim = maxLen === undefined ? [] : ["MAXLEN", "~", String(maxLen)];
   return [item.stream, ...trim, "*", ...wire(item.fields) as string[]];
-}
-
-/**
- * Where an ioredis connection points: the server, named as
- * {@linkcode QueueLocation.server} names it (`localhost` is `127.0.0.1`),
- * and the DB. Two connections whose servers are named alike reach the same
- * server; two named differently may still (other spellings).
- *
- * @example Usage
- * ```ts
- * import { redisLocationOf } from "@backendai/common/message-queue";
- * import { Redis } from "ioredis";
- * import assert from "node:assert/strict";
- *
- * const redis = new Redis({ host: "localhost", port: 6379, db: 7, lazyConnect: true });
- * assert.deepEqual(redisLocationOf(redis), { server: "127.0.0.1:6379", db: 7 });
- * redis.disconnect();
- * ```
- *
- * @param redis The connection.
- * @returns Its server and DB.
- */
-export function redisLocationOf(redis: Redis): { server: string; db: number } {
-  const options = redis.options;
-  const host = (name: string | undefined) => {
-    const lower = (name ?? "localhost").toLowerCase();
-    return lower === "localhost" ? "127.0.0.1" : lower;
-  };
-  let server: string;
-  if (options.sentinels != null && options.sentinels.length > 0) {
-    const sentinels = options.sentinels
-      .map((s) => `${host(s.host)}:${s.port ?? 26379}`)
-      .sort();
-    server = `sentinel:${options.name}@${sentinels.join(",")}`;
-  } else if (options.path != null && options.path !== "") {
-    server = `unix:${options.path}`;
-  } else server = `${host(options.host)}:${options.port ?? 6379}`;
-  return { server, db: options.db ?? 0 };
 }
 
 /** Options of {@linkcode RedisStreamStore.connect}. */
@@ -154,7 +115,8 @@ export interface RedisStreamStoreOptions {
    * When too few confirm in time, the append fails with
    * `ValkeyReplicationError`: the entry was added on the master and may
    * still exist (a retry can duplicate it). Off, an append is acknowledged
-   * when the master has it, and a failover can lose it.
+   * when the master has it, and a failover can lose it. On a cluster each
+   * `XADD` is pipelined with its `WAIT` to the node of its stream.
    *
    * @default {false}
    */
@@ -188,12 +150,17 @@ export interface RedisStreamStoreOptions {
  */
 export class RedisStreamStore implements StreamStore {
   readonly #target: ValkeyTarget;
-  readonly #command: Redis;
+  readonly #command: Valkey;
+  readonly #cluster: boolean;
   readonly #logger: Logger;
-  readonly #connections = new Set<Redis>();
+  readonly #connections = new Set<Valkey>();
   readonly #connectTimeoutMs: number;
   #ackedTrim: Promise<boolean> | undefined;
   #replicated: ValkeyReplicaWaiter | undefined;
+  /** On a cluster: the client and settings of durable appends. */
+  #durable:
+    | { cluster: Cluster; wait: DurableWait }
+    | undefined;
   #closed = false;
 
   /** Where the store's connections point (server and DB). */
@@ -203,11 +170,12 @@ export class RedisStreamStore implements StreamStore {
 
   private constructor(
     target: ValkeyTarget,
-    command: Redis,
+    command: Valkey,
     options: RedisStreamStoreOptions,
   ) {
     this.#target = target;
     this.#command = command;
+    this.#cluster = isCluster(command);
     defineRetentionScripts(command);
     this.#logger = options.logger ?? consoleLogger;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
@@ -228,6 +196,9 @@ export class RedisStreamStore implements StreamStore {
     target: ValkeyTarget,
     options: RedisStreamStoreOptions = {},
   ): Promise<RedisStreamStore> {
+    if (isValkeyClusterTarget(target)) {
+      return await RedisStreamStore.#connectCluster(target, options);
+    }
     const command = await connectValkey(target, {
       name: "backendai-mq",
       purpose: "command",
@@ -250,6 +221,50 @@ export class RedisStreamStore implements StreamStore {
       });
     }
     return store;
+  }
+
+  static async #connectCluster(
+    target: ValkeyTarget,
+    options: RedisStreamStoreOptions,
+  ): Promise<RedisStreamStore> {
+    valkeyClusterSeeds(target); // checked before anything connects
+    const connect = (name: string) =>
+      connectValkeyCluster(target, {
+        name,
+        purpose: "command",
+        connectTimeoutMs: options.connectTimeoutMs,
+        logger: options.logger,
+        signal: options.signal,
+      });
+    const store = new RedisStreamStore(
+      target,
+      await connect("backendai-mq"),
+      options,
+    );
+    if (options.waitForReplicas) {
+      const wait = options.waitForReplicas === true
+        ? {}
+        : options.waitForReplicas;
+      try {
+        // WAIT blocks its node connection: durable appends get their own.
+        store.#durable = {
+          cluster: await connect("backendai-mq-durable"),
+          wait: {
+            replicas: wait.replicas ?? 1,
+            timeoutMs: wait.timeoutMs ?? 1_000,
+          },
+        };
+      } catch (err) {
+        await store.close();
+        throw err;
+      }
+    }
+    return store;
+  }
+
+  /** A queue name's key (on a cluster, dead letters in their stream's slot). */
+  #key(name: string): string {
+    return this.#cluster ? clusterKey(name) : name;
   }
 
   // The connection of durable appends: WAIT blocks its connection, so it
@@ -282,14 +297,17 @@ export class RedisStreamStore implements StreamStore {
     }
   }
 
-  async #open(purpose: "blocking" | "subscriber"): Promise<Redis> {
+  async #open(purpose: "blocking" | "subscriber"): Promise<Valkey> {
     this.#checkOpen();
-    const connection = await connectValkey(this.#target, {
+    const options = {
       name: `backendai-mq-${purpose}`,
       purpose,
       connectTimeoutMs: this.#connectTimeoutMs,
       logger: this.#logger,
-    });
+    };
+    const connection = this.#cluster
+      ? await connectValkeyCluster(this.#target, options)
+      : await connectValkey(this.#target, options);
     if (this.#closed) {
       connection.disconnect();
       throw new MessageQueueClosedError("The Redis stream store is closed");
@@ -298,7 +316,7 @@ export class RedisStreamStore implements StreamStore {
     return connection;
   }
 
-  #release(connection: Redis): void {
+  #release(connection: Valkey): void {
     this.#connections.delete(connection);
     connection.disconnect();
   }
@@ -316,6 +334,17 @@ export class RedisStreamStore implements StreamStore {
     maxLen?: number,
   ): Promise<string[]> {
     this.#checkOpen();
+    if (this.#cluster) {
+      return await clusterAdd(
+        this.#durable?.cluster ?? this.#command as Cluster,
+        items.map((item) => ({
+          key: this.#key(item.stream),
+          fields: item.fields,
+        })),
+        maxLen,
+        this.#durable?.wait,
+      );
+    }
     if (this.#replicated !== undefined) {
       return await this.#addReplicated(this.#replicated, items, maxLen);
     }
@@ -367,7 +396,7 @@ export class RedisStreamStore implements StreamStore {
     _options?: EnsureGroupOptions,
   ): Promise<void> {
     this.#checkOpen();
-    await ensureGroupExact(this.#command, stream, group, start);
+    await ensureGroupExact(this.#command, this.#key(stream), group, start);
   }
 
   /**
@@ -379,7 +408,12 @@ export class RedisStreamStore implements StreamStore {
    */
   async streamInfo(stream: string): Promise<StreamInfo | undefined> {
     this.#checkOpen();
-    return await readStreamInfo(this.#command, stream);
+    const info = await readStreamInfo(
+      this.#command,
+      this.#key(stream),
+      this.#key(stream + DEAD_LETTER_SUFFIX),
+    );
+    return info === undefined ? undefined : { ...info, stream };
   }
 
   /**
@@ -395,14 +429,26 @@ export class RedisStreamStore implements StreamStore {
     this.#checkOpen();
     this.#ackedTrim ??= supportsAckedTrim(this.#command).catch(() => false);
     const acked = await this.#ackedTrim;
+    const keys = {
+      ...args,
+      stream: this.#key(args.stream),
+      deadLetterStream: this.#key(args.deadLetterStream),
+    };
+    let result: TrimResult;
     try {
-      return await retain(this.#command, args, acked);
+      result = await retain(this.#command, keys, acked);
     } catch (err) {
       if (!acked || !/syntax|ACKED/i.test(errorText(err))) throw err;
       // The server said 8.2 but refused ACKED: trim by our floor alone.
       this.#ackedTrim = Promise.resolve(false);
-      return await retain(this.#command, args, false);
+      result = await retain(this.#command, keys, false);
     }
+    if (keys.stream === args.stream) return result;
+    return {
+      ...result,
+      losses: result.losses.map((loss) => ({ ...loss, stream: args.stream })),
+      info: result.info && { ...result.info, stream: args.stream },
+    };
   }
 
   /**
@@ -417,6 +463,8 @@ export class RedisStreamStore implements StreamStore {
       open: () => this.#open("blocking"),
       release: (connection) => this.#release(connection),
       command: this.#command,
+      key: (stream) => this.#key(stream),
+      slots: this.#cluster ? bySlot : undefined,
     });
   }
 
@@ -434,117 +482,23 @@ export class RedisStreamStore implements StreamStore {
     ids: readonly string[],
   ): Promise<number> {
     this.#checkOpen();
-    return await this.#command.xack(stream, group, ...ids);
+    return await this.#command.xack(this.#key(stream), group, ...ids);
   }
 
   /**
-   * `XAUTOCLAIM`, then the delivery counts from `XPENDING` (one pipelined
-   * exact-range query per claimed id).
+   * `XAUTOCLAIM`, then the delivery counts from `XPENDING`; with `owner`,
+   * that consumer's pending entries by `XPENDING` and `XCLAIM` (see
+   * `_redis_claim.ts`).
    *
    * @param args The stream, group, consumer, idle time, count and cursor.
    * @returns The claimed entries, the next cursor, and trimmed ids.
    */
   async claimIdle(args: ClaimIdleArgs): Promise<ClaimIdleResult> {
     this.#checkOpen();
-    if (args.owner !== undefined) return await this.#claimOwn(args);
-    let reply: [Uint8Array, RawEntry[], Uint8Array[]?];
-    try {
-      reply = await (this.#command as unknown as BufferCommands)
-        .xautoclaimBuffer(
-          args.stream,
-          args.group,
-          args.consumer,
-          args.minIdleMs,
-          args.cursor,
-          "COUNT",
-          args.count,
-        ) as [Uint8Array, RawEntry[], Uint8Array[]?];
-    } catch (err) {
-      if (isNoGroup(err)) throw new NoGroupError(args.stream);
-      throw err;
-    }
-    const [cursor, raws, deleted = []] = reply;
-    const claimed = raws.filter((raw) => raw[1] !== null).map(toStored);
-    const counts = new Map<string, number>();
-    if (claimed.length > 0) {
-      const pipeline = this.#command.pipeline();
-      for (const entry of claimed) {
-        pipeline.xpending(args.stream, args.group, entry.id, entry.id, 1);
-      }
-      for (const [err, rows] of (await pipeline.exec()) ?? []) {
-        if (err) throw err;
-        const row = (rows as [string, string, number, number][])[0];
-        if (row !== undefined) counts.set(row[0], row[3]);
-      }
-    }
-    return {
-      cursor: name(cursor),
-      entries: claimed.map((entry) => ({
-        ...entry,
-        stream: args.stream,
-        deliveryCount: counts.get(entry.id) ?? 1,
-      })),
-      deleted: deleted.map(name),
-    };
-  }
-
-  /**
-   * `XPENDING stream group IDLE minIdle cursor + count owner`, then
-   * `XCLAIM` of those ids: the owner's pending entries, delivery count + 1.
-   * Ids that `XCLAIM` does not return were trimmed away (Redis 7 drops them
-   * from the pending list).
-   */
-  async #claimOwn(args: ClaimIdleArgs): Promise<ClaimIdleResult> {
-    let rows: [string, string, number, number][];
-    try {
-      rows = await this.#command.xpending(
-        args.stream,
-        args.group,
-        "IDLE",
-        args.minIdleMs,
-        args.cursor,
-        "+",
-        args.count,
-        args.owner as string,
-      ) as [string, string, number, number][];
-    } catch (err) {
-      if (isNoGroup(err)) throw new NoGroupError(args.stream);
-      throw err;
-    }
-    if (rows.length === 0) return { cursor: "0-0", entries: [], deleted: [] };
-    const raws = await (this.#command as unknown as BufferCommands)
-      .xclaimBuffer(
-        args.stream,
-        args.group,
-        args.consumer,
-        args.minIdleMs,
-        ...rows.map((row) => row[0]),
-      ) as RawEntry[];
-    const claimed = new Map(
-      raws.filter((raw) => raw[1] !== null).map((raw) => {
-        const entry = toStored(raw);
-        return [entry.id, entry];
-      }),
-    );
-    const entries: DeliveredEntry[] = [];
-    const deleted: string[] = [];
-    for (const [id, , , count] of rows) {
-      const entry = claimed.get(id);
-      if (entry === undefined) deleted.push(id);
-      else {
-        entries.push({
-          ...entry,
-          stream: args.stream,
-          deliveryCount: count + 1,
-        });
-      }
-    }
-    const last = rows[rows.length - 1]?.[0] as string;
-    return {
-      cursor: rows.length < args.count ? "0-0" : nextId(last),
-      entries,
-      deleted,
-    };
+    const key = this.#key(args.stream);
+    return args.owner === undefined
+      ? await claimIdle(this.#command, key, args)
+      : await claimOwn(this.#command, key, args);
   }
 
   /**
@@ -558,10 +512,10 @@ export class RedisStreamStore implements StreamStore {
     this.#checkOpen();
     const results = await this.#command.multi()
       .xadd(...xaddArgs(
-        { stream: args.deadLetterStream, fields: args.fields },
+        { stream: this.#key(args.deadLetterStream), fields: args.fields },
         undefined,
       ))
-      .xack(args.stream, args.group, args.id)
+      .xack(this.#key(args.stream), args.group, args.id)
       .exec();
     for (const [err] of results ?? []) if (err) throw err;
     return results?.[0]?.[1] as string;
@@ -582,7 +536,7 @@ export class RedisStreamStore implements StreamStore {
   ): Promise<StoredEntry[]> {
     this.#checkOpen();
     const raws = await this.#command.xrangeBuffer(
-      stream,
+      this.#key(stream),
       start,
       "+",
       "COUNT",
@@ -599,6 +553,26 @@ export class RedisStreamStore implements StreamStore {
    */
   async publish(items: readonly PublishItem[]): Promise<void> {
     this.#checkOpen();
+    if (this.#cluster) {
+      // Each key and channel in its own slot: the cache first, then
+      // SPUBLISH (sharded pub/sub), as single commands.
+      await Promise.all(
+        items.filter((item) => item.cacheKey !== undefined).map((item) =>
+          this.#command.set(
+            item.cacheKey as string,
+            item.data,
+            "EX",
+            item.cacheTtlSeconds,
+          )
+        ),
+      );
+      await Promise.all(
+        items.map((item) =>
+          (this.#command as Cluster).spublish(item.channel, item.data)
+        ),
+      );
+      return;
+    }
     const pipeline = this.#command.pipeline();
     for (const item of items) {
       if (item.cacheKey !== undefined) {
@@ -649,12 +623,17 @@ export class RedisStreamStore implements StreamStore {
   ): Promise<StoreSubscription> {
     const connection = await this.#open("subscriber");
     connection.on(
-      "messageBuffer",
+      this.#cluster ? "smessageBuffer" : "messageBuffer",
       (channel: Uint8Array, message: Uint8Array) =>
         onMessage(name(channel), message),
     );
     try {
-      await connection.subscribe(...channels);
+      if (this.#cluster) {
+        // One SSUBSCRIBE per channel: each may be on another node.
+        for (const channel of channels) {
+          await (connection as Cluster).ssubscribe(channel);
+        }
+      } else await connection.subscribe(...channels);
     } catch (err) {
       this.#release(connection);
       throw err;
@@ -677,6 +656,7 @@ export class RedisStreamStore implements StreamStore {
       this.#replicated.close();
       await closeValkey(this.#replicated.redis);
     }
+    if (this.#durable !== undefined) await closeValkey(this.#durable.cluster);
     await closeValkey(this.#command);
   }
 }
