@@ -49,12 +49,28 @@ end
 `;
 
 /**
- * Registers a task. KEYS: meta, subkey set, then the server and tag sets.
+ * The Lua expression of a subtask key's prefix, from the Lua expression of
+ * the task id: upstream's `bgtask:subtask:<id>:` on one server, or
+ * `bgtask:subtask:{<id>}:` on a cluster (the task's hash tag).
+ */
+function subtaskPrefix(id: string, cluster: boolean): string {
+  return cluster
+    ? `'bgtask:subtask:{' .. ${id} .. '}:'`
+    : `'bgtask:subtask:' .. ${id} .. ':'`;
+}
+
+/**
+ * Registers a task. KEYS: meta, subkey set, then the server and tag sets
+ * (none on a cluster: the store adds them apart, they are in other slots).
  * ARGV: ttl, id, hex id, name, type, body, ongoing, success and failure
  * counts, the number of subtasks, then per subtask its key, status, last
  * message, progress and total; then the broadcast.
+ *
+ * @param cluster Whether the keys carry the task's hash tag.
+ * @returns The script.
  */
-export const REGISTER_LUA: string = PUBLISH + `
+export function registerLua(cluster: boolean): string {
+  return PUBLISH + `
 local ttl, id = ARGV[1], ARGV[2]
 redis.call('HSET', KEYS[1], 'task_id', id, 'task_name', ARGV[4],
   'task_type', ARGV[5], 'body', ARGV[6], 'ongoing_count', ARGV[7],
@@ -69,7 +85,7 @@ if n > 0 then
   redis.call('EXPIRE', KEYS[2], ttl)
 end
 for _ = 1, n do
-  local key = 'bgtask:subtask:' .. id .. ':' .. ARGV[i]
+  local key = ${subtaskPrefix("id", cluster)} .. ARGV[i]
   if ARGV[i + 3] == '0' and ARGV[i + 4] == '0' then
     redis.call('HSET', key, 'task_id', id, 'key', ARGV[i],
       'status', ARGV[i + 1], 'last_message', ARGV[i + 2])
@@ -88,6 +104,7 @@ end
 publish(i)
 return 1
 `;
+}
 
 /**
  * Records progress on a subtask that still exists. KEYS: subtask. ARGV:
@@ -111,12 +128,16 @@ return 1
 /**
  * Records a subtask's end and, when the task is finished, shortens its
  * lifetimes and takes it out of the sets. KEYS: meta, subkey set, subtask,
- * then the server and tag sets. ARGV: status, message, finished ttl, hex
- * id, id, the number of final subkeys (-1: read the counter and the subkey
- * set instead), the final subkeys; then the broadcast. Returns 1 when the
- * task is finished.
+ * then the server and tag sets (none on a cluster). ARGV: status, message,
+ * finished ttl, hex id, id, the number of final subkeys (-1: read the
+ * counter and the subkey set instead), the final subkeys; then the
+ * broadcast. Returns 1 when the task is finished.
+ *
+ * @param cluster Whether the keys carry the task's hash tag.
+ * @returns The script.
  */
-export const FINISH_LUA: string = PUBLISH + `
+export function finishLua(cluster: boolean): string {
+  return PUBLISH + `
 local done = 1
 if redis.call('EXISTS', KEYS[3]) == 1 then
   redis.call('HSET', KEYS[3], 'status', ARGV[1], 'last_message', ARGV[2])
@@ -133,7 +154,7 @@ local n = tonumber(ARGV[6])
 if n >= 0 then done = 1 end
 if done == 1 then
   local ttl = ARGV[3]
-  local prefix = 'bgtask:subtask:' .. ARGV[5] .. ':'
+  local prefix = ${subtaskPrefix("ARGV[5]", cluster)}
   redis.call('EXPIRE', KEYS[1], ttl)
   if n >= 0 then
     for k = 7, 6 + n do redis.call('EXPIRE', prefix .. ARGV[k], ttl) end
@@ -148,6 +169,7 @@ end
 publish(7 + math.max(n, 0))
 return done
 `;
+}
 
 /**
  * Upstream's claim (KEYS: meta. ARGV: threshold, new ttl), with one fix: the

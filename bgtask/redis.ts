@@ -8,10 +8,12 @@
  */
 
 import type { Buffer } from "node:buffer";
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import {
   closeValkey,
   connectValkey,
+  connectValkeyCluster,
+  isValkeyClusterTarget,
   type ValkeyTarget,
 } from "../clients/valkey/mod.ts";
 import { InvalidAPIParameters } from "../exception.ts";
@@ -40,10 +42,10 @@ import {
 import { InvalidTaskMetadataError } from "./errors.ts";
 import {
   CLAIM_LUA,
-  FINISH_LUA,
+  finishLua,
   PROGRESS_LUA,
   publishArgs,
-  REGISTER_LUA,
+  registerLua,
 } from "./_redis_lua.ts";
 
 /** Options of {@linkcode RedisBgtaskStore}. */
@@ -60,24 +62,58 @@ export interface RedisBgtaskStoreOptions extends BgtaskStoreOptions {
   eventDb?: number | undefined;
 }
 
-type ScriptRedis = Redis & {
+interface Scripts {
   bgtaskRegister(...args: (string | number | Buffer)[]): Promise<number>;
   bgtaskProgress(...args: (string | number | Buffer)[]): Promise<number>;
   bgtaskFinish(...args: (string | number | Buffer)[]): Promise<number>;
   bgtaskClaim(...args: (string | number)[]): Promise<string>;
-};
+}
+type ScriptRedis = (Redis | Cluster) & Scripts;
 
-type Pipeline = ReturnType<Redis["pipeline"]>;
+/** One command of a {@linkcode batch}: its name and arguments. */
+type Op = [string, ...(string | number)[]];
 
-/** Runs a pipeline; the first failed command's error is thrown. */
-async function run(pipeline: Pipeline): Promise<void> {
-  for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
+/**
+ * Runs commands in one round trip: one pipeline on a single server; on a
+ * cluster, where one pipeline must stay in one slot, one command each
+ * (ioredis auto-pipelines them per node). The first error is thrown.
+ */
+async function batch(
+  redis: Redis | Cluster,
+  ops: readonly Op[],
+): Promise<void> {
+  if (ops.length === 0) return;
+  if ((redis as { isCluster?: boolean }).isCluster === true) {
+    await Promise.all(ops.map(([name, ...args]) => redis.call(name, ...args)));
+    return;
+  }
+  const results = await redis.pipeline(ops.map((op) => [...op])).exec();
+  for (const [err] of results ?? []) if (err) throw err;
 }
 
-const metaKey = (id: string): string => `bgtask:meta:${id}`;
-const subkeysKey = (id: string): string => `bgtask:subkey:${id}`;
-const subtaskKey = (id: string, key: string): string =>
-  `bgtask:subtask:${id}:${key}`;
+/**
+ * The keys of a task: upstream's names on one server; on a cluster the
+ * task's own keys carry its id as a hash tag (`bgtask:meta:{<id>}`), so
+ * the scripts that write them together stay in one slot.
+ */
+interface TaskKeys {
+  meta(id: string): string;
+  subkeys(id: string): string;
+  subtask(id: string, key: string): string;
+}
+
+const UPSTREAM_KEYS: TaskKeys = {
+  meta: (id) => `bgtask:meta:${id}`,
+  subkeys: (id) => `bgtask:subkey:${id}`,
+  subtask: (id, key) => `bgtask:subtask:${id}:${key}`,
+};
+
+const CLUSTER_KEYS: TaskKeys = {
+  meta: (id) => `bgtask:meta:{${id}}`,
+  subkeys: (id) => `bgtask:subkey:{${id}}`,
+  subtask: (id, key) => `bgtask:subtask:{${id}}:${key}`,
+};
+
 const serverKey = (serverId: string): string => `bgtask:server:${serverId}`;
 const tagKey = (tag: string): string => `bgtask:tag:${tag}`;
 
@@ -194,6 +230,16 @@ function numberArg(value: number): string {
  * queue's DB: a progress update is then one command. Otherwise the
  * manager sends events through the producer, beside the script.
  *
+ * On a Redis / Valkey Cluster (a connection from `connectValkeyCluster`,
+ * or a target with `cluster` seeds) a task's own keys carry its id as a
+ * hash tag: `bgtask:meta:{<id>}`, `bgtask:subkey:{<id>}`,
+ * `bgtask:subtask:{<id>}:<subkey>` (names upstream's Python, which has no
+ * cluster support, never reads there); the server and tag sets are in
+ * other slots, so they are written beside the scripts (added before a
+ * task's registration, removed after its end: an id left behind by a
+ * crash in between is dropped by the next orphan check, as an expired
+ * one is). Events always go through the producer there.
+ *
  * @example Usage
  * ```ts ignore
  * import { RedisBgtaskStore } from "@backendai/common/bgtask";
@@ -205,6 +251,8 @@ function numberArg(value: number): string {
  */
 export class RedisBgtaskStore implements BgtaskStore {
   readonly #redis: ScriptRedis;
+  readonly #cluster: boolean;
+  readonly #keys: TaskKeys;
   readonly #owned: boolean;
   readonly #server: string;
   readonly #ttl: number;
@@ -215,13 +263,14 @@ export class RedisBgtaskStore implements BgtaskStore {
    * Wraps a connection (not closed by {@linkcode RedisBgtaskStore.close}
    * unless made by {@linkcode RedisBgtaskStore.connect}).
    *
-   * @param redis A connection selected on the bgtask DB.
+   * @param redis A connection selected on the bgtask DB, or a cluster
+   * client.
    * @param options The lifetimes.
    * @param owned Whether `close()` closes the connection.
    * @throws {InvalidAPIParameters} When a lifetime is out of range.
    */
   constructor(
-    redis: Redis,
+    redis: Redis | Cluster,
     options: RedisBgtaskStoreOptions = {},
     owned: boolean = false,
   ) {
@@ -231,10 +280,12 @@ export class RedisBgtaskStore implements BgtaskStore {
     this.#finishedTtl = lifetimes.finishedTtlSeconds;
     this.#owned = owned;
     this.#server = redisLocationOf(redis).server;
+    this.#cluster = (redis as { isCluster?: boolean }).isCluster === true;
+    this.#keys = this.#cluster ? CLUSTER_KEYS : UPSTREAM_KEYS;
     const scripts: [string, string][] = [
-      ["bgtaskRegister", REGISTER_LUA],
+      ["bgtaskRegister", registerLua(this.#cluster)],
       ["bgtaskProgress", PROGRESS_LUA],
-      ["bgtaskFinish", FINISH_LUA],
+      ["bgtaskFinish", finishLua(this.#cluster)],
       ["bgtaskClaim", CLAIM_LUA],
     ];
     for (const [name, lua] of scripts) {
@@ -244,7 +295,8 @@ export class RedisBgtaskStore implements BgtaskStore {
   }
 
   /**
-   * Connects to the bgtask DB (7 unless the target says otherwise).
+   * Connects to the bgtask DB (7 unless the target says otherwise), or to
+   * a cluster (DB 0, the only one there).
    *
    * @param target Where Redis is; `db` defaults to 7, as upstream.
    * @param options The lifetimes.
@@ -254,6 +306,13 @@ export class RedisBgtaskStore implements BgtaskStore {
     target: ValkeyTarget,
     options: RedisBgtaskStoreOptions = {},
   ): Promise<RedisBgtaskStore> {
+    if (isValkeyClusterTarget(target)) {
+      const cluster = await connectValkeyCluster(target, {
+        name: "backendai-bgtask",
+        purpose: "command",
+      });
+      return new RedisBgtaskStore(cluster, options, true);
+    }
     const redis = await connectValkey(
       { ...target, db: target.db ?? 7 },
       { name: "backendai-bgtask", purpose: "command" },
@@ -265,13 +324,17 @@ export class RedisBgtaskStore implements BgtaskStore {
    * Whether the queue at `location` is on this store's server (named alike:
    * see `redisLocationOf`), so that the scripts can publish its broadcasts.
    * A queue on another server, or named differently, gets its events
-   * through the producer.
+   * through the producer; so does every queue when the store is on a
+   * cluster.
    *
    * @param location Where the producer's queue keeps its keys.
    * @returns Whether `broadcast` arguments bound there are accepted.
    */
   publishesTo(location: QueueLocation | undefined): boolean {
-    return location !== undefined && location.server === this.#server;
+    // On a cluster the event's keys and channel are in other slots than
+    // the task's: the producer sends them.
+    return !this.#cluster && location !== undefined &&
+      location.server === this.#server;
   }
 
   /** The publish arguments of `broadcast`, refused when bound elsewhere. */
@@ -300,11 +363,18 @@ export class RedisBgtaskStore implements BgtaskStore {
   async registerTask(args: RegisterTaskArgs): Promise<void> {
     const { info, subtasks } = args.task;
     const publish = this.#publish(args.broadcast);
+    const sets = setKeys(args.serverId, args.tags);
+    if (this.#cluster) {
+      // The sets first: an id whose task never came is dropped by the next
+      // orphan check; a task missing from its sets would never be found.
+      await this.#addToSets(info.taskId, sets);
+    }
+    const keys = this.#cluster ? [] : sets;
     await this.#redis.bgtaskRegister(
-      2 + 1 + args.tags.length,
-      metaKey(info.taskId),
-      subkeysKey(info.taskId),
-      ...setKeys(args.serverId, args.tags),
+      2 + keys.length,
+      this.#keys.meta(info.taskId),
+      this.#keys.subkeys(info.taskId),
+      ...keys,
       this.#ttl,
       info.taskId,
       uuidToHex(info.taskId),
@@ -338,11 +408,17 @@ export class RedisBgtaskStore implements BgtaskStore {
     serverId: string,
     tags: readonly string[],
   ): Promise<void> {
-    const pipeline = this.#redis.pipeline();
-    for (const key of setKeys(serverId, tags)) {
-      pipeline.sadd(key, uuidToHex(taskId)).expire(key, this.#ttl);
-    }
-    await run(pipeline);
+    await this.#addToSets(taskId, setKeys(serverId, tags));
+  }
+
+  async #addToSets(taskId: string, sets: readonly string[]): Promise<void> {
+    await batch(
+      this.#redis,
+      sets.flatMap((key): Op[] => [
+        ["sadd", key, uuidToHex(taskId)],
+        ["expire", key, this.#ttl],
+      ]),
+    );
   }
 
   /**
@@ -358,18 +434,18 @@ export class RedisBgtaskStore implements BgtaskStore {
     serverId: string,
     tags: readonly string[],
   ): Promise<void> {
-    const pipeline = this.#redis.pipeline();
+    const ops: Op[] = [];
     for (const { taskId, subkeys } of tasks) {
-      pipeline.expire(metaKey(taskId), this.#ttl);
-      pipeline.expire(subkeysKey(taskId), this.#ttl);
+      ops.push(["expire", this.#keys.meta(taskId), this.#ttl]);
+      ops.push(["expire", this.#keys.subkeys(taskId), this.#ttl]);
       for (const key of subkeys) {
-        pipeline.expire(subtaskKey(taskId, key), this.#ttl);
+        ops.push(["expire", this.#keys.subtask(taskId, key), this.#ttl]);
       }
     }
     for (const key of setKeys(serverId, tags)) {
-      pipeline.expire(key, this.#ttl);
+      ops.push(["expire", key, this.#ttl]);
     }
-    await run(pipeline);
+    await batch(this.#redis, ops);
   }
 
   /**
@@ -390,7 +466,7 @@ export class RedisBgtaskStore implements BgtaskStore {
     const publish = this.#publish(broadcast);
     await this.#redis.bgtaskProgress(
       1,
-      subtaskKey(taskId, subkey),
+      this.#keys.subtask(taskId, subkey),
       numberArg(progress.current),
       numberArg(progress.total),
       progress.message === null ? "0" : "1",
@@ -410,12 +486,14 @@ export class RedisBgtaskStore implements BgtaskStore {
   async finishSubtask(args: FinishSubtaskArgs): Promise<boolean> {
     const publish = this.#publish(args.broadcast);
     const final = args.finalSubkeys;
+    const sets = setKeys(args.serverId, args.tags);
+    const keys = this.#cluster ? [] : sets;
     const done = await this.#redis.bgtaskFinish(
-      3 + 1 + args.tags.length,
-      metaKey(args.taskId),
-      subkeysKey(args.taskId),
-      subtaskKey(args.taskId, args.subkey),
-      ...setKeys(args.serverId, args.tags),
+      3 + keys.length,
+      this.#keys.meta(args.taskId),
+      this.#keys.subkeys(args.taskId),
+      this.#keys.subtask(args.taskId, args.subkey),
+      ...keys,
       args.status,
       args.lastMessage,
       this.#finishedTtl,
@@ -425,6 +503,10 @@ export class RedisBgtaskStore implements BgtaskStore {
       ...final ?? [],
       ...publish,
     );
+    if (done === 1 && this.#cluster) {
+      const hex = uuidToHex(args.taskId);
+      await batch(this.#redis, sets.map((key): Op => ["srem", key, hex]));
+    }
     return done === 1;
   }
 
@@ -440,17 +522,18 @@ export class RedisBgtaskStore implements BgtaskStore {
     serverId: string,
     tags: readonly string[],
   ): Promise<void> {
-    const subkeys = await this.#redis.smembers(subkeysKey(taskId));
-    const pipeline = this.#redis.pipeline();
-    pipeline.expire(metaKey(taskId), this.#finishedTtl);
-    pipeline.expire(subkeysKey(taskId), this.#finishedTtl);
+    const subkeys = await this.#redis.smembers(this.#keys.subkeys(taskId));
+    const ops: Op[] = [
+      ["expire", this.#keys.meta(taskId), this.#finishedTtl],
+      ["expire", this.#keys.subkeys(taskId), this.#finishedTtl],
+    ];
     for (const key of subkeys) {
-      pipeline.expire(subtaskKey(taskId, key), this.#finishedTtl);
+      ops.push(["expire", this.#keys.subtask(taskId, key), this.#finishedTtl]);
     }
     for (const key of setKeys(serverId, tags)) {
-      pipeline.srem(key, uuidToHex(taskId));
+      ops.push(["srem", key, uuidToHex(taskId)]);
     }
-    await run(pipeline);
+    await batch(this.#redis, ops);
   }
 
   /**
@@ -478,27 +561,16 @@ export class RedisBgtaskStore implements BgtaskStore {
         // Not an id this layout writes; skip it.
       }
     }
-    // Every claim in one pipeline: each script is still atomic on its own.
-    const claims = this.#redis.pipeline();
-    for (const { taskId } of candidates) {
-      (claims as unknown as ScriptRedis).bgtaskClaim(
-        1,
-        metaKey(taskId),
-        this.#threshold,
-        this.#ttl,
-      );
-    }
-    const verdicts = candidates.length === 0 ? [] : await claims.exec() ?? [];
-    const gone = this.#redis.pipeline();
+    const verdicts = await this.#claims(candidates.map((c) => c.taskId));
+    const gone: Op[] = [];
     const won: string[] = [];
     candidates.forEach(({ hex, taskId }, i) => {
-      const [err, verdict] = verdicts[i] ?? [null, undefined];
-      if (err) throw err;
+      const verdict = verdicts[i];
       if (verdict === "key_not_exist") {
-        for (const key of keys) gone.srem(key, hex);
+        for (const key of keys) gone.push(["srem", key, hex]);
       } else if (verdict === "ttl_insufficient") won.push(taskId);
     });
-    if (gone.length > 0) await gone.exec();
+    await batch(this.#redis, gone);
     // Read together: every claimed orphan at once, not one after another.
     const read = await Promise.all(won.map(async (taskId) => {
       try {
@@ -513,6 +585,29 @@ export class RedisBgtaskStore implements BgtaskStore {
   }
 
   /**
+   * Runs the claim script for each task, in one round trip: one pipeline
+   * (each script still atomic on its own), or on a cluster one call each.
+   */
+  async #claims(taskIds: readonly string[]): Promise<unknown[]> {
+    if (taskIds.length === 0) return [];
+    const args = (taskId: string) =>
+      [1, this.#keys.meta(taskId), this.#threshold, this.#ttl] as const;
+    if (this.#cluster) {
+      return await Promise.all(
+        taskIds.map((taskId) => this.#redis.bgtaskClaim(...args(taskId))),
+      );
+    }
+    const pipeline = (this.#redis as Redis).pipeline();
+    for (const taskId of taskIds) {
+      (pipeline as unknown as Scripts).bgtaskClaim(...args(taskId));
+    }
+    return ((await pipeline.exec()) ?? []).map(([err, verdict]) => {
+      if (err) throw err;
+      return verdict;
+    });
+  }
+
+  /**
    * Reads a task and its subtasks.
    *
    * @param taskId The task id.
@@ -521,13 +616,15 @@ export class RedisBgtaskStore implements BgtaskStore {
    */
   async getTask(taskId: string): Promise<StoredTask | undefined> {
     const [meta, subkeys] = await Promise.all([
-      this.#redis.hgetall(metaKey(taskId)),
-      this.#redis.smembers(subkeysKey(taskId)),
+      this.#redis.hgetall(this.#keys.meta(taskId)),
+      this.#redis.smembers(this.#keys.subkeys(taskId)),
     ]);
     if (Object.keys(meta).length === 0) return undefined;
     const info = parseTaskInfo(taskId, meta);
     const hashes = await Promise.all(
-      subkeys.map((key) => this.#redis.hgetall(subtaskKey(taskId, key))),
+      subkeys.map((key) =>
+        this.#redis.hgetall(this.#keys.subtask(taskId, key))
+      ),
     );
     const subtasks: TaskSubKeyInfo[] = [];
     subkeys.forEach((key, i) => {
