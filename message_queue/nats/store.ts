@@ -297,8 +297,10 @@ export class NatsStreamStore implements StreamStore {
     try {
       return await this.#js.publish(subject, data, options);
     } catch (err) {
-      // The stream went away (deleted by hand): make it again, once.
-      if (!/no responders|503/i.test(String(err))) throw err;
+      // No stream takes the subject (deleted by hand, or lost with a server
+      // on memory storage): the client says "no responders" or "jetstream
+      // is not enabled". Make it again, once.
+      if (!/no responders|503|not enabled/i.test(String(err))) throw err;
       this.#streams.delete(stream);
       await this.#ensureStream(stream);
       return await this.#js.publish(subject, data, options);
