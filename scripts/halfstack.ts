@@ -272,6 +272,8 @@ export function halfstackEnvVars(): Record<string, string> {
     BACKEND_ETCD_ADDR: `${HOST}:${P.etcdClient}`,
     BACKEND_NATS_URL: `nats://${HOST}:${P.nats}`,
     BACKEND_NATS_MONITOR_URL: `http://${HOST}:${P.natsMonitor}`,
+    // What `restart` needs to find the same ports again.
+    BACKEND_HALFSTACK_PORT_OFFSET: String(P.redisMaster - 16379),
   };
 }
 
