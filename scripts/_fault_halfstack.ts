@@ -8,13 +8,17 @@
  * parallel.
  *
  * ```sh
- * BACKEND_HALFSTACK_DIR=.halfstack-faults BACKEND_HALFSTACK_PORT_OFFSET=1000 deno task halfstack up
+ * BACKEND_HALFSTACK_DIR=.halfstack-faults BACKEND_HALFSTACK_PORT_OFFSET=1000 deno task halfstack up --cluster
  * ```
  *
  * @module
  */
 
-import { halfstackRepoRoot, readHalfstackEnv } from "./halfstack.ts";
+import {
+  HALFSTACK_CLUSTER_ENV,
+  halfstackRepoRoot,
+  readHalfstackEnv,
+} from "./halfstack.ts";
 
 /** The port offset of the fault halfstack. */
 export const FAULT_HALFSTACK_PORT_OFFSET = 1000;
@@ -50,12 +54,16 @@ export function faultHalfstackDir(): string {
  * ```
  */
 export function faultHalfstackIsUp(): boolean {
-  return readHalfstackEnv(faultHalfstackDir()) !== undefined;
+  const env = readHalfstackEnv(faultHalfstackDir());
+  // Up without its Redis Cluster (started before the cluster came) counts
+  // as not up: `up` adds what is missing.
+  return env !== undefined && env[HALFSTACK_CLUSTER_ENV] !== undefined;
 }
 
 /**
  * Runs `scripts/halfstack.ts <command>` for the fault halfstack, in a
- * process of its own (the port offset is read from the environment).
+ * process of its own (the port offset is read from the environment); `up`
+ * starts its Redis Cluster too (`--cluster`).
  *
  * @param command `up` or `down`.
  * @param log Receives the output lines.
@@ -72,7 +80,13 @@ export async function faultHalfstack(
   log: (line: string) => void,
 ): Promise<void> {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${halfstackRepoRoot()}/scripts/halfstack.ts`, command],
+    args: [
+      "run",
+      "-A",
+      `${halfstackRepoRoot()}/scripts/halfstack.ts`,
+      command,
+      ...(command === "up" ? ["--cluster"] : []),
+    ],
     env: {
       BACKEND_HALFSTACK_DIR: faultHalfstackDir(),
       BACKEND_HALFSTACK_PORT_OFFSET: String(FAULT_HALFSTACK_PORT_OFFSET),

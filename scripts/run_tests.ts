@@ -2,9 +2,10 @@
 
 /**
  * The body of `deno task test`: makes sure the halfstack and the fault
- * halfstack (`tests/faults/`, see scripts/_fault_halfstack.ts) are up
- * (starting each when its env file is missing, and stopping it afterwards
- * only then), runs
+ * halfstack (`tests/faults/`, see scripts/_fault_halfstack.ts) are up, each
+ * with its Redis Cluster (starting each when its env file is missing, and
+ * stopping it afterwards only then; adding the cluster to one that runs
+ * without it), runs
  * `deno test -A --doc --parallel [args...]` over the repo with output streamed
  * live, and prints as its very last line `N passed, N failed` (plus
  * `, N skipped` when tests were ignored). Exits non-zero on any failure or when
@@ -24,8 +25,10 @@ import {
   faultHalfstackIsUp,
 } from "./_fault_halfstack.ts";
 import {
+  HALFSTACK_CLUSTER_ENV,
   halfstackDown,
   halfstackEnvPath,
+  halfstackRepoRoot,
   halfstackUp,
   readHalfstackEnv,
 } from "./halfstack.ts";
@@ -163,16 +166,24 @@ export async function runTests(args: string[]): Promise<number> {
   try {
     const envGiven = Deno.env.get("BACKEND_REDIS_ADDR") !== undefined;
     const starting: Promise<void>[] = [];
-    if (!envGiven && readHalfstackEnv() === undefined) {
+    const env = readHalfstackEnv();
+    if (!envGiven && env === undefined) {
       log(`run_tests: no ${halfstackEnvPath()}; starting the halfstack`);
       startedHalfstack = true;
-      starting.push(halfstackUp({ log }).then(() => {}));
+      starting.push(halfstackUp({ log, cluster: true }).then(() => {}));
+    } else if (!envGiven && env?.[HALFSTACK_CLUSTER_ENV] === undefined) {
+      // Up since before the cluster tests: add the Redis Cluster (left
+      // running, as the rest of a halfstack this run did not start).
+      log("run_tests: the halfstack has no Redis Cluster; starting it");
+      starting.push(halfstackUp({ log, cluster: true }).then(() => {}));
     }
     if (!faultHalfstackIsUp()) {
       log(
         `run_tests: no fault halfstack in ${faultHalfstackDir()}; starting it`,
       );
-      startedFaultHalfstack = true;
+      // Stopped after only when this run started it (not when it added the cluster).
+      startedFaultHalfstack =
+        readHalfstackEnv(faultHalfstackDir()) === undefined;
       starting.push(faultHalfstack("up", log));
     }
     for (const result of await Promise.allSettled(starting)) {
@@ -191,6 +202,7 @@ export async function runTests(args: string[]): Promise<number> {
         env: {
           NO_COLOR: "1",
           BACKEND_FAULT_HALFSTACK_DIR: faultHalfstackDir(),
+          BACKEND_REPO_ROOT: halfstackRepoRoot(),
           // package.json only brings the toolchain (npm "deno"); keep deno from resolving it.
           DENO_NO_PACKAGE_JSON: Deno.env.get("DENO_NO_PACKAGE_JSON") ?? "1",
         },

@@ -38,7 +38,12 @@ import {
   faultHalfstackDir,
   faultHalfstackIsUp,
 } from "./_fault_halfstack.ts";
-import { halfstackDown, halfstackUp, readHalfstackEnv } from "./halfstack.ts";
+import {
+  HALFSTACK_CLUSTER_ENV,
+  halfstackDown,
+  halfstackUp,
+  readHalfstackEnv,
+} from "./halfstack.ts";
 
 const RUNNER = `
 import { Deno as shim } from "@deno/shim-deno";
@@ -267,17 +272,22 @@ if (import.meta.main) {
   const integration = Deno.env.get("TEST_RUNTIMES_INTEGRATION") !== "0";
   // Like `deno task test`: start the halfstack when it is not up, stop it after.
   let startedHalfstack = false;
-  if (integration && readHalfstackEnv() === undefined) {
-    console.log("test_runtimes: the halfstack is not up; starting it");
-    startedHalfstack = true;
-    await halfstackUp({ log: console.log }).catch((error) =>
+  const up = integration ? readHalfstackEnv() : {};
+  if (integration && up?.[HALFSTACK_CLUSTER_ENV] === undefined) {
+    // Missing, or up since before the cluster tests: start what is missing.
+    console.log(
+      "test_runtimes: the halfstack (or its cluster) is not up; starting it",
+    );
+    startedHalfstack = up === undefined;
+    await halfstackUp({ log: console.log, cluster: true }).catch((error) =>
       console.log(`test_runtimes: ${(error as Error).message}`)
     );
   }
   let startedFaultHalfstack = false;
   if (integration && !faultHalfstackIsUp()) {
     console.log("test_runtimes: the fault halfstack is not up; starting it");
-    startedFaultHalfstack = true;
+    // Stopped after only when this run started it (not when it added the cluster).
+    startedFaultHalfstack = readHalfstackEnv(faultHalfstackDir()) === undefined;
     await faultHalfstack("up", console.log).catch((error) =>
       console.log(`test_runtimes: ${(error as Error).message}`)
     );
@@ -330,6 +340,8 @@ if (import.meta.main) {
       BACKEND_HALFSTACK_DIR: Deno.env.get("BACKEND_HALFSTACK_DIR") ??
         `${repo}/.halfstack`,
       BACKEND_FAULT_HALFSTACK_DIR: faultHalfstackDir(),
+      // The fault tests run `halfstack restart` from the repository.
+      BACKEND_REPO_ROOT: repo,
     };
     // bun test fails a test after 5 s by default; the fault tests take
     // longer (a failover, and up to 45 s for the servers to be ready).
