@@ -6,8 +6,10 @@
  * (`no_wait`, at most `count`), and only when nothing is waits with one
  * pull per stream that expires after the read's `blockMs`; messages that a
  * waiting pull brings after the read returned stay in the reader for the
- * next one. So the server delivers a group at most what its consumers ask
- * for, as `XREADGROUP COUNT` does. The pulls are plain JetStream requests
+ * next one. So the server delivers a group what its consumers ask for, as
+ * `XREADGROUP COUNT` does, with one exception: a consumer whose reads come
+ * back full twice in a row is streaming, and its next batch is asked for
+ * as it takes this one (one batch ahead at most). The pulls are plain JetStream requests
  * (`$JS.API.CONSUMER.MSG.NEXT`) answered on one inbox of the reader, each
  * on a reply subject of its own so that its end (a `404`/`408` status or a
  * full batch) is known.
@@ -66,8 +68,12 @@ interface Pull {
   received: number;
   /** Set once the pull ended: its status, or "batch" when full. */
   ended: string | undefined;
+  /** Resolves when it ended. */
+  readonly over: Promise<void>;
   readonly done: () => void;
   readonly timer: ReturnType<typeof setTimeout>;
+  /** A `no_wait` pull (answered at once), not a waiting one. */
+  readonly quick: boolean;
 }
 
 const NS_PER_MS = 1_000_000;
@@ -106,6 +112,8 @@ export class NatsReader implements StreamReader {
   };
   #next = 0;
   #missing: NoGroupError | undefined;
+  /** Full reads in a row (see `#take`). */
+  #streak = 0;
   /** Pulls the server never answered, to look into. */
   readonly #silent: Pull[] = [];
   #closed = false;
@@ -182,10 +190,10 @@ export class NatsReader implements StreamReader {
     stream: string,
     batch: number,
     expiresMs: number | undefined,
-  ): { pull: Pull; ended: Promise<void> } {
+  ): Pull {
     const subject = `${this.#inbox}.${this.#next++}`;
     let done!: () => void;
-    const ended = new Promise<void>((resolve) => (done = resolve));
+    const over = new Promise<void>((resolve) => (done = resolve));
     const guardMs = (expiresMs ?? 0) + this.#host.requestTimeoutMs;
     const pull: Pull = {
       subject,
@@ -193,8 +201,10 @@ export class NatsReader implements StreamReader {
       batch,
       received: 0,
       ended: undefined,
+      over,
       done,
       timer: setTimeout(() => this.#end(pull, "silent"), guardMs),
+      quick: expiresMs === undefined,
     };
     this.#pulls.set(subject, pull);
     let open = this.#open.get(stream);
@@ -208,7 +218,7 @@ export class NatsReader implements StreamReader {
       JSON.stringify(request),
       { reply: subject },
     );
-    return { pull, ended };
+    return pull;
   }
 
   /**
@@ -237,16 +247,23 @@ export class NatsReader implements StreamReader {
       await this.#host.register(stream, args.group, args.consumer);
       this.#registered.add(stream);
     }
-    if (this.#buffer.length > 0) return this.#take(args.count);
+    if (this.#buffer.length > 0) return this.#take(args);
     if (args.signal?.aborted) return [];
-    // What is there, from every stream without a waiting pull.
-    const quick = args.streams
-      .filter((stream) => !this.#waiting.has(stream))
-      .map((stream) => this.#pull(stream, args.count, undefined));
-    await Promise.all(quick.map((q) => q.ended));
+    // What is there: a quick pull from every stream without an open pull,
+    // and what the quick pulls still open (a read ahead) bring.
+    const quick: Promise<void>[] = [];
+    for (const stream of args.streams) {
+      const open = this.#open.get(stream) ?? [];
+      if (open.length === 0) {
+        quick.push(this.#pull(stream, args.count, undefined).over);
+      } else {
+        for (const pull of open) if (pull.quick) quick.push(pull.over);
+      }
+    }
+    await Promise.all(quick);
     await this.#checkSilent();
     if (this.#buffer.length > 0 || args.blockMs <= 0) {
-      return this.#take(args.count);
+      return this.#take(args);
     }
     const deadline = Date.now() + args.blockMs;
     while (!this.#closed && !args.signal?.aborted) {
@@ -254,13 +271,13 @@ export class NatsReader implements StreamReader {
       if (left <= 0) break;
       for (const stream of args.streams) {
         if (this.#waiting.has(stream)) continue;
-        this.#waiting.set(stream, this.#pull(stream, args.count, left).pull);
+        this.#waiting.set(stream, this.#pull(stream, args.count, left));
       }
       await this.#sleep(left, args.signal);
       if (this.#buffer.length > 0) break;
       await this.#checkSilent();
     }
-    return this.#take(args.count);
+    return this.#take(args);
   }
 
   // A pull the server never answered: the group (or the stream) is gone,
@@ -293,8 +310,24 @@ export class NatsReader implements StreamReader {
     });
   }
 
-  #take(count: number): DeliveredEntry[] {
-    return this.#buffer.splice(0, count);
+  /**
+   * Takes up to `count` entries. After two full reads in a row the
+   * consumer is streaming: the next batch is asked for at once (one quick
+   * pull per stream with none open), so it is on its way while the
+   * consumer handles this one. A read that is not full ends the streak,
+   * so a consumer reading a few entries is delivered what it asks for.
+   */
+  #take(args: ReadGroupArgs): DeliveredEntry[] {
+    const taken = this.#buffer.splice(0, args.count);
+    this.#streak = taken.length === args.count ? this.#streak + 1 : 0;
+    if (this.#streak >= 2 && this.#buffer.length === 0 && !this.#closed) {
+      for (const stream of args.streams) {
+        if ((this.#open.get(stream)?.length ?? 0) === 0) {
+          this.#pull(stream, args.count, undefined);
+        }
+      }
+    }
+    return taken;
   }
 
   /**

@@ -67,6 +67,8 @@ import {
 
 const NS_PER_MS = 1_000_000;
 const utf8 = new TextEncoder();
+const ACK = utf8.encode("+ACK");
+const NAK = utf8.encode("-NAK");
 
 // A consumer's ack wait when ensureGroup is not told the idle timeout: the
 // queue consumer's default.
@@ -160,6 +162,8 @@ export class NatsStreamStore implements StreamStore {
   readonly #timeoutMs: number;
   readonly #logger: Logger;
   readonly #streams = new Map<string, Promise<void>>();
+  /** Streams known to exist (their `#streams` promise resolved). */
+  readonly #made = new Set<string>();
   readonly #buckets = new Map<string, Promise<KV>>();
   #cacheMaxAgeMs = 0;
   readonly #held = new Map<string, Map<number, Held>>();
@@ -249,7 +253,10 @@ export class NatsStreamStore implements StreamStore {
     if (ready === undefined) {
       ready = this.#createStream(stream, dedupMs);
       this.#streams.set(stream, ready);
-      ready.catch(() => this.#streams.delete(stream));
+      ready.then(
+        () => this.#made.add(stream),
+        () => this.#streams.delete(stream),
+      );
     }
     return ready;
   }
@@ -302,6 +309,7 @@ export class NatsStreamStore implements StreamStore {
       // is not enabled". Make it again, once.
       if (!/no responders|503|not enabled/i.test(String(err))) throw err;
       this.#streams.delete(stream);
+      this.#made.delete(stream);
       await this.#ensureStream(stream);
       return await this.#js.publish(subject, data, options);
     }
@@ -322,6 +330,13 @@ export class NatsStreamStore implements StreamStore {
     maxLen?: number,
   ): Promise<string[]> {
     this.#checkOpen();
+    if (items.length === 1 && maxLen === undefined) {
+      // The hot path of an anycast: no await for a stream already made.
+      const item = items[0] as (typeof items)[0];
+      if (!this.#made.has(item.stream)) await this.#ensureStream(item.stream);
+      const ack = await this.#publish(item.stream, encodeFields(item.fields));
+      return [idOf(ack.seq)];
+    }
     const streams = [...new Set(items.map((item) => item.stream))];
     await Promise.all(streams.map((stream) => this.#ensureStream(stream)));
     const acks = await Promise.all(
@@ -521,7 +536,7 @@ export class NatsStreamStore implements StreamStore {
     for (const [seq, entry] of held) {
       if (entry.consumer !== consumer) continue;
       held.delete(seq);
-      if (!this.#nc.isClosed()) this.#nc.publish(entry.reply, "-NAK");
+      if (!this.#nc.isClosed()) this.#nc.publish(entry.reply, NAK);
     }
   }
 
@@ -544,7 +559,7 @@ export class NatsStreamStore implements StreamStore {
         const entry = seq === undefined ? undefined : held.get(seq);
         if (entry === undefined) continue;
         held.delete(seq as number);
-        this.#nc.publish(entry.reply, "+ACK");
+        this.#nc.publish(entry.reply, ACK);
         acked++;
       }
     }
@@ -588,7 +603,7 @@ export class NatsStreamStore implements StreamStore {
       // sequence from the reply subject.
       `$JS.ACK.${source}.${durable}.1.${seq}.${seq}.0.0`;
     held?.delete(seq);
-    await this.#nc.request(reply, "+ACK", { timeout: this.#timeoutMs });
+    await this.#nc.request(reply, ACK, { timeout: this.#timeoutMs });
     return idOf(ack.seq);
   }
 
