@@ -10,7 +10,13 @@
  * - `ours`: `RedisStreamQueue` (anycaster, four consumers, `done()` per message);
  * - `bullmq`: npm BullMQ, `addBulk` (flat) or `add` (paced), one Worker;
  *   flat out at each concurrency of `BENCH_BULLMQ_CONCURRENCY` (default 4,
- *   16, 64), the fastest taken as BullMQ's figure and used paced.
+ *   16, 64), the fastest taken as BullMQ's figure and used paced;
+ * - `nats-raw`, `nats`, `cluster` (see `_nats_cluster.ts`): the plain NATS
+ *   client doing the same work, `NatsStreamQueue`, and `RedisStreamQueue`
+ *   on the halfstack's Redis Cluster (skipped, and said so, when no
+ *   cluster is up). Flat out, nats-raw and nats alternate for
+ *   `BENCH_ROUNDS` rounds: the NATS target is the median of the rounds'
+ *   nats/nats-raw ratios, at least 0.8.
  *
  * Each runs flat out (at most 256 sends in flight) once, and paced at 5000
  * msg/s: raw and ours in `BENCH_ROUNDS` rounds (default 5, the order
@@ -31,6 +37,13 @@
  */
 
 import { RedisStreamQueue } from "../../message_queue/mod.ts";
+import {
+  clusterSeeds,
+  natsServer,
+  runClusterOurs,
+  runNatsOurs,
+  runNatsRaw,
+} from "./_nats_cluster.ts";
 import {
   addr,
   BULLMQ_CONCURRENCIES,
@@ -95,12 +108,16 @@ async function runOurs(n: number, paced: boolean): Promise<Measurement> {
 }
 
 console.log(
-  `Redis ${addr} DB ${DB}; 1 producer, ${CONSUMERS} consumers, 256-byte payloads; ` +
+  `Redis ${addr} DB ${DB}; NATS ${natsServer}; Redis Cluster ${
+    clusterSeeds?.[0] ?? "not up"
+  }; 1 producer, ${CONSUMERS} consumers, 256-byte payloads; ` +
     `${Deno.build.os} ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}`,
 );
-// BENCH_ONLY=ours (or raw, bullmq, comma-separated) runs a subset while tuning.
+// BENCH_ONLY=ours (or raw, bullmq, nats-raw, nats, cluster, comma-separated)
+// runs a subset while tuning.
 const only = new Set(
-  (Deno.env.get("BENCH_ONLY") ?? "raw,ours,bullmq").split(","),
+  (Deno.env.get("BENCH_ONLY") ?? "raw,ours,bullmq,nats-raw,nats,cluster")
+    .split(","),
 );
 const skipped: Measurement = {
   messages: 0,
@@ -131,11 +148,48 @@ const bestBullmq = bullmqSweep.reduce<
   (best, m) => best === undefined || m.msgsPerSec > best.msgsPerSec ? m : best,
   undefined,
 );
+// NATS: ours against the plain client, alternating, BENCH_ROUNDS rounds.
+const natsRounds: { raw: Measurement; ours: Measurement; ratio: number }[] = [];
+if (only.has("nats-raw") && only.has("nats")) {
+  for (let r = 0; r < ROUNDS; r++) {
+    const first = r % 2 === 0;
+    const a = await scenario(
+      first ? "nats-raw" : "nats",
+      first ? runNatsRaw : runNatsOurs,
+      N,
+      false,
+    );
+    const b = await scenario(
+      first ? "nats" : "nats-raw",
+      first ? runNatsOurs : runNatsRaw,
+      N,
+      false,
+    );
+    const [raw, ours] = first ? [a, b] : [b, a];
+    natsRounds.push({
+      raw,
+      ours,
+      ratio: round(ours.msgsPerSec / raw.msgsPerSec, 3),
+    });
+  }
+}
+const flatCluster = clusterSeeds === undefined
+  ? (console.log(
+    "cluster    not up: start it with `deno task halfstack up --cluster`",
+  ),
+    skipped)
+  : await pick("cluster", runClusterOurs, N, false);
+const medianOf = (values: number[]) =>
+  values.length === 0 ? NaN : round(median(values), 0);
 const flat = {
   raw: flatRaw,
   ours: flatOurs,
   bullmq: bestBullmq ?? skipped,
   bullmqSweep,
+  natsRaw: { msgsPerSec: medianOf(natsRounds.map((r) => r.raw.msgsPerSec)) },
+  nats: { msgsPerSec: medianOf(natsRounds.map((r) => r.ours.msgsPerSec)) },
+  natsRounds,
+  cluster: flatCluster,
 };
 const pacedRounds: { raw: Measurement; ours: Measurement; p99Ratio: number }[] =
   [];
@@ -168,17 +222,27 @@ const ratios = {
   oursVsRawFlat: round(flat.ours.msgsPerSec / flat.raw.msgsPerSec, 3),
   oursVsBullmqFlat: round(flat.ours.msgsPerSec / flat.bullmq.msgsPerSec, 3),
   oursVsRawPacedP99: paced.median.oursVsRawPacedP99 ?? NaN,
+  natsVsNatsRawFlat: natsRounds.length === 0
+    ? NaN
+    : round(median(natsRounds.map((r) => r.ratio)), 3),
+  clusterVsOursFlat: round(flat.cluster.msgsPerSec / flat.ours.msgsPerSec, 3),
 };
 const targets = {
   "oursVsRawFlat>=0.8": ratios.oursVsRawFlat >= 0.8,
   "oursVsBullmqFlat>=5": ratios.oursVsBullmqFlat >= 5,
   "oursVsRawPacedP99<=1": ratios.oursVsRawPacedP99 <= 1,
+  "natsVsNatsRawFlat>=0.8": ratios.natsVsNatsRawFlat >= 0.8,
 };
 const medianP99 = (of: (r: typeof pacedRounds[number]) => Measurement) =>
   round(median(pacedRounds.map((r) => of(r).p99Ms)), 3);
 console.log(
   `ours/raw flat ${ratios.oursVsRawFlat}x, ours/bullmq flat ${ratios.oursVsBullmqFlat}x, ` +
     `paced p99 ours/raw median ${ratios.oursVsRawPacedP99}x, worst ${paced.worst.oursVsRawPacedP99}x`,
+);
+console.log(
+  `flat msg/s: redis ${flat.ours.msgsPerSec}, redis cluster ${flat.cluster.msgsPerSec}, ` +
+    `nats ${flat.nats.msgsPerSec} (plain client ${flat.natsRaw.msgsPerSec}); ` +
+    `nats/plain median ${ratios.natsVsNatsRawFlat}x over ${natsRounds.length} rounds`,
 );
 console.log(JSON.stringify({
   n: N,
