@@ -13,8 +13,10 @@
  *   `durableStream`, also through a stream that durable subscribers read as
  *   consumer groups of their own, so a restarting subscriber misses nothing.
  * - Backends: {@linkcode MemoryQueue} (embedded) and {@linkcode RedisStreamQueue}
- *   (Redis Streams + pub/sub, wire-compatible with upstream main), both a
- *   {@linkcode StreamQueue} over a {@linkcode StreamStore}.
+ *   (Redis Streams + pub/sub, wire-compatible with upstream main; also on a
+ *   Redis / Valkey Cluster, with `cluster` seeds), both a
+ *   {@linkcode StreamQueue} over a {@linkcode StreamStore}; `NatsStreamQueue`
+ *   (NATS JetStream) in the subpath `@backendai/common/message-queue/nats`.
  * - The wire codec: {@linkcode encodeStreamFields}, {@linkcode decodeStreamFields},
  *   {@linkcode encodeBroadcast}, {@linkcode decodeBroadcast} (legacy msgpack too).
  *

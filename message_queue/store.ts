@@ -6,8 +6,9 @@
  * {@linkcode StreamReader} per consumer), the records that cross it, and
  * {@linkcode NoGroupError}. `StreamQueue` writes the queue semantics
  * (consumer groups, redelivery with the same id, dead letters, broadcast
- * with a cache, durable broadcast) once over this seam; `MemoryStreamStore`
- * and `RedisStreamStore` implement it.
+ * with a cache, durable broadcast) once over this seam; `MemoryStreamStore`,
+ * `RedisStreamStore` and `NatsStreamStore` (`message-queue/nats`) implement
+ * it.
  *
  * To put the queue on another store, implement {@linkcode StreamStore} with
  * Redis Streams semantics and hand it to `new StreamQueue(store, options)`:
