@@ -139,6 +139,23 @@ async function members(
   return counts;
 }
 
+/**
+ * The last stream sequence up to which a group needs nothing: everything
+ * at or before it was acknowledged, or was never the group's. The server's
+ * ack floor says so once the group has acknowledged in order; before, it
+ * is 0 even for a group that started at the end of a long stream, so the
+ * start is taken from the position: with nothing held, everything up to
+ * it is done; with messages held, the first delivery was at least
+ * `delivered - deliveries` (redeliveries only push it later).
+ */
+function floorOf(info: ConsumerInfo): number {
+  const delivered = info.delivered.stream_seq;
+  if (info.num_ack_pending === 0) return delivered;
+  const floor = info.ack_floor.stream_seq;
+  if (info.ack_floor.consumer_seq > 0) return floor;
+  return Math.max(floor, delivered - info.delivered.consumer_seq);
+}
+
 function groupInfo(
   name: string,
   info: ConsumerInfo,
@@ -150,7 +167,7 @@ function groupInfo(
     consumers,
     pending: info.num_ack_pending,
     oldestPendingId: info.num_ack_pending > 0
-      ? idOf(info.ack_floor.stream_seq + 1)
+      ? idOf(floorOf(info) + 1)
       : undefined,
     lastDeliveredId: delivered > 0 ? idOf(delivered) : "0-0",
     entriesRead: delivered,
@@ -275,7 +292,7 @@ interface Cut {
 function cutOf(st: State, cut: number): Cut[] {
   return st.groups.map(({ name, info }) => {
     const position = Math.max(info.delivered.stream_seq, st.first - 1);
-    const floor = info.ack_floor.stream_seq;
+    const floor = floorOf(info);
     const held = info.num_ack_pending;
     let pending: number | undefined;
     if (held === 0 || floor + 1 >= cut) pending = 0;
@@ -444,9 +461,7 @@ export async function retain(
     let trimmed = 0;
     if (st.messages > args.maxLen) {
       let cut = st.last - args.maxLen + 1;
-      for (const { info } of st.groups) {
-        cut = Math.min(cut, info.ack_floor.stream_seq + 1);
-      }
+      for (const { info } of st.groups) cut = Math.min(cut, floorOf(info) + 1);
       if (cut > st.first) {
         trimmed = await purgeBefore(host, stream, cut);
         first = Math.max(first, cut);

@@ -166,3 +166,40 @@ Deno.test("NatsStreamStore: two stores trimming one stream take turns, so a loss
     }
   });
 });
+
+Deno.test("NatsStreamStore: a group made at the end of a long stream holds none of its entries back", async () => {
+  await withFixture(async ({ server, namespace }) => {
+    const store = await NatsStreamStore.connect({ servers: server }, {
+      namespace,
+      logger: quietLogger,
+    });
+    await using queue = new StreamQueue(store, {
+      logger: quietLogger,
+      maxLen: 10,
+      trimIntervalMs: 60_000,
+    });
+    await queue.anycaster({ stream: "s" }).anycastBatch(
+      Array.from({ length: 50 }, (_, i) => message(i)),
+    );
+    // Made at "$": it needs none of the 50, as a Redis group would not.
+    const late = await queue.consumer({ group: "late", streams: ["s"] });
+    const [report] = await queue.trimNow();
+    assert.equal(report?.trimmed, 40);
+    assert.equal(report?.info?.length, 10);
+    const group = report?.info?.groups.find((g) => g.name === "late");
+    assert.deepEqual(
+      { lag: group?.lag, pending: group?.pending, read: group?.entriesRead },
+      { lag: 0, pending: 0, read: 50 },
+    );
+    // It reads one and holds it: its oldest pending entry is that one.
+    await queue.anycaster({ stream: "s" }).anycast(message(50));
+    for await (const got of late.messages()) {
+      assert.equal(got.id, "0-51");
+      break;
+    }
+    const info = await queue.streamInfo("s");
+    const held = info?.groups.find((g) => g.name === "late");
+    assert.equal(held?.oldestPendingId, "0-51");
+    await late.close();
+  });
+});
