@@ -1,11 +1,12 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 
-// Proves every halfstack server answers real protocol traffic. Needs `deno task halfstack up`.
+// Proves every halfstack server answers real protocol traffic. Needs
+// `deno task halfstack up --cluster`.
 
 import assert from "node:assert/strict";
 import { createConnection } from "node:net";
 import { Redis } from "ioredis";
-import { halfstackEnv } from "../_halfstack.ts";
+import { clusterNodes, halfstackEnv } from "../_halfstack.ts";
 
 function uniqueKey(prefix: string): string {
   return `halfstack-test:${prefix}:${crypto.randomUUID()}`;
@@ -183,4 +184,36 @@ Deno.test("halfstack: NATS monitoring /jsz answers with JetStream config", async
   assert.equal(response.status, 200);
   assert.notEqual(body.disabled, true);
   assert.equal(typeof body.config?.store_dir, "string");
+});
+
+Deno.test("halfstack: the Redis Cluster serves every slot, three masters with a replica each", async () => {
+  const nodes = clusterNodes(halfstackEnv());
+  assert.equal(nodes.length, 6);
+  const [host = "", port = ""] = (nodes[0] as string).split(":");
+  const redis = redisClient(host, Number(port));
+  try {
+    await redis.connect();
+    const info = String(await redis.cluster("INFO"));
+    assert.match(info, /cluster_state:ok/);
+    assert.match(info, /cluster_slots_assigned:16384/);
+    assert.match(info, /cluster_known_nodes:6/);
+    const lines = String(await redis.cluster("NODES")).trim().split("\n");
+    const masters = lines.filter((line) =>
+      / master /.test(line.replace(/myself,/, ""))
+    );
+    const replicas = lines.filter((line) =>
+      / slave /.test(line.replace(/myself,/, ""))
+    );
+    assert.equal(masters.length, 3, lines.join("\n"));
+    assert.equal(replicas.length, 3, lines.join("\n"));
+    const masterIds = new Set(masters.map((line) => line.split(" ")[0]));
+    for (const line of replicas) {
+      assert.ok(
+        masterIds.has(line.split(" ")[3]),
+        `replica of a master: ${line}`,
+      );
+    }
+  } finally {
+    redis.disconnect();
+  }
 });
