@@ -44,7 +44,7 @@ import type {
   TrimResult,
 } from "../store.ts";
 import type { NatsNames } from "./names.ts";
-import { idOf, keyToken, nameOfToken } from "./_tokens.ts";
+import { idOf, isMissing, keyToken, nameOfToken } from "./_tokens.ts";
 
 /** How long a lease on a stream's ledger holds. */
 export const LEASE_MS = 15_000;
@@ -81,11 +81,6 @@ interface State {
   last: number;
   messages: number;
   groups: { name: string; info: ConsumerInfo }[];
-}
-
-function isMissing(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === 10059 || code === 10014;
 }
 
 async function state(

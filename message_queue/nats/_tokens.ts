@@ -1,8 +1,9 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 
 /**
- * The encodings behind `NatsNames` (see `names.ts`), and the entry ids of
- * the NATS store: `0-<stream sequence>`.
+ * The encodings behind `NatsNames` (see `names.ts`), the entry ids of the
+ * NATS store (`0-<stream sequence>`), what an ack subject says, and the
+ * JetStream API's "not found" errors.
  *
  * @module
  */
@@ -92,4 +93,31 @@ export function seqOf(id: string): number | undefined {
   if (!id.startsWith("0-")) return undefined;
   const seq = Number(id.slice(2));
   return Number.isSafeInteger(seq) && seq >= 0 ? seq : undefined;
+}
+
+/**
+ * What a message's ack subject says: how often it was delivered, and its
+ * stream sequence. `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.
+ * <ts>.<pending>`, with `<domain>.<account hash>.` after `ACK` (and a token
+ * at the end) in the newer form.
+ *
+ * @param reply The ack subject.
+ * @returns The delivery count and the stream sequence.
+ */
+export function parseAck(reply: string): { deliveries: number; seq: number } {
+  const tokens = reply.split(".");
+  const at = tokens.length >= 11 ? 6 : 4;
+  return { deliveries: Number(tokens[at]), seq: Number(tokens[at + 1]) };
+}
+
+/**
+ * Whether a JetStream API error says the stream (10059) or the consumer
+ * (10014) does not exist.
+ *
+ * @param err The error.
+ * @returns `true` for "not found".
+ */
+export function isMissing(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 10059 || code === 10014;
 }

@@ -14,22 +14,14 @@
 import {
   AckPolicy,
   DeliverPolicy,
-  DiscardPolicy,
   jetstream,
   type JetStreamClient,
   type JetStreamManager,
   jetstreamManager,
-  type PubAck,
-  RetentionPolicy,
   StorageType,
 } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
-import {
-  createInbox,
-  type Msg,
-  type NatsConnection,
-  type Subscription,
-} from "@nats-io/nats-core";
+import type { Msg, NatsConnection, Subscription } from "@nats-io/nats-core";
 import { consoleLogger, type Logger } from "../../utils.ts";
 import { invalidOption } from "../../_options.ts";
 import { MessageQueueClosedError } from "../errors.ts";
@@ -55,8 +47,11 @@ import {
   type NatsTarget,
 } from "./connect.ts";
 import { decodeFields, encodeFields } from "./_fields.ts";
+import { NatsCache } from "./_cache.ts";
+import { readRange } from "./_range.ts";
+import { NatsStreams } from "./_streams.ts";
 import { NatsNames } from "./names.ts";
-import { idOf, keyToken, seqOf } from "./_tokens.ts";
+import { idOf, isMissing, keyToken, parseAck, seqOf } from "./_tokens.ts";
 import { NatsReader, type ReaderHost } from "./_reader.ts";
 import {
   cutAfterAdd,
@@ -120,20 +115,6 @@ interface Held {
   consumer: string;
 }
 
-function isMissing(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === 10059 || code === 10014;
-}
-
-// `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>`,
-// with `<domain>.<account hash>.` after `ACK` (and a token at the end) in
-// the newer form.
-function parseAck(reply: string): { deliveries: number; seq: number } {
-  const tokens = reply.split(".");
-  const at = tokens.length >= 11 ? 6 : 4;
-  return { deliveries: Number(tokens[at]), seq: Number(tokens[at + 1]) };
-}
-
 /**
  * The {@linkcode StreamStore} on NATS JetStream (see the module doc). A
  * read returns what the server delivers, redeliveries included with their
@@ -161,11 +142,9 @@ export class NatsStreamStore implements StreamStore {
   readonly #replicas: number;
   readonly #timeoutMs: number;
   readonly #logger: Logger;
-  readonly #streams = new Map<string, Promise<void>>();
-  /** Streams known to exist (their `#streams` promise resolved). */
-  readonly #made = new Set<string>();
+  readonly #streams: NatsStreams;
   readonly #buckets = new Map<string, Promise<KV>>();
-  #cacheMaxAgeMs = 0;
+  readonly #cache: NatsCache;
   readonly #held = new Map<string, Map<number, Held>>();
   readonly #readers = new Set<StreamReader>();
   readonly #subscriptions = new Set<Subscription>();
@@ -211,6 +190,19 @@ export class NatsStreamStore implements StreamStore {
       : StorageType.File;
     this.#replicas = options.replicas ?? 1;
     this.#logger = options.logger ?? consoleLogger;
+    this.#streams = new NatsStreams({
+      js: this.#js,
+      jsm: () => this.#jsm,
+      names: this.#names,
+      storage: this.#storage,
+      replicas: this.#replicas,
+      ledger: () => this.#bucket("ledger"),
+    });
+    this.#cache = new NatsCache(
+      () => this.#bucket("cache"),
+      () => this.#jsm,
+      `KV_${this.#names.bucket("cache")}`,
+    );
   }
 
   /**
@@ -245,76 +237,6 @@ export class NatsStreamStore implements StreamStore {
     }
   }
 
-  // ---------------------------------------------------------------------
-  // Streams
-
-  #ensureStream(stream: string, dedupMs?: number): Promise<void> {
-    let ready = this.#streams.get(stream);
-    if (ready === undefined) {
-      ready = this.#createStream(stream, dedupMs);
-      this.#streams.set(stream, ready);
-      ready.then(
-        () => this.#made.add(stream),
-        () => this.#streams.delete(stream),
-      );
-    }
-    return ready;
-  }
-
-  async #createStream(stream: string, dedupMs?: number): Promise<void> {
-    const jsm = await this.#jsm;
-    const name = this.#names.stream(stream);
-    try {
-      await jsm.streams.info(name);
-      return;
-    } catch (err) {
-      if (!isMissing(err)) throw err;
-    }
-    try {
-      await jsm.streams.add({
-        name,
-        subjects: [this.#names.streamSubject(stream)],
-        retention: RetentionPolicy.Limits,
-        discard: DiscardPolicy.Old,
-        storage: this.#storage,
-        num_replicas: this.#replicas,
-        allow_direct: true,
-        duplicate_window: (dedupMs ?? 120_000) * NS_PER_MS,
-      });
-    } catch (err) {
-      // Made meanwhile by another client: fine.
-      if ((err as { code?: unknown }).code !== 10058) throw err;
-      return;
-    }
-    // The first sequence the library's removals left: the stream's start.
-    const ledger = await this.#bucket("ledger");
-    await ledger.create(
-      keyToken(stream),
-      JSON.stringify({ first: 1, found: [], lease: 0 }),
-    ).catch(() => {});
-  }
-
-  async #publish(
-    stream: string,
-    data: Uint8Array,
-    msgID?: string,
-  ): Promise<PubAck> {
-    const subject = this.#names.streamSubject(stream);
-    const options = msgID === undefined ? undefined : { msgID };
-    try {
-      return await this.#js.publish(subject, data, options);
-    } catch (err) {
-      // No stream takes the subject (deleted by hand, or lost with a server
-      // on memory storage): the client says "no responders" or "jetstream
-      // is not enabled". Make it again, once.
-      if (!/no responders|503|not enabled/i.test(String(err))) throw err;
-      this.#streams.delete(stream);
-      this.#made.delete(stream);
-      await this.#ensureStream(stream);
-      return await this.#js.publish(subject, data, options);
-    }
-  }
-
   /**
    * Publishes each entry to its stream's subject (concurrently, one
    * acknowledgement each); with `maxLen`, then cuts each stream to its last
@@ -333,15 +255,20 @@ export class NatsStreamStore implements StreamStore {
     if (items.length === 1 && maxLen === undefined) {
       // The hot path of an anycast: no await for a stream already made.
       const item = items[0] as (typeof items)[0];
-      if (!this.#made.has(item.stream)) await this.#ensureStream(item.stream);
-      const ack = await this.#publish(item.stream, encodeFields(item.fields));
+      if (!this.#streams.made(item.stream)) {
+        await this.#streams.ensure(item.stream);
+      }
+      const ack = await this.#streams.publish(
+        item.stream,
+        encodeFields(item.fields),
+      );
       return [idOf(ack.seq)];
     }
     const streams = [...new Set(items.map((item) => item.stream))];
-    await Promise.all(streams.map((stream) => this.#ensureStream(stream)));
+    await Promise.all(streams.map((stream) => this.#streams.ensure(stream)));
     const acks = await Promise.all(
       items.map((item) =>
-        this.#publish(item.stream, encodeFields(item.fields))
+        this.#streams.publish(item.stream, encodeFields(item.fields))
       ),
     );
     if (maxLen !== undefined) {
@@ -372,7 +299,7 @@ export class NatsStreamStore implements StreamStore {
     options: EnsureGroupOptions = {},
   ): Promise<void> {
     this.#checkOpen();
-    await this.#ensureStream(stream);
+    await this.#streams.ensure(stream);
     const jsm = await this.#jsm;
     const name = this.#names.stream(stream);
     const durable = this.#names.durable(group);
@@ -441,8 +368,10 @@ export class NatsStreamStore implements StreamStore {
       names: this.#names,
       bucket: (kind) => this.#bucket(kind),
       append: async (stream, fields) => {
-        await this.#ensureStream(stream, DEAD_LETTER_DEDUP_MS);
-        return idOf((await this.#publish(stream, encodeFields(fields))).seq);
+        await this.#streams.ensure(stream, DEAD_LETTER_DEDUP_MS);
+        return idOf(
+          (await this.#streams.publish(stream, encodeFields(fields))).seq,
+        );
       },
       logger: this.#logger,
     };
@@ -591,8 +520,8 @@ export class NatsStreamStore implements StreamStore {
     const seq = seqOf(args.id) ?? 0;
     const durable = this.#names.durable(args.group);
     const source = this.#names.stream(args.stream);
-    await this.#ensureStream(args.deadLetterStream, DEAD_LETTER_DEDUP_MS);
-    const ack = await this.#publish(
+    await this.#streams.ensure(args.deadLetterStream, DEAD_LETTER_DEDUP_MS);
+    const ack = await this.#streams.publish(
       args.deadLetterStream,
       encodeFields(args.fields),
       `${source}.${durable}.${seq}`,
@@ -608,8 +537,7 @@ export class NatsStreamStore implements StreamStore {
   }
 
   /**
-   * Reads entries from `start` on, oldest first: one direct get for a
-   * single entry, otherwise an ephemeral consumer pulled once.
+   * Reads entries from `start` on, oldest first (see `_range.ts`).
    *
    * @param stream The stream.
    * @param count Most entries.
@@ -622,79 +550,12 @@ export class NatsStreamStore implements StreamStore {
     start: string = "-",
   ): Promise<StoredEntry[]> {
     this.#checkOpen();
-    const from = Math.max(1, seqOf(start) ?? 1);
-    const jsm = await this.#jsm;
-    const name = this.#names.stream(stream);
-    if (count === 1) {
-      try {
-        const msg = await jsm.streams.getMessage(name, {
-          seq: from,
-          next_by_subj: this.#names.streamSubject(stream),
-        } as never);
-        return msg === null
-          ? []
-          : [{ id: idOf(msg.seq), fields: decodeFields(msg.data) }];
-      } catch (err) {
-        if (isMissing(err)) return [];
-        throw err;
-      }
-    }
-    let consumer: string;
-    try {
-      consumer = (await jsm.consumers.add(name, {
-        ack_policy: AckPolicy.None,
-        deliver_policy: DeliverPolicy.StartSequence,
-        opt_start_seq: from,
-        inactive_threshold: 30_000 * NS_PER_MS,
-        mem_storage: true,
-      })).name;
-    } catch (err) {
-      if (isMissing(err)) return [];
-      throw err;
-    }
-    try {
-      return await this.#pullOnce(name, consumer, count);
-    } finally {
-      await jsm.consumers.delete(name, consumer).catch(() => {});
-    }
-  }
-
-  // One `no_wait` pull of up to `count` messages.
-  async #pullOnce(
-    name: string,
-    consumer: string,
-    count: number,
-  ): Promise<StoredEntry[]> {
-    const inbox = createInbox();
-    const entries: StoredEntry[] = [];
-    let done!: () => void;
-    const ended = new Promise<void>((resolve) => (done = resolve));
-    const subscription = this.#nc.subscribe(inbox, {
-      callback: (err, msg) => {
-        // A status (404, 408) ends the pull.
-        if (err !== null || (msg.headers?.code ?? 0) !== 0 || !msg.reply) {
-          return done();
-        }
-        entries.push({
-          id: idOf(parseAck(msg.reply).seq),
-          fields: decodeFields(msg.data),
-        });
-        if (entries.length >= count) done();
-      },
-    });
-    const timer = setTimeout(done, this.#timeoutMs);
-    try {
-      this.#nc.publish(
-        `$JS.API.CONSUMER.MSG.NEXT.${name}.${consumer}`,
-        JSON.stringify({ batch: count, no_wait: true }),
-        { reply: inbox },
-      );
-      await ended;
-    } finally {
-      clearTimeout(timer);
-      subscription.unsubscribe();
-    }
-    return entries;
+    return await readRange(
+      { nc: this.#nc, jsm: await this.#jsm, timeoutMs: this.#timeoutMs },
+      this.#names.stream(stream),
+      count,
+      Math.max(1, seqOf(start) ?? 1),
+    );
   }
 
   // ---------------------------------------------------------------------
@@ -720,31 +581,18 @@ export class NatsStreamStore implements StreamStore {
   }
 
   /**
-   * Reads a cached value unless its lifetime is over (its write time, as
-   * the server stamped it, plus its TTL, against this clock).
+   * Reads a cached value unless its lifetime is over (see `_cache.ts`).
    *
    * @param key The key.
    * @returns The bytes, or `undefined`.
    */
   async getCache(key: string): Promise<Uint8Array | undefined> {
     this.#checkOpen();
-    const entry = await (await this.#bucket("cache")).get(keyToken(key));
-    if (entry === null || entry.operation !== "PUT") return undefined;
-    const value = entry.value;
-    const newline = value.indexOf(0x0a);
-    const ttlSeconds = Number(
-      new TextDecoder().decode(value.subarray(0, newline)),
-    );
-    if (entry.created.getTime() + ttlSeconds * 1000 <= Date.now()) {
-      return undefined;
-    }
-    return value.subarray(newline + 1);
+    return await this.#cache.get(key);
   }
 
   /**
-   * Stores a value with a lifetime: the bucket keeps values as long as its
-   * longest TTL (raised when a longer one comes), and each value carries
-   * its own TTL, which `getCache` honours.
+   * Stores a value with a lifetime (see `_cache.ts`).
    *
    * @param key The key.
    * @param value The text.
@@ -756,24 +604,7 @@ export class NatsStreamStore implements StreamStore {
     ttlSeconds: number,
   ): Promise<void> {
     this.#checkOpen();
-    const bucket = await this.#bucket("cache");
-    if (ttlSeconds * 1000 > this.#cacheMaxAgeMs) {
-      await this.#raiseCacheAge(ttlSeconds * 1000);
-    }
-    await bucket.put(keyToken(key), utf8.encode(`${ttlSeconds}\n${value}`));
-  }
-
-  async #raiseCacheAge(ms: number): Promise<void> {
-    const jsm = await this.#jsm;
-    const name = `KV_${this.#names.bucket("cache")}`;
-    const info = await jsm.streams.info(name);
-    const current = info.config.max_age / NS_PER_MS;
-    if (current === 0 || current >= ms) {
-      this.#cacheMaxAgeMs = current === 0 ? Infinity : current;
-      return;
-    }
-    await jsm.streams.update(name, { ...info.config, max_age: ms * NS_PER_MS });
-    this.#cacheMaxAgeMs = ms;
+    await this.#cache.set(key, value, ttlSeconds);
   }
 
   #bucket(kind: "cache" | "members" | "ledger"): Promise<KV> {
