@@ -202,7 +202,8 @@ for (const where of ["in the store's script", "beside the store's write"]) {
     };
     const update = await fastest(() => reporter.update(1, "step"));
     const ping = await fastest(() => s.connection.ping());
-    assert.ok(ping >= 2 * delayMs, `a ping took ${ping} ms`);
+    // Node's timers may fire a little early: the proxy's two delays, less 5%.
+    assert.ok(ping >= 2 * delayMs * 0.95, `a ping took ${ping} ms`);
     // Two round trips would take at least twice as long as a ping.
     assert.ok(
       update < 1.5 * ping,

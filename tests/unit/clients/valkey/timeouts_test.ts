@@ -172,11 +172,14 @@ Deno.test("connectValkey: ten commands timing out in a row with no reply reconne
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     assert.equal(await redis.ping(), "PONG");
-    assert.deepEqual(events, [{
+    // The stall reconnects first; on a loaded machine a late reply to the
+    // first command on the new connection may time out and count again, so
+    // later reconnects are allowed, not required.
+    assert.deepEqual(events[0], {
       type: "reconnect",
       reason: "commands-stalled",
-    }]);
-    assert.equal(fake.connections, 2);
+    });
+    assert.ok(fake.connections >= 2, `${fake.connections} connections`);
   } finally {
     await closeValkey(redis);
   }
