@@ -449,6 +449,49 @@ export class ReadableCIDR {
   }
 
   /**
+   * Whether an IP address lies in this network (or, for an address, is
+   * it), as Python's `address in network`; an IPv4-mapped IPv6 address
+   * (`::ffff:10.0.0.1`, what a dual-stack socket reports for an IPv4 peer)
+   * counts as its IPv4 address. Text that is not an address is in no
+   * network.
+   *
+   * @param address An IPv4 or IPv6 address.
+   * @returns Whether it is inside.
+   *
+   * @example Usage
+   * ```ts
+   * import { ReadableCIDR } from "@backendai/common/types";
+   * import assert from "node:assert/strict";
+   *
+   * const network = ReadableCIDR.parse("10.1.*.*");
+   * assert.equal(network.contains("10.1.2.3"), true);
+   * assert.equal(network.contains("::ffff:10.1.2.3"), true);
+   * assert.equal(network.contains("10.2.0.1"), false);
+   * assert.equal(network.contains("not an address"), false);
+   * ```
+   */
+  contains(address: string): boolean {
+    let ip = parseIP(address);
+    if (ip === undefined) return false;
+    if (ip.version === 6 && (ip.value >> 32n) === 0xffffn) {
+      ip = { version: 4, value: Number(ip.value & 0xffffffffn) };
+    }
+    const slash = this.address.indexOf("/");
+    const network = parseIP(
+      slash < 0 ? this.address : this.address.slice(0, slash),
+    );
+    if (network === undefined || network.version !== ip.version) return false;
+    const bits = network.version === 4 ? 32 : 128;
+    const prefix = slash < 0 ? bits : Number(this.address.slice(slash + 1));
+    if (network.version === 4) {
+      const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+      return (((ip.value as number) & mask) >>> 0) === network.value;
+    }
+    const mask = ((1n << 128n) - 1n) ^ ((1n << BigInt(128 - prefix)) - 1n);
+    return ((ip.value as bigint) & mask) === network.value;
+  }
+
+  /**
    * Whether another value holds the same network or address.
    *
    * @param other The other value.

@@ -336,3 +336,25 @@ Deno.test("ReadableCIDR.equals() compares the normalised value and kind", () => 
     ),
   );
 });
+
+Deno.test("ReadableCIDR.contains() tells whether an address is in the network, as Python's `in`", () => {
+  const v4 = ReadableCIDR.parse("10.1.*.*");
+  assert.equal(v4.contains("10.1.0.0"), true);
+  assert.equal(v4.contains("10.1.255.255"), true);
+  assert.equal(v4.contains("10.2.0.0"), false);
+  assert.equal(v4.contains("::ffff:10.1.2.3"), true, "an IPv4-mapped peer");
+  assert.equal(v4.contains("fe80::1"), false, "another version");
+  assert.equal(v4.contains("10.1.2"), false, "not an address");
+  assert.equal(ReadableCIDR.parse("0.0.0.0/0").contains("203.0.113.9"), true);
+  const host = ReadableCIDR.parse("192.168.0.7");
+  assert.equal(host.contains("192.168.0.7"), true);
+  assert.equal(host.contains("192.168.0.8"), false);
+  const v6 = ReadableCIDR.parse("2001:db8::/32");
+  assert.equal(v6.contains("2001:db8:1::5"), true);
+  assert.equal(v6.contains("2001:db9::5"), false);
+  assert.equal(v6.contains("10.0.0.1"), false);
+  assert.equal(ReadableCIDR.parse("::/0").contains("::1"), true);
+  const address = ReadableCIDR.parse("fe80::1", { isNetwork: false });
+  assert.equal(address.contains("fe80::1"), true);
+  assert.equal(address.contains("fe80::2"), false);
+});
