@@ -72,14 +72,22 @@ export interface TaskEventStreamOptions {
    * @default {30000}
    */
   refetchAfterMs?: number | undefined;
+  /**
+   * Send a `: keep-alive` comment after this long without an event, in ms;
+   * 0 sends none.
+   *
+   * @default {15000}
+   */
+  keepAliveMs?: number | undefined;
 }
 
 /**
  * A `text/event-stream` Response with one task's progress: the cached last
  * event first (so a late client sees the current state, or the end), then
  * live events, as upstream's user events (`bgtask_updated` with `retry`,
- * then a closing `bgtask_done`, `bgtask_failed` or `bgtask_cancelled`). The
- * propagator leaves the hub when the stream ends or the client goes.
+ * then a closing `bgtask_done`, `bgtask_failed` or `bgtask_cancelled`), with
+ * keep-alive comments while idle. The propagator leaves the hub as soon as
+ * the stream ends, the client goes or the signal aborts.
  *
  * @example A late client gets the cached end
  * ```ts
@@ -119,17 +127,19 @@ export function taskEventStream(
   // Registered on the first read, not before: a stream cancelled or aborted
   // before it is read never runs this generator, so its finally could not
   // unregister. Nothing is missed meanwhile: the read starts with the
-  // cached last event.
-  async function* events(): AsyncGenerator<Event> {
+  // cached last event. `stop` is the stream's stop signal (the client went
+  // away, or `options.signal` aborted): it ends a wait at once, so the
+  // propagator leaves the hub then, not after the next re-read.
+  async function* events(stop: AbortSignal): AsyncGenerator<Event> {
     hub.register(propagator, [[EventDomain.BGTASK, taskId]]);
     try {
-      yield* propagator.receive(options.signal);
+      yield* propagator.receive(stop);
     } finally {
       hub.unregister(propagator.id);
     }
   }
-  return eventStreamResponse(
-    events(),
-    { signal: options.signal },
-  );
+  return eventStreamResponse(events, {
+    signal: options.signal,
+    keepAliveMs: options.keepAliveMs,
+  });
 }

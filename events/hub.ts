@@ -13,7 +13,8 @@
 
 import { InvalidAPIParameters } from "../exception.ts";
 import type { Broadcaster } from "../message_queue/types.ts";
-import { AsyncFifo, raceSignal, Wakeup } from "../_wait.ts";
+import { AsyncFifo, Wakeup } from "../_wait.ts";
+import { type SseEvent, sseResponse } from "../web/sse.ts";
 import type { Event, EventDomain, EventRegistry } from "./define.ts";
 
 /**
@@ -417,13 +418,24 @@ export interface EventStreamOptions {
    * @default {{}}
    */
   headers?: HeadersInit | undefined;
+  /**
+   * Send a `: keep-alive` comment after this long without an event, in ms;
+   * 0 sends none (see `sseResponse` of `@backendai/common/web`).
+   *
+   * @default {15000}
+   */
+  keepAliveMs?: number | undefined;
 }
 
 /**
  * Turns events into a `text/event-stream` Response with upstream's user
  * event projection: each event with a projection becomes `event:`,
  * optional `retry:` and `data:` lines; a close event ends the stream.
- * Events without a projection are skipped.
+ * Events without a projection are skipped. The stream is the web layer's
+ * `sseResponse`: keep-alive comments while idle, and the source stops when
+ * the client goes away or the signal aborts (a propagator's `receive()` and
+ * a function source get the stream's stop signal; any other iterable's
+ * `return()` is called at once).
  *
  * @example Usage
  * ```ts
@@ -444,70 +456,74 @@ export interface EventStreamOptions {
  * );
  * ```
  *
- * @param events The events, e.g. a propagator.
- * @param options Abort signal and extra headers.
+ * @param events The events: a propagator, any iterable, or a function of
+ * the stream's stop signal giving them.
+ * @param options Abort signal, extra headers and the keep-alive interval.
  * @returns The streaming response.
  */
 export function eventStreamResponse(
-  events: AsyncIterable<Event>,
+  events:
+    | AsyncIterable<Event>
+    | ((signal: AbortSignal) => AsyncIterable<Event>),
   options: EventStreamOptions = {},
 ): Response {
-  const encoder = new TextEncoder();
-  // One signal for the caller's abort and the client's cancel. A
-  // propagator reads it (its receive(signal) ends while waiting); any other
-  // iterable is raced against it, since return() waits behind a pending
-  // next() and would never end an idle stream.
-  const stop = new AbortController();
-  const abort = () => stop.abort();
-  if (options.signal?.aborted) stop.abort();
-  else options.signal?.addEventListener("abort", abort, { once: true });
+  return sseResponse(
+    (signal) =>
+      userEventFrames(
+        typeof events === "function" ? events(signal) : events,
+        signal,
+      ),
+    {
+      signal: options.signal,
+      headers: options.headers,
+      keepAliveMs: options.keepAliveMs,
+    },
+  );
+}
+
+/**
+ * The SSE frames of events' user projections, up to a close event. A
+ * propagator is read with the stream's stop signal (its `receive(signal)`
+ * ends while waiting); `return()` reaches the source at once, even while a
+ * `next()` is pending, so an idle iterable is released too.
+ */
+function userEventFrames(
+  events: AsyncIterable<Event>,
+  signal: AbortSignal,
+): AsyncIterable<SseEvent> {
   const receivable = events as {
     receive?: (signal: AbortSignal) => AsyncIterator<Event>;
   };
-  const iterator = typeof receivable.receive === "function"
-    ? receivable.receive(stop.signal)
+  const source = typeof receivable.receive === "function"
+    ? receivable.receive(signal)
     : events[Symbol.asyncIterator]();
-  const end = () => {
-    options.signal?.removeEventListener("abort", abort);
-    stop.abort();
-    void iterator.return?.()?.catch(() => {});
-  };
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      while (true) {
-        const next = stop.signal.aborted
-          ? { done: true as const, value: undefined }
-          : await raceSignal(iterator.next(), stop.signal).catch(() => ({
-            done: true as const,
-            value: undefined,
-          }));
-        if (next.done) {
-          end();
-          controller.close();
-          return;
-        }
+  let ended = false;
+  const frames: AsyncIterator<SseEvent> = {
+    async next(): Promise<IteratorResult<SseEvent>> {
+      while (!ended) {
+        const next = await source.next();
+        if (next.done) break;
         const event = next.value;
         const projection = event.definition.userEvent(event.body);
         if (projection === null) continue;
-        let frame = `event: ${projection.event}\n`;
-        if (projection.retry !== undefined) {
-          frame += `retry: ${projection.retry}\n`;
-        }
-        frame += `data: ${JSON.stringify(projection.data)}\n\n`;
-        controller.enqueue(encoder.encode(frame));
-        if (projection.close) {
-          end();
-          controller.close();
-        }
-        return;
+        if (projection.close) ended = true;
+        return {
+          done: false,
+          value: {
+            event: projection.event,
+            retry: projection.retry,
+            data: JSON.stringify(projection.data),
+          },
+        };
       }
+      ended = true;
+      return { done: true, value: undefined };
     },
-    cancel() {
-      end();
+    async return(): Promise<IteratorResult<SseEvent>> {
+      ended = true;
+      await source.return?.();
+      return { done: true, value: undefined };
     },
-  });
-  const headers = new Headers(options.headers);
-  headers.set("content-type", "text/event-stream");
-  headers.set("cache-control", "no-cache");
-  return new Response(body, { headers });
+  };
+  return { [Symbol.asyncIterator]: () => frames };
 }
