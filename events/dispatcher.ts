@@ -358,17 +358,16 @@ export class EventDispatcher implements AsyncDisposable {
 
   /**
    * The common case without a promise per step: one plain registration (no
-   * coalescing, reporters or observer) and a body that decodes. Returns
-   * {@linkcode HANDLED} when the handler returned successfully and
-   * synchronously (the caller acks the message), a promise while the
-   * handler runs or its failure is settled, and {@linkcode FULL_PATH} when
-   * the full path must run.
+   * coalescing or reporters) and a body that decodes; the observer, if any,
+   * is timed and told here too. Returns {@linkcode HANDLED} when the handler
+   * returned successfully and synchronously (the caller acks the message),
+   * a promise while the handler runs or its failure is settled, and
+   * {@linkcode FULL_PATH} when the full path must run.
    */
   #handleAnycastNow(
     consumer: Consumer,
     message: ConsumedMessage,
   ): FastPathResult {
-    if (this.#options.observer !== undefined) return FULL_PATH;
     const registration = this.#plainAnycast.get(message.name);
     if (registration === undefined) return FULL_PATH;
     let body: unknown;
@@ -377,22 +376,55 @@ export class EventDispatcher implements AsyncDisposable {
     } catch {
       return FULL_PATH; // the full path dead-letters it with the error
     }
+    const observer = this.#options.observer;
+    const started = observer === undefined ? 0 : performance.now();
     let result: unknown;
     try {
       result = callHandler(registration, message, body);
     } catch (err) {
-      return this.#settleFailure(consumer, message, registration, body, err);
+      return this.#settleFailure(
+        consumer,
+        message,
+        registration,
+        body,
+        err,
+        started,
+      );
     }
     if (
       typeof (result as PromiseLike<unknown> | undefined)?.then === "function"
     ) {
       return Promise.resolve(result).then(
-        () => this.#settle(consumer.done(message), message),
+        () => {
+          this.#observeSuccess(message.name, started);
+          return this.#settle(consumer.done(message), message);
+        },
         (err) =>
-          this.#settleFailure(consumer, message, registration, body, err),
+          this.#settleFailure(
+            consumer,
+            message,
+            registration,
+            body,
+            err,
+            started,
+          ),
       );
     }
+    this.#observeSuccess(message.name, started);
     return HANDLED;
+  }
+
+  /** Tells the observer of a success on the fast path. */
+  #observeSuccess(event: string, started: number): void {
+    const observer = this.#options.observer;
+    if (observer === undefined) return;
+    try {
+      observer.onSuccess(event, performance.now() - started);
+    } catch (err) {
+      this.#logger.error("events: the observer failed", {
+        error: errorText(err),
+      });
+    }
   }
 
   /** Reports a handler's failure and leaves the message for redelivery. */
@@ -402,8 +434,19 @@ export class EventDispatcher implements AsyncDisposable {
     registration: Registration,
     body: unknown,
     err: unknown,
+    started: number,
   ): Promise<void> {
     const error = err ?? new Error("A handler threw a nullish value");
+    const observer = this.#options.observer;
+    if (observer !== undefined) {
+      try {
+        observer.onFailure(message.name, performance.now() - started, error);
+      } catch (observerError) {
+        this.#logger.error("events: the observer failed", {
+          error: errorText(observerError),
+        });
+      }
+    }
     reportHandlerError(
       error,
       {

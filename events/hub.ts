@@ -49,6 +49,53 @@ export interface EventPropagator {
 export type PropagatorAlias = readonly [domain: EventDomain, id: string];
 
 /**
+ * Metrics hook of an {@linkcode EventHub} (upstream
+ * `EventPropagatorMetricObserver`); the metrics module's
+ * `EventPropagatorMetricObserver` fits.
+ *
+ * @example Counting propagators
+ * ```ts
+ * import { BypassPropagator, EventHub, type EventHubObserver } from "@backendai/common/events";
+ * import assert from "node:assert/strict";
+ *
+ * let active = 0;
+ * const observer: EventHubObserver = {
+ *   registered: () => void active++,
+ *   unregistered: () => void active--,
+ * };
+ * const hub = new EventHub({ observer });
+ * hub.register(new BypassPropagator("p1"), [["bgtask", "*"]]);
+ * assert.equal(active, 1);
+ * hub.unregister("p1");
+ * assert.equal(active, 0);
+ * ```
+ */
+export interface EventHubObserver {
+  /**
+   * A propagator was registered.
+   *
+   * @param aliases Its aliases.
+   */
+  registered(aliases: readonly PropagatorAlias[]): void;
+  /**
+   * A propagator was unregistered.
+   *
+   * @param aliases Its aliases.
+   */
+  unregistered(aliases: readonly PropagatorAlias[]): void;
+}
+
+/** Options of {@linkcode EventHub}. */
+export interface EventHubOptions {
+  /**
+   * Metrics hook.
+   *
+   * @default {undefined}
+   */
+  observer?: EventHubObserver | undefined;
+}
+
+/**
  * Routes events to propagators by their definition's domain and the body's
  * domain id (upstream `EventHub`). Events without a domain id are not
  * propagated.
@@ -73,6 +120,27 @@ export class EventHub {
   readonly #propagators = new Map<string, EventPropagator>();
   readonly #aliases = new Map<string, Set<string>>();
   readonly #aliasesOf = new Map<string, string[]>();
+  readonly #registeredAliases = new Map<string, readonly PropagatorAlias[]>();
+  readonly #observer: EventHubObserver | undefined;
+
+  /**
+   * Makes a hub.
+   *
+   * @param options The metrics hook.
+   */
+  constructor(options: EventHubOptions = {}) {
+    this.#observer = options.observer;
+  }
+
+  /** Tells the observer; a hook that throws never breaks the hub. */
+  #observe(call: (observer: EventHubObserver) => void): void {
+    if (this.#observer === undefined) return;
+    try {
+      call(this.#observer);
+    } catch {
+      // Metrics must not break delivery.
+    }
+  }
 
   /**
    * Adds a propagator under aliases.
@@ -102,6 +170,10 @@ export class EventHub {
       }
       set.add(propagator.id);
     }
+    if (this.#observer !== undefined) {
+      this.#registeredAliases.set(propagator.id, aliases);
+      this.#observe((observer) => observer.registered(aliases));
+    }
   }
 
   /**
@@ -122,6 +194,11 @@ export class EventHub {
       if (set?.size === 0) this.#aliases.delete(key);
     }
     this.#aliasesOf.delete(id);
+    const aliases = this.#registeredAliases.get(id);
+    if (aliases !== undefined) {
+      this.#registeredAliases.delete(id);
+      this.#observe((observer) => observer.unregistered(aliases));
+    }
   }
 
   /**
