@@ -118,6 +118,81 @@ function build(
   return { epochMs, day: day8 };
 }
 
+/** The digit at `i`, or -1. */
+function digit(text: string, i: number): number {
+  const code = text.charCodeAt(i) - 48;
+  return code >= 0 && code <= 9 ? code : -1;
+}
+
+/** Two digits at `i`, or -1. */
+function two(text: string, i: number): number {
+  const a = digit(text, i);
+  const b = digit(text, i + 1);
+  return a < 0 || b < 0 ? -1 : a * 10 + b;
+}
+
+/**
+ * The form upstream's clients send, read without a regular expression:
+ * `YYYY-MM-DDTHH:MM:SS[.ffffff](+HH:MM|Z)`. Anything else is left to the
+ * general parser.
+ */
+function parseIsoFast(text: string): RequestDate | undefined {
+  if (
+    text.length < 20 || text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58
+  ) {
+    return undefined;
+  }
+  const high = two(text, 0);
+  const low = two(text, 2);
+  const month = two(text, 5);
+  const day = two(text, 8);
+  const hour = two(text, 11);
+  const minute = two(text, 14);
+  const second = two(text, 17);
+  if ((high | low | month | day | hour | minute | second) < 0) return undefined;
+  let i = 19;
+  let ms = 0;
+  if (text.charCodeAt(i) === 46) {
+    i++;
+    let scale = 100;
+    const start = i;
+    while (i < text.length && digit(text, i) >= 0) {
+      if (scale >= 1) ms += digit(text, i) * scale;
+      scale /= 10;
+      i++;
+    }
+    if (i === start || i - start > 9) return undefined;
+  }
+  let offset: number;
+  if (i === text.length - 1 && text.charCodeAt(i) === 90) offset = 0;
+  else if (
+    i === text.length - 6 && text.charCodeAt(i + 3) === 58 &&
+    (text.charCodeAt(i) === 43 || text.charCodeAt(i) === 45)
+  ) {
+    const hours = two(text, i + 1);
+    const minutes = two(text, i + 4);
+    if (hours < 0 || minutes < 0 || hours > 23 || minutes > 59) {
+      return undefined;
+    }
+    offset = (text.charCodeAt(i) === 45 ? -1 : 1) * (hours * 60 + minutes);
+  } else return undefined;
+  const date = build({
+    year: high * 100 + low,
+    month,
+    day,
+    hour,
+    minute,
+    second,
+    fraction: undefined,
+  }, offset);
+  return date === undefined
+    ? undefined
+    : { epochMs: date.epochMs + ms, day: date.day };
+}
+
 /**
  * Parses a request's date header.
  *
@@ -129,6 +204,8 @@ export function parseRequestDate(
   text: string,
   nowYear: number,
 ): RequestDate | undefined {
+  const fast = parseIsoFast(text);
+  if (fast !== undefined) return fast;
   const value = text.trim();
   let match = ISO_REGEXP.exec(value);
   if (match !== null) {
