@@ -30,8 +30,8 @@ export interface ErrorMiddlewareOptions {
  * `title`, `error_code`, `msg`, `data`); anything else with a 500
  * `InternalServerError` that carries neither its message nor its stack. A
  * 4xx is logged as a warning (method, route, code, message), a 5xx as an
- * error with the stack; a request whose client went away (its signal
- * aborted) is logged at debug level. The error is kept on
+ * error with the stack; an `AbortError` (the client went away, or the
+ * server is closing) is logged at debug level. The error is kept on
  * `context.error`, so the access log and the metrics see it wherever they
  * sit in the chain.
  *
@@ -82,7 +82,7 @@ export function errorMiddleware(
         errorCode: shown.errorCode().toString(),
         requestId: context.requestId,
       };
-      if (request.signal.aborted) {
+      if ((error as { name?: unknown } | null)?.name === "AbortError") {
         logger.debug("web: the client went away", {
           ...fields,
           error: errorText(error),

@@ -7,9 +7,10 @@
  * CORS, API metrics, body limit and authentication (HMAC or JWT).
  * {@linkcode standardMiddlewares} puts them in their order:
  *
- * `requestId → clientIp → accessLog → cors → errors → metrics → bodyLimit → auth → handler`
+ * `route → requestId → clientIp → accessLog → cors → errors → metrics → bodyLimit → auth → handler`
  *
- * The request id and client IP come first, so every later log line and
+ * The route is resolved first (given the router), so every record of the
+ * request names its route. The request id and client IP come next, so every later log line and
  * event carries them; the access log sees every answer, error responses
  * included; CORS sits outside the error middleware, so error responses
  * carry its headers; the metrics sit inside it, so they see each error's
@@ -47,6 +48,7 @@
 import type { Logger } from "../utils.ts";
 import type { TrustedProxies } from "../auth/trusted_proxies.ts";
 import type { Middleware } from "../web/handler.ts";
+import type { Router } from "../web/router.ts";
 import { accessLogMiddleware } from "./access_log.ts";
 import { authMiddleware, type AuthMiddlewareOptions } from "./auth.ts";
 import { clientIpMiddleware, requestIdMiddleware } from "./context.ts";
@@ -71,6 +73,14 @@ export interface StandardMiddlewareOptions {
    * @default {consoleLogger}
    */
   logger?: Logger | undefined;
+  /**
+   * The router of the handler: its routes are resolved first
+   * (`Router.middleware()`), so the access log and the metrics label every
+   * request by its route, those refused before the handler included.
+   *
+   * @default {none: requests refused before the router are unmatched}
+   */
+  router?: Router | undefined;
   /**
    * The proxies in front of the service (client IP, `X-Forwarded-URL`).
    *
@@ -126,14 +136,16 @@ export interface StandardMiddlewareOptions {
 export function standardMiddlewares(
   options: StandardMiddlewareOptions = {},
 ): Middleware[] {
-  const chain: Middleware[] = [
+  const chain: Middleware[] = [];
+  if (options.router !== undefined) chain.push(options.router.middleware());
+  chain.push(
     requestIdMiddleware(),
     clientIpMiddleware({ trustedProxies: options.trustedProxies }),
     accessLogMiddleware({
       logger: options.logger,
       skip: options.skipAccessLog,
     }),
-  ];
+  );
   if (options.cors !== undefined) chain.push(corsMiddleware(options.cors));
   chain.push(errorMiddleware({ logger: options.logger }));
   if (options.metrics !== undefined) {

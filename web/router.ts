@@ -11,7 +11,7 @@
 
 import { invalidOption } from "../_options.ts";
 import { MethodNotAllowed, URLNotFound } from "./errors.ts";
-import type { Handler, RequestContext } from "./handler.ts";
+import type { Handler, Middleware, RequestContext } from "./handler.ts";
 
 interface Route {
   readonly pattern: string;
@@ -141,6 +141,40 @@ export class Router {
    */
   delete(pattern: string, handler: Handler): this {
     return this.add("DELETE", pattern, handler);
+  }
+
+  /**
+   * A middleware that resolves the route before the rest of the chain runs
+   * (`context.route`, `context.params`), so the middlewares in front of the
+   * handler (the access log, the metrics, a request refused by auth)
+   * already label the request by its route, as aiohttp resolves routes
+   * before its middlewares; no route leaves `context.route` unset. The
+   * handler still answers, 404 and 405 included.
+   *
+   * @example Usage
+   * ```ts
+   * import { compose, Router } from "@backendai/common/web";
+   * import assert from "node:assert/strict";
+   *
+   * const router = new Router().get("/v1/items/{id}", () => new Response("item"));
+   * let seen: string | undefined;
+   * const app = compose([router.middleware(), async (_request, _next, context) => {
+   *   seen = context.route;
+   *   return new Response("refused early", { status: 401 });
+   * }], router.handler);
+   * await app(new Request("http://x/v1/items/7"));
+   * assert.equal(seen, "/v1/items/{id}");
+   * ```
+   *
+   * @returns The middleware.
+   */
+  middleware(): Middleware {
+    return (_request, next, context) => {
+      const path = context.url.pathname;
+      const route = this.#static.get(path) ?? this.#match(path, context);
+      if (route !== undefined) context.route = route.pattern;
+      return next();
+    };
   }
 
   /** The handler that routes (pass it to `compose`). */

@@ -24,6 +24,7 @@ Deno.test("standardMiddlewares: the whole chain in its order, as a service runs 
   });
   const app = compose(
     standardMiddlewares({
+      router,
       logger,
       trustedProxies: ["10.0.0.0/8"],
       cors: { origins: ["https://console.example"] },
@@ -99,7 +100,15 @@ Deno.test("standardMiddlewares: the whole chain in its order, as a service runs 
   const warnings = logger.lines.filter((line) => line.level === "warn");
   assert.deepEqual(warnings.map((line) => line.fields.status), [400, 413, 401]);
   const text = await metrics.toPrometheus();
-  assert.match(text, /status_code="401"\} 1/);
+  assert.match(
+    text,
+    /endpoint="\/v9\/items",domain="user",operation="auth",error_detail="unauthorized",status_code="401"\} 1/,
+    "a request refused before the handler is labelled by its route",
+  );
+  assert.deepEqual(
+    access.map((line) => line.fields.route),
+    Array(4).fill("/v9/items"),
+  );
   assert.match(
     text,
     /endpoint="\/v9\/items",domain="backendai",operation="parsing",error_detail="invalid-parameters",status_code="400"\} 1/,
