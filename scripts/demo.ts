@@ -46,11 +46,6 @@ import {
   eventStreamResponse,
 } from "../events/mod.ts";
 import {
-  BGTASK_EVENTS,
-  cachedEventFetcher,
-  EventRegistry,
-} from "../events/mod.ts";
-import {
   CircuitBreakerPolicy,
   CircuitOpenError,
   InMemoryLayerMetrics,
@@ -59,12 +54,8 @@ import {
   standardPipeline,
   TimeoutPolicy,
 } from "../resilience/mod.ts";
-import {
-  BackgroundTaskManager,
-  relayBgtaskEvents,
-  taskEventStream,
-} from "../bgtask/mod.ts";
 import { readHalfstackEnv } from "./halfstack.ts";
+import { webTour } from "./demo/_web.ts";
 
 function section(title: string): void {
   console.log(`\n== ${title}`);
@@ -374,91 +365,7 @@ section("resilience: metric, retry, circuit breaker, timeout (embedded)");
   }
 }
 
-section(
-  "bgtask: a task with a live progress bar, and its SSE endpoint (embedded)",
-);
-{
-  await using queue = new MemoryQueue({ nodeId: "demo", logger: silent });
-  const producer = new EventProducer(queue, { source: "demo" });
-  await using manager = new BackgroundTaskManager({
-    producer,
-    serverId: "demo",
-    logger: silent,
-  });
-  const hub = new EventHub();
-  await using web = new EventDispatcher(queue, {
-    group: "web",
-    logger: silent,
-  });
-  relayBgtaskEvents(web, hub);
-  await web.start();
-  const fetchCached = cachedEventFetcher(
-    queue.broadcaster(),
-    new EventRegistry(BGTASK_EVENTS),
-  );
-  // GET /tasks/<id>/events streams one task's progress (SSE).
-  await using server = Deno.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    onListen: () => {},
-  }, (request) => {
-    const match = /^\/tasks\/([0-9a-f-]{36})\/events$/.exec(
-      new URL(request.url).pathname,
-    );
-    return match === null
-      ? new Response("not found", { status: 404 })
-      // A client that goes away cancels the body, which ends the stream.
-      : taskEventStream(match[1] as string, { hub, fetchCached });
-  });
-  const taskId = await manager.start(async (reporter) => {
-    reporter.total = 10;
-    for (let chunk = 1; chunk <= 10; chunk++) {
-      await sleep(40);
-      await reporter.update(1, `chunk ${chunk} of 10`);
-    }
-    return "copied 10 chunks";
-  }, { name: "copy_folder" });
-  show("started task", taskId);
-  const url = `http://127.0.0.1:${server.addr.port}/tasks/${taskId}/events`;
-  show("SSE endpoint", url);
-  const response = await fetch(url);
-  const reader = response.body!.pipeThrough(new TextDecoderStream())
-    .getReader();
-  const tty = Deno.stdout.isTerminal();
-  const frames: string[] = [];
-  let buffer = "";
-  const bar = (current: number, total: number, message: string): string => {
-    const width = 30;
-    const filled = total > 0 ? Math.round(width * current / total) : 0;
-    return `[${"#".repeat(filled)}${
-      "-".repeat(width - filled)
-    }] ${current}/${total} ${message}`;
-  };
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
-    let end: number;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const frame = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      frames.push(frame);
-      const event = /^event: (.*)$/m.exec(frame)?.[1];
-      const data = JSON.parse(/^data: (.*)$/m.exec(frame)?.[1] ?? "{}");
-      const line = event === "bgtask_updated"
-        ? bar(data.current_progress, data.total_progress, data.message)
-        : `${event}: ${data.message}`;
-      if (tty) {
-        await Deno.stdout.write(
-          new TextEncoder().encode(`\r  ${line.padEnd(70)}`),
-        );
-      } else console.log(`  ${line}`);
-    }
-  }
-  if (tty) console.log();
-  show("SSE frames received", frames.length);
-  show("final status", await manager.wait(taskId));
-}
+await webTour({ section, show, silent });
 
 const redisAddr = readHalfstackEnv()?.BACKEND_REDIS_ADDR;
 if (redisAddr !== undefined) {
