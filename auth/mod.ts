@@ -33,3 +33,17 @@ export * from "./trusted_proxies.ts";
 export * from "./hmac.ts";
 export * from "./jwt.ts";
 export * from "./keypair.ts";
+/**
+ * The JWT errors `JwtValidator` throws (upstream's `jwt` module: domain
+ * `user`, HTTP 401): the same namespace as `jwtExceptions` of
+ * `@backendai/common/exception`, so `instanceof` works with either import.
+ *
+ * @example Usage
+ * ```ts
+ * import { jwtExceptions, JwtValidator } from "@backendai/common/auth";
+ * import assert from "node:assert/strict";
+ *
+ * await assert.rejects(new JwtValidator().validate("x.y.z", "k"), jwtExceptions.JWTDecodeError);
+ * ```
+ */
+export { jwtExceptions } from "../exception.ts";
