@@ -82,7 +82,7 @@ Deno.test("errorMiddleware: anything else is a 500 that leaks nothing; it is log
     /hunter2/,
     "the log keeps what the client does not get",
   );
-  assert.match(String(line?.fields.stack), /errors_test\.ts/);
+  assert.match(String(line?.fields.stack), /errors_test\.[jt]s/);
 });
 
 Deno.test("errorMiddleware: a request whose client went away is logged at debug level", async () => {
