@@ -30,6 +30,7 @@
 
 export * from "./errors.ts";
 export * from "./trusted_proxies.ts";
+export * from "./sign.ts";
 export * from "./hmac.ts";
 export * from "./jwt.ts";
 export * from "./keypair.ts";
