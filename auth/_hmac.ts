@@ -13,8 +13,9 @@ import { createHash, createHmac, type Hash } from "node:crypto";
 /**
  * The hashes a signature may use: Python's `hashlib.algorithms_guaranteed`
  * with a fixed digest size (the `shake_*` ones have none). `blake2b` and
- * `blake2s` work where the runtime's `node:crypto` has them (Node and
- * Deno; not Bun).
+ * `blake2s` work where the runtime's `node:crypto` takes them as an HMAC's
+ * digest (Node and Deno; not Bun, whose 1.4 hashes BLAKE2 but refuses it
+ * in an HMAC): elsewhere a signature with them is refused as malformed.
  */
 export type HashType =
   | "md5"
@@ -59,10 +60,12 @@ export function hashSpec(hashType: string): HashSpec | undefined {
   let supported = SUPPORTED.get(spec.node);
   if (supported === undefined) {
     try {
+      // Both: Bun 1.4 hashes BLAKE2 but refuses it as an HMAC's digest.
       createHash(spec.node);
+      createHmac(spec.node, "k");
       supported = true;
     } catch {
-      supported = false; // Bun has no BLAKE2
+      supported = false;
     }
     SUPPORTED.set(spec.node, supported);
   }
