@@ -4,6 +4,7 @@
 // flattening nested objects for `putPrefix` and rebuilding them for
 // `getPrefix`. Pure functions, tested directly.
 
+import { pythonFloatRepr } from "../../_python_float.ts";
 import { quote, unquote } from "../../utils.ts";
 
 /** A nested object of strings, as `putPrefix` takes and `getPrefix` returns. */
@@ -77,25 +78,6 @@ export function valueText(value: unknown): string {
     default:
       return String(value);
   }
-}
-
-/** Python's `repr(float)` for a number (`1.5`, `1e+16`, `1e-05`, `inf`). */
-export function pythonFloatRepr(value: number): string {
-  if (Number.isNaN(value)) return "nan";
-  if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
-  const magnitude = Math.abs(value);
-  if (magnitude >= 1e16 || (magnitude < 1e-4 && magnitude !== 0)) {
-    const text = value.toExponential();
-    const e = text.indexOf("e");
-    const mantissa = text.slice(0, e);
-    const sign = text[e + 1] === "-" ? "-" : "+";
-    const digits = text.slice(e + 2).padStart(2, "0");
-    return `${mantissa}e${sign}${digits}`;
-  }
-  if (Number.isInteger(value)) {
-    return value === 0 && 1 / value < 0 ? "-0.0" : `${value}.0`;
-  }
-  return String(value);
 }
 
 /**

@@ -6,10 +6,10 @@ import {
   mangleKey,
   nestedFromPairs,
   prefixRangeEnd,
-  pythonFloatRepr,
   slash,
   valueText,
 } from "../../../../clients/etcd/_keys.ts";
+import { pythonFloatRepr } from "../../../../_python_float.ts";
 import {
   AsyncEtcd,
   checkScopePrefixMap,
