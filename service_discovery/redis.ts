@@ -163,12 +163,12 @@ export class RedisServiceDiscovery implements ServiceDiscovery {
    * @param options The signal.
    * @returns When written.
    */
-  register(
+  async register(
     metadata: ServiceMetadata,
     options: DiscoveryCallOptions = {},
   ): Promise<void> {
     const meta = checkServiceMetadata(metadata);
-    return this.#write(meta, this.#ttl, options.signal);
+    await this.#write(meta, this.#ttl, options.signal);
   }
 
   /**
