@@ -82,7 +82,8 @@ export function httpServiceDiscoveryDocument(
  * when nothing was registered, which made Prometheus keep stale targets).
  * The body is encoded once per list: backends that return the same array
  * until something changes (the etcd view, memory) are served without
- * re-encoding. A failed `discover()` answers with its problem document
+ * re-encoding, and a client that accepts gzip (Prometheus does) gets the
+ * body compressed, also once per list (1 000 targets: about 170 KiB plain). A failed `discover()` answers with its problem document
  * (503 for an unreachable backend), so Prometheus keeps its last good list.
  *
  * @example Serve it
@@ -115,7 +116,8 @@ export function httpServiceDiscoveryHandler(
 ): (request: Request) => Promise<Response> {
   const logger = options.logger ?? consoleLogger;
   let lastList: readonly ServiceMetadata[] | undefined;
-  let lastBody = "[]";
+  let lastBody: Uint8Array<ArrayBuffer> = ENCODER.encode("[]");
+  let lastGzip: Promise<Uint8Array<ArrayBuffer>> | undefined;
   return async (request: Request): Promise<Response> => {
     if (request.method !== "GET" && request.method !== "HEAD") {
       return new Response(null, {
@@ -125,7 +127,7 @@ export function httpServiceDiscoveryHandler(
     }
     let services: readonly ServiceMetadata[];
     try {
-      services = await discovery.discover({ signal: request.signal });
+      services = await discovery.discover();
     } catch (error) {
       logger.warn("HTTP service discovery cannot list services", {
         error: errorText(error),
@@ -143,12 +145,40 @@ export function httpServiceDiscoveryHandler(
       );
     }
     if (services !== lastList) {
-      lastBody = httpServiceDiscoveryDocument(services);
+      lastBody = ENCODER.encode(httpServiceDiscoveryDocument(services));
+      lastGzip = undefined;
       lastList = services;
     }
-    return new Response(request.method === "HEAD" ? null : lastBody, {
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      vary: "accept-encoding",
+    };
+    let body = lastBody;
+    if (
+      lastBody.length >= GZIP_MIN_BYTES &&
+      /\bgzip\b/.test(request.headers.get("accept-encoding") ?? "")
+    ) {
+      lastGzip ??= gzip(lastBody);
+      body = await lastGzip;
+      headers["content-encoding"] = "gzip";
+    }
+    return new Response(request.method === "HEAD" ? null : body, {
       status: 200,
-      headers: { "content-type": "application/json" },
+      headers,
     });
   };
+}
+
+const ENCODER = new TextEncoder();
+
+/** Bodies smaller than this are sent as they are. */
+const GZIP_MIN_BYTES = 1024;
+
+async function gzip(
+  bytes: Uint8Array<ArrayBuffer>,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([bytes]).stream().pipeThrough(
+    new CompressionStream("gzip"),
+  );
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
