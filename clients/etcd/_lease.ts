@@ -1,9 +1,11 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 // Internal: the lease behind the public EtcdLease interface, on etcd3.
 
-import type { Lease } from "etcd3";
+import type { Etcd3, Lease } from "etcd3";
 import { errorText } from "../../_error_text.ts";
+import { raceSignal } from "../../_wait.ts";
 import type { Logger } from "../../utils.ts";
+import { type CallSubject, etcdError } from "./_calls.ts";
 import { EtcdLeaseLostError } from "./errors.ts";
 import type { EtcdLease } from "./lease.ts";
 
@@ -19,6 +21,41 @@ export interface LeaseInit {
   readonly logger: Logger;
   /** Called once when the lease ends (lost, revoked or released). */
   readonly onEnd: (lease: LeaseImpl) => void;
+}
+
+/**
+ * Grants a lease on `client`, kept alive every TTL/3; an error names the
+ * lease and the user.
+ */
+export async function grantKeptLease(
+  client: Etcd3,
+  ttlSeconds: number,
+  init: Pick<LeaseInit, "logger" | "onEnd"> & {
+    readonly user: string | undefined;
+    readonly signal: AbortSignal | undefined;
+  },
+): Promise<LeaseImpl> {
+  const subject: CallSubject = {
+    operation: "grantLease",
+    key: "lease",
+    user: init.user,
+  };
+  const lease = client.lease(ttlSeconds, { autoKeepAlive: true });
+  lease.on("lost", () => {});
+  let id: string;
+  try {
+    id = await raceSignal(lease.grant(), init.signal);
+  } catch (error) {
+    lease.release();
+    throw etcdError(error, subject, init.signal);
+  }
+  return new LeaseImpl({
+    lease,
+    id,
+    ttlSeconds,
+    logger: init.logger,
+    onEnd: init.onEnd,
+  });
 }
 
 /** An etcd3 lease kept alive until revoked, released or lost. */

@@ -42,6 +42,35 @@ export interface WatchTarget {
   readonly label: string;
 }
 
+/** The target of a watch of one key (mangled) in a scope (`strip`). */
+export function keyTarget(full: string, strip: string): WatchTarget {
+  return {
+    key: full,
+    prefix: false,
+    accepts: (k) => k === full,
+    strip,
+    label: full,
+  };
+}
+
+/**
+ * The target of a boundary-safe prefix watch: the key itself and `key/...`,
+ * everything when the prefix is empty or ends with `/`.
+ */
+export function prefixTarget(
+  full: string,
+  strip: string,
+  open: boolean,
+): WatchTarget {
+  return {
+    key: full,
+    prefix: true,
+    accepts: open ? () => true : (k) => k === full || k.startsWith(full + "/"),
+    strip,
+    label: full,
+  };
+}
+
 type Item =
   | { readonly kind: "event"; readonly event: EtcdWatchEvent }
   | { readonly kind: "error"; readonly error: unknown };

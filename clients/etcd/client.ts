@@ -6,189 +6,64 @@
  */
 
 import { Buffer } from "node:buffer";
-import {
-  Etcd3,
-  type IKeyValue,
-  type IOptions,
-  type IRequestOp,
-  type IResponseOp,
-} from "etcd3";
+import { Etcd3, type IOptions, type IRequestOp } from "etcd3";
 import { InvalidAPIParameters } from "../../exception.ts";
-import { raceSignal } from "../../_wait.ts";
 import type { Policy } from "../../resilience/mod.ts";
-import { HostPortPair, type HostPortPairInput } from "../../types.ts";
 import { consoleLogger, type Logger } from "../../utils.ts";
-import {
-  type CallSubject,
-  defaultEtcdPolicy,
-  etcdError,
-  NOOP_COCKATIEL_POLICY,
-  watchBackoff,
-} from "./_calls.ts";
+import { type CallSubject, defaultEtcdPolicy } from "./_calls.ts";
 import {
   flattenNested,
   mangleKey,
-  nestedFromPairs,
   type NestedStrings,
-  prefixRangeEnd,
-  slash,
   valueText,
 } from "./_keys.ts";
+import {
+  boundaryRanges,
+  checkedSettings,
+  type Compare,
+  credentialsOf,
+  definedOnly,
+  deleteRangeOp,
+  etcd3Options,
+  keyValue,
+  mergedTree,
+  putOp,
+  type Range,
+  rangeOp,
+  replacementOps,
+  runTxn,
+  type TxnResult,
+  unchangedSince,
+} from "./_ops.ts";
 import { EtcdClosedError, EtcdRequestError } from "./errors.ts";
-import { LeaseImpl } from "./_lease.ts";
+import { grantKeptLease, type LeaseImpl } from "./_lease.ts";
 import type { EtcdLease } from "./lease.ts";
 import {
   checkScopePrefixMap,
-  type ConfigScope,
   readScopePrefixes,
   type ScopePrefixMap,
   writeScopePrefix,
 } from "./scopes.ts";
-import { type WatchContext, WatchImpl, type WatchTarget } from "./_watch.ts";
+import {
+  keyTarget,
+  prefixTarget,
+  type WatchContext,
+  WatchImpl,
+  type WatchTarget,
+} from "./_watch.ts";
 import type { EtcdWatch, EtcdWatchOptions } from "./watch.ts";
+import type {
+  AsyncEtcdOptions,
+  EtcdCallOptions,
+  EtcdConfigLike,
+  EtcdKeyValue,
+  EtcdPrefixSnapshot,
+  EtcdPutOptions,
+} from "./options.ts";
 
 export type { NestedStrings } from "./_keys.ts";
 
-/** The user and password etcd checks (upstream's `credentials`). */
-export interface EtcdCredentials {
-  /** The user. */
-  readonly user: string;
-  /** The password; never logged nor put in an error. */
-  readonly password: string;
-}
-
-/** Options of {@linkcode AsyncEtcd}. */
-export interface AsyncEtcdOptions {
-  /**
-   * The etcd endpoints (`host:port`, `[host, port]` or `{host, port}`), one
-   * or several; calls go to a random one and retries pick again.
-   *
-   * @default {"127.0.0.1:2379"}
-   */
-  addrs?: HostPortPairInput | readonly HostPortPairInput[] | undefined;
-  /** The namespace: every key lives under `/sorna/{namespace}/`. */
-  namespace: string;
-  /**
-   * The prefix of each scope (upstream's `scope_prefix_map`).
-   *
-   * @default {{ global: "" }}
-   */
-  scopePrefixMap?: ScopePrefixMap | undefined;
-  /**
-   * A user and password, when etcd has authentication on.
-   *
-   * @default {undefined}
-   */
-  credentials?: EtcdCredentials | undefined;
-  /**
-   * The limit of each unary call attempt (also sent to etcd as the gRPC
-   * deadline), in milliseconds.
-   *
-   * @default {5000}
-   */
-  requestTimeoutMs?: number | undefined;
-  /**
-   * The policy every unary call runs under. The default retries
-   * unavailability up to 3 attempts (100 ms doubling to 1 s, full jitter),
-   * opens a breaker after 5 consecutive unavailable answers for 5 s, and
-   * limits each attempt to `requestTimeoutMs`.
-   *
-   * @default {retry, circuit breaker and timeout as described}
-   */
-  policy?: Policy | undefined;
-  /**
-   * The first watch reconnect delay, in milliseconds (upstream's
-   * `watch_reconnect_intvl`).
-   *
-   * @default {500}
-   */
-  watchReconnectIntervalMs?: number | undefined;
-  /**
-   * The longest watch reconnect delay, in milliseconds (upstream's
-   * `watch_reconnect_max_intvl`).
-   *
-   * @default {30000}
-   */
-  watchReconnectMaxIntervalMs?: number | undefined;
-  /**
-   * Where reconnects and lost leases are logged.
-   *
-   * @default {consoleLogger}
-   */
-  logger?: Logger | undefined;
-}
-
-/** The etcd section of upstream's configuration (`EtcdConfig`). */
-export interface EtcdConfigLike {
-  /** The namespace. */
-  readonly namespace: string;
-  /** One endpoint or several. */
-  readonly addr: HostPortPairInput | readonly HostPortPairInput[];
-  /** The user, if any (`""` or `null` means none). */
-  readonly user?: string | null | undefined;
-  /** The password of the user. */
-  readonly password?: string | null | undefined;
-}
-
-/** Options of a single call. */
-export interface EtcdCallOptions {
-  /**
-   * The scope (writes default to `"global"`, reads to `"merged"`).
-   *
-   * @default {"global" for writes, "merged" for reads}
-   */
-  scope?: ConfigScope | undefined;
-  /**
-   * Overrides entries of the client's scope map for this call.
-   *
-   * @default {undefined}
-   */
-  scopePrefixMap?: Partial<ScopePrefixMap> | undefined;
-  /**
-   * Stops waiting for the call (it rejects with the signal's reason).
-   *
-   * @default {undefined}
-   */
-  signal?: AbortSignal | undefined;
-}
-
-/** Options of a write. */
-export interface EtcdPutOptions extends EtcdCallOptions {
-  /**
-   * Attaches the written keys to a lease: they vanish when it ends.
-   *
-   * @default {undefined}
-   */
-  lease?: EtcdLease | undefined;
-}
-
-/** One key as {@linkcode AsyncEtcd.listPrefix} returns it. */
-export interface EtcdKeyValue {
-  /** The key relative to the scope prefix, still quoted. */
-  readonly key: string;
-  /** The value. */
-  readonly value: string;
-  /** The revision of its last change. */
-  readonly modRevision: number;
-  /** Its lease id, `"0"` for none. */
-  readonly lease: string;
-}
-
-/** A consistent read of one prefix. */
-export interface EtcdPrefixSnapshot {
-  /** The keys, sorted. */
-  readonly kvs: readonly EtcdKeyValue[];
-  /** The store's revision at the read: watch from `revision + 1`. */
-  readonly revision: number;
-}
-
-const DEFAULT_ADDR = "127.0.0.1:2379";
 const MAX_REPLACE_ATTEMPTS = 5;
-
-interface Range {
-  readonly key: string;
-  readonly prefix: boolean;
-}
 
 /**
  * The etcd client of upstream's `AsyncEtcd`, on npm `etcd3` (gRPC):
@@ -251,64 +126,19 @@ export class AsyncEtcd implements AsyncDisposable {
    * scope map is invalid.
    */
   constructor(options: AsyncEtcdOptions) {
-    if (typeof options.namespace !== "string" || options.namespace === "") {
-      throw new InvalidAPIParameters("The etcd namespace must not be empty", {
-        data: { field: "namespace", value: options.namespace },
-      });
-    }
-    this.#namespace = options.namespace;
+    const settings = checkedSettings(options);
+    this.#namespace = settings.namespace;
     this.#scopes = checkScopePrefixMap(
       options.scopePrefixMap ?? { global: "" },
     );
-    const addrs = options.addrs ?? DEFAULT_ADDR;
-    const list: readonly HostPortPairInput[] = Array.isArray(addrs) &&
-        (addrs.length !== 2 || typeof addrs[1] !== "number")
-      ? addrs as readonly HostPortPairInput[]
-      : [addrs as HostPortPairInput];
-    if (list.length === 0) {
-      throw new InvalidAPIParameters("At least one etcd address is needed", {
-        data: { field: "addrs", value: [] },
-      });
-    }
-    this.#endpoints = list.map((addr) => HostPortPair.parse(addr).address);
-    const requestTimeoutMs = options.requestTimeoutMs ?? 5_000;
-    if (!(requestTimeoutMs > 0)) {
-      throw new InvalidAPIParameters(
-        'Invalid etcd option "requestTimeoutMs": must be > 0',
-        { data: { field: "requestTimeoutMs", value: requestTimeoutMs } },
-      );
-    }
-    this.#reconnect = {
-      initialMs: options.watchReconnectIntervalMs ?? 500,
-      maxMs: options.watchReconnectMaxIntervalMs ?? 30_000,
-    };
-    this.#policy = options.policy ?? defaultEtcdPolicy(requestTimeoutMs);
+    this.#endpoints = settings.endpoints;
+    this.#reconnect = settings.reconnect;
+    this.#policy = options.policy ??
+      defaultEtcdPolicy(settings.requestTimeoutMs);
     this.#logger = options.logger ?? consoleLogger;
     this.#user = options.credentials?.user;
-    const etcdOptions: IOptions = {
-      hosts: this.#endpoints.map((address) => `http://${address}`),
-      dialTimeout: requestTimeoutMs,
-      defaultCallOptions: (context) =>
-        context.isStream
-          ? {}
-          : { deadline: new Date(Date.now() + requestTimeoutMs) },
-      faultHandling: {
-        host: () => NOOP_COCKATIEL_POLICY,
-        global: NOOP_COCKATIEL_POLICY,
-        watchBackoff: watchBackoff(
-          this.#reconnect.initialMs,
-          this.#reconnect.maxMs,
-        ),
-      } as unknown as NonNullable<IOptions["faultHandling"]>,
-    };
-    if (options.credentials !== undefined) {
-      etcdOptions.auth = {
-        username: options.credentials.user,
-        password: options.credentials.password,
-      };
-    }
-    this.#etcdOptions = etcdOptions;
-    this.#client = new Etcd3(etcdOptions);
+    this.#etcdOptions = etcd3Options(settings);
+    this.#client = new Etcd3(this.#etcdOptions);
   }
 
   /**
@@ -335,21 +165,11 @@ export class AsyncEtcd implements AsyncDisposable {
     config: EtcdConfigLike,
     options: Omit<AsyncEtcdOptions, "addrs" | "namespace" | "credentials"> = {},
   ): AsyncEtcd {
-    let credentials: EtcdCredentials | undefined;
-    if (config.user) {
-      if (config.password === undefined || config.password === null) {
-        throw new InvalidAPIParameters(
-          "The etcd user is set, but its password is not",
-          { data: { field: "etcd.password", user: config.user } },
-        );
-      }
-      credentials = { user: config.user, password: config.password };
-    }
     return new AsyncEtcd({
       ...options,
       addrs: config.addr,
       namespace: config.namespace,
-      credentials,
+      credentials: credentialsOf(config),
     });
   }
 
@@ -432,7 +252,7 @@ export class AsyncEtcd implements AsyncDisposable {
     const full = mangleKey(this.#namespace, this.#writePrefix(options), key);
     await this.#txn(
       { operation: "put", key: full },
-      [this.#putOp(full, valueText(value), options.lease)],
+      [putOp(full, valueText(value), options.lease)],
       options.signal,
     );
   }
@@ -457,7 +277,7 @@ export class AsyncEtcd implements AsyncDisposable {
     const ops: IRequestOp[] = [];
     for (const [flat, value] of flattenNested(key, tree)) {
       ops.push(
-        this.#putOp(
+        putOp(
           mangleKey(this.#namespace, scopePrefix, flat),
           value,
           options.lease,
@@ -489,7 +309,7 @@ export class AsyncEtcd implements AsyncDisposable {
   ): Promise<void> {
     const scopePrefix = this.#writePrefix(options);
     const ops = Object.entries(pairs).map(([key, value]) =>
-      this.#putOp(
+      putOp(
         mangleKey(this.#namespace, scopePrefix, key),
         valueText(value),
         options.lease,
@@ -543,36 +363,13 @@ export class AsyncEtcd implements AsyncDisposable {
     for (let attempt = 1; attempt <= MAX_REPLACE_ATTEMPTS; attempt++) {
       const read = await this.#txn(
         subject,
-        ranges.map((range) => this.#rangeOp(range)),
+        ranges.map(rangeOp),
         options.signal,
       );
-      const revision = read.revision;
-      const existing = new Set<string>();
-      for (const response of read.responses) {
-        for (const kv of response.response_range?.kvs ?? []) {
-          existing.add(kv.key.toString("utf8"));
-        }
-      }
-      const ops: IRequestOp[] = [];
-      for (const key of existing) {
-        if (!wanted.has(key)) {
-          ops.push({ request_delete_range: { key: Buffer.from(key) } });
-        }
-      }
-      for (const [key, value] of wanted) {
-        ops.push(this.#putOp(key, value, options.lease));
-      }
+      const ops = replacementOps(read.responses, wanted, options.lease);
       if (ops.length === 0) return;
       const result = await this.#txn(subject, ops, options.signal, {
-        compare: ranges.map((range) => ({
-          key: Buffer.from(range.key),
-          ...(range.prefix
-            ? { range_end: Buffer.from(prefixRangeEnd(Buffer.from(range.key))) }
-            : {}),
-          target: "Mod" as const,
-          result: "Less" as const,
-          mod_revision: String(revision + 1),
-        })),
+        compare: ranges.map((range) => unchangedSince(range, read.revision)),
       });
       if (result.succeeded) return;
     }
@@ -598,7 +395,7 @@ export class AsyncEtcd implements AsyncDisposable {
     const keys = prefixes.map((p) => mangleKey(this.#namespace, p, key));
     const result = await this.#txn(
       { operation: "get", key: keys[keys.length - 1] as string },
-      keys.map((k) => this.#rangeOp({ key: k, prefix: false })),
+      keys.map((k) => rangeOp({ key: k, prefix: false })),
       options.signal,
     );
     for (const response of result.responses) {
@@ -633,41 +430,16 @@ export class AsyncEtcd implements AsyncDisposable {
         operation: "getPrefix",
         key: mangleKey(this.#namespace, prefixes.at(-1) as string, prefix),
       },
-      perScope.flat().map((range) => this.#rangeOp(range)),
+      perScope.flat().map(rangeOp),
       options.signal,
     );
-    const merged: NestedStrings = {};
-    const root = `/sorna/${this.#namespace}/`;
-    let index = result.responses.length;
-    for (let s = perScope.length - 1; s >= 0; s--) {
-      const ranges = perScope[s] as Range[];
-      index -= ranges.length;
-      const pairs: Array<[string, string]> = [];
-      for (let r = 0; r < ranges.length; r++) {
-        const response = result.responses[index + r];
-        for (const kv of response?.response_range?.kvs ?? []) {
-          const full = kv.key.toString("utf8");
-          pairs.push([
-            full.startsWith(root) ? full.slice(root.length) : full,
-            kv.value.toString("utf8"),
-          ]);
-        }
-      }
-      pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-      const tree = nestedFromPairs(
-        slash(prefixes[s] as string) + prefix,
-        pairs,
-      );
-      for (const [key, value] of Object.entries(tree)) {
-        Object.defineProperty(merged, key, {
-          value,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      }
-    }
-    return merged;
+    return mergedTree(
+      this.#namespace,
+      prefix,
+      prefixes,
+      perScope,
+      result.responses,
+    );
   }
 
   /**
@@ -692,7 +464,7 @@ export class AsyncEtcd implements AsyncDisposable {
         operation: "listPrefix",
         key: mangleKey(this.#namespace, scopePrefix, prefix),
       },
-      ranges.map((range) => this.#rangeOp(range)),
+      ranges.map(rangeOp),
       options.signal,
     );
     const kvs: EtcdKeyValue[] = [];
@@ -724,7 +496,7 @@ export class AsyncEtcd implements AsyncDisposable {
     const full = mangleKey(this.#namespace, this.#writePrefix(options), key);
     const result = await this.#txn(
       { operation: "replace", key: full },
-      [this.#putOp(full, newValue, undefined)],
+      [putOp(full, newValue, undefined)],
       options.signal,
       {
         compare: [{
@@ -791,14 +563,7 @@ export class AsyncEtcd implements AsyncDisposable {
         operation: "deletePrefix",
         key: mangleKey(this.#namespace, scopePrefix, prefix),
       },
-      ranges.map((range) => ({
-        request_delete_range: {
-          key: Buffer.from(range.key),
-          ...(range.prefix
-            ? { range_end: Buffer.from(prefixRangeEnd(Buffer.from(range.key))) }
-            : {}),
-        },
-      })),
+      ranges.map(deleteRangeOp),
       options.signal,
     );
   }
@@ -814,13 +579,8 @@ export class AsyncEtcd implements AsyncDisposable {
   watch(key: string, options: EtcdWatchOptions = {}): EtcdWatch {
     const scopePrefix = this.#writePrefix(options);
     const full = mangleKey(this.#namespace, scopePrefix, key);
-    return this.#startWatch({
-      key: full,
-      prefix: false,
-      accepts: (k) => k === full,
-      strip: mangleKey(this.#namespace, scopePrefix, ""),
-      label: full,
-    }, options);
+    const strip = mangleKey(this.#namespace, scopePrefix, "");
+    return this.#startWatch(keyTarget(full, strip), options);
   }
 
   /**
@@ -836,15 +596,8 @@ export class AsyncEtcd implements AsyncDisposable {
     const scopePrefix = this.#writePrefix(options);
     const full = mangleKey(this.#namespace, scopePrefix, prefix);
     const open = prefix === "" || full.endsWith("/");
-    return this.#startWatch({
-      key: full,
-      prefix: true,
-      accepts: open
-        ? () => true
-        : (k) => k === full || k.startsWith(full + "/"),
-      strip: mangleKey(this.#namespace, scopePrefix, ""),
-      label: full,
-    }, options);
+    const strip = mangleKey(this.#namespace, scopePrefix, "");
+    return this.#startWatch(prefixTarget(full, strip, open), options);
   }
 
   /**
@@ -868,22 +621,11 @@ export class AsyncEtcd implements AsyncDisposable {
       );
     }
     this.#checkOpen("grantLease", "lease");
-    const subject = { operation: "grantLease", key: "lease", user: this.#user };
-    const lease = this.#client.lease(ttlSeconds, { autoKeepAlive: true });
-    lease.on("lost", () => {});
-    let id: string;
-    try {
-      id = await raceSignal(lease.grant(), options.signal);
-    } catch (error) {
-      lease.release();
-      throw etcdError(error, subject, options.signal);
-    }
-    const wrapped = new LeaseImpl({
-      lease,
-      id,
-      ttlSeconds,
+    const wrapped = await grantKeptLease(this.#client, ttlSeconds, {
       logger: this.#logger,
       onEnd: (ended) => this.#leases.delete(ended),
+      user: this.#user,
+      signal: options.signal,
     });
     if (this.#closed) {
       wrapped.release();
@@ -966,84 +708,22 @@ export class AsyncEtcd implements AsyncDisposable {
     );
   }
 
-  /**
-   * The ranges of a boundary-safe prefix: the key itself and `key/...`, or
-   * one open range when the key is empty or ends with `/`.
-   */
   #boundaryRanges(scopePrefix: string, prefix: string): Range[] {
-    const full = mangleKey(this.#namespace, scopePrefix, prefix);
-    if (prefix === "" || full.endsWith("/")) {
-      return [{ key: full, prefix: true }];
-    }
-    return [{ key: full, prefix: false }, { key: full + "/", prefix: true }];
-  }
-
-  #rangeOp(range: Range): IRequestOp {
-    const key = Buffer.from(range.key);
-    return {
-      request_range: range.prefix
-        ? { key, range_end: Buffer.from(prefixRangeEnd(key)) }
-        : { key },
-    };
-  }
-
-  #putOp(key: string, value: string, lease: EtcdLease | undefined): IRequestOp {
-    return {
-      request_put: {
-        key: Buffer.from(key),
-        value: Buffer.from(value),
-        ...(lease === undefined ? {} : { lease: lease.id }),
-      },
-    };
+    return boundaryRanges(this.#namespace, scopePrefix, prefix);
   }
 
   async #txn(
     subject: CallSubject,
     ops: IRequestOp[],
     signal: AbortSignal | undefined,
-    extra: {
-      compare?: NonNullable<Parameters<Etcd3["kv"]["txn"]>[0]["compare"]>;
-    } = {},
-  ): Promise<
-    { succeeded: boolean; responses: IResponseOp[]; revision: number }
-  > {
+    extra: { compare?: Compare[] } = {},
+  ): Promise<TxnResult> {
     this.#checkOpen(subject.operation, subject.key);
-    const withUser = { ...subject, user: this.#user };
-    try {
-      const response = await this.#policy.execute(
-        () =>
-          this.#client.kv.txn({
-            compare: extra.compare ?? [],
-            success: ops,
-            failure: [],
-          }),
-        { signal, operation: `etcd.${subject.operation}` },
-      );
-      return {
-        succeeded: response.succeeded,
-        responses: response.responses ?? [],
-        revision: Number(response.header.revision),
-      };
-    } catch (error) {
-      throw etcdError(error, withUser, signal);
-    }
+    return await runTxn(this.#client, this.#policy, {
+      subject: { ...subject, user: this.#user },
+      ops,
+      compare: extra.compare ?? [],
+      signal,
+    });
   }
-}
-
-function keyValue(kv: IKeyValue, strip: string): EtcdKeyValue {
-  const full = kv.key.toString("utf8");
-  return {
-    key: full.startsWith(strip) ? full.slice(strip.length) : full,
-    value: kv.value.toString("utf8"),
-    modRevision: Number(kv.mod_revision),
-    lease: String(kv.lease ?? "0"),
-  };
-}
-
-function definedOnly(map: Partial<ScopePrefixMap>): Partial<ScopePrefixMap> {
-  const out: { global?: string; sgroup?: string; node?: string } = {};
-  if (map.global !== undefined) out.global = map.global;
-  if (map.sgroup !== undefined) out.sgroup = map.sgroup;
-  if (map.node !== undefined) out.node = map.node;
-  return out;
 }

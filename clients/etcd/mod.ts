@@ -32,4 +32,5 @@ export * from "./scopes.ts";
 export * from "./errors.ts";
 export * from "./lease.ts";
 export * from "./watch.ts";
+export * from "./options.ts";
 export * from "./client.ts";
