@@ -229,7 +229,8 @@ function writtenPath(walk: Walk, path: readonly PropertyKey[]): string[] {
 
 /**
  * A validated configuration, with what was learned on the way. Printing it
- * (`String()`, `JSON.stringify`, `console.log`) shows the values with
+ * (`String()`, `JSON.stringify`, `console.log`, `util.inspect`, on
+ * Deno, Node and Bun) shows the values with
  * secrets masked; read the real values from {@linkcode ConfigResult.value}.
  */
 export interface ConfigResult<T> {
@@ -360,7 +361,7 @@ export function validateConfig<S extends z.ZodType>(
   }
   const secretPaths = walk.secrets;
   const masked = () => maskSecrets(value, secretPaths);
-  return {
+  const result: ConfigResult<z.output<S>> = {
     value,
     unknownKeys,
     origins: loaded.origins,
@@ -369,6 +370,12 @@ export function validateConfig<S extends z.ZodType>(
     toJSON: masked,
     toString: () => JSON.stringify(masked()),
   };
+  // console.log and util.inspect (Deno, Node, Bun) show this instead of the
+  // raw fields, so a printed result never shows a secret.
+  Object.defineProperty(result, Symbol.for("nodejs.util.inspect.custom"), {
+    value: () => ({ value: masked(), unknownKeys, secretPaths }),
+  });
+  return result;
 }
 
 /**

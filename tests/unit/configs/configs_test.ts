@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { inspect } from "node:util";
 import { z } from "zod";
 import {
   configFileCandidates,
@@ -340,7 +341,7 @@ Deno.test("kebab-case keys map to fields, field names work, unknown keys are kep
   ]]);
 });
 
-Deno.test("secrets are masked whenever the configuration is printed", () => {
+Deno.test("secrets are masked whenever the configuration is printed or inspected", () => {
   const result = validateConfig(
     z.object({
       etcd: EtcdConfigSchema,
@@ -372,6 +373,11 @@ Deno.test("secrets are masked whenever the configuration is printed", () => {
     assert.match(text, /"user":"svc"/);
     assert.match(text, /"password":"\*\*\*\*\*\*\*\*"/);
   }
+  // console.log, util.inspect and loggers that inspect show the masked
+  // value too; the secret stays readable through result.value only.
+  const shown = inspect(result, { depth: 10 });
+  assert.doesNotMatch(shown, /etcd-pw|redis-pw|s-pw|app-key/);
+  assert.match(shown, /password: ['"]\*{8}['"]/);
   assert.deepEqual(result.secretPaths.map((p) => p.join(".")).sort(), [
     "app.key",
     "etcd.password",
