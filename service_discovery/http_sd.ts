@@ -83,7 +83,8 @@ export function httpServiceDiscoveryDocument(
  * The body is encoded once per list: backends that return the same array
  * until something changes (the etcd view, memory) are served without
  * re-encoding, and a client that accepts gzip (Prometheus does) gets the
- * body compressed, also once per list (1 000 targets: about 170 KiB plain). A failed `discover()` answers with its problem document
+ * body compressed, also once per list (1 000 targets: about 170 KiB plain,
+ * 29 KiB gzipped). A failed `discover()` answers with its problem document
  * (503 for an unreachable backend), so Prometheus keeps its last good list.
  *
  * @example Serve it
@@ -116,8 +117,10 @@ export function httpServiceDiscoveryHandler(
 ): (request: Request) => Promise<Response> {
   const logger = options.logger ?? consoleLogger;
   let lastList: readonly ServiceMetadata[] | undefined;
-  let lastBody: Uint8Array<ArrayBuffer> = ENCODER.encode("[]");
-  let lastGzip: Promise<Uint8Array<ArrayBuffer>> | undefined;
+  // Blobs: immutable, so every response shares one without a copy (a
+  // Uint8Array body is copied per response, 173 KiB for 1 000 targets).
+  let lastBody = new Blob(["[]"]);
+  let lastGzip: Promise<Blob> | undefined;
   return async (request: Request): Promise<Response> => {
     if (request.method !== "GET" && request.method !== "HEAD") {
       return new Response(null, {
@@ -145,7 +148,7 @@ export function httpServiceDiscoveryHandler(
       );
     }
     if (services !== lastList) {
-      lastBody = ENCODER.encode(httpServiceDiscoveryDocument(services));
+      lastBody = new Blob([httpServiceDiscoveryDocument(services)]);
       lastGzip = undefined;
       lastList = services;
     }
@@ -155,13 +158,15 @@ export function httpServiceDiscoveryHandler(
     };
     let body = lastBody;
     if (
-      lastBody.length >= GZIP_MIN_BYTES &&
+      lastBody.size >= GZIP_MIN_BYTES &&
       /\bgzip\b/.test(request.headers.get("accept-encoding") ?? "")
     ) {
       lastGzip ??= gzip(lastBody);
       body = await lastGzip;
       headers["content-encoding"] = "gzip";
     }
+    // A Blob body would otherwise go out chunked, without a length.
+    headers["content-length"] = String(body.size);
     return new Response(request.method === "HEAD" ? null : body, {
       status: 200,
       headers,
@@ -169,16 +174,10 @@ export function httpServiceDiscoveryHandler(
   };
 }
 
-const ENCODER = new TextEncoder();
-
 /** Bodies smaller than this are sent as they are. */
 const GZIP_MIN_BYTES = 1024;
 
-async function gzip(
-  bytes: Uint8Array<ArrayBuffer>,
-): Promise<Uint8Array<ArrayBuffer>> {
-  const stream = new Blob([bytes]).stream().pipeThrough(
-    new CompressionStream("gzip"),
-  );
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+async function gzip(body: Blob): Promise<Blob> {
+  const stream = body.stream().pipeThrough(new CompressionStream("gzip"));
+  return new Blob([await new Response(stream).arrayBuffer()]);
 }

@@ -83,3 +83,46 @@ Deno.test("a failing backend answers its problem document, never a partial list"
   assert.equal(crashed.status, 500);
   assert.doesNotMatch(await crashed.text(), /boom/);
 });
+
+Deno.test("gzip when asked, the same document either way, with its length", async () => {
+  await using discovery = new MemoryServiceDiscovery();
+  for (let i = 0; i < 20; i++) {
+    await discovery.register(sampleService("agent", `a${i}`));
+  }
+  const handler = httpServiceDiscoveryHandler(discovery);
+  const get = (encoding: string) =>
+    handler(
+      new Request("http://x/metrics/service_discovery", {
+        headers: { "accept-encoding": encoding },
+      }),
+    );
+  const plain = await get("identity");
+  const plainBytes = new Uint8Array(await plain.arrayBuffer());
+  assert.equal(plain.headers.get("content-encoding"), null);
+  assert.equal(plain.headers.get("content-length"), String(plainBytes.length));
+  assert.equal(plain.headers.get("vary"), "accept-encoding");
+  const text = new TextDecoder().decode(plainBytes);
+  assert.equal(text, httpServiceDiscoveryDocument(await discovery.discover()));
+
+  for (const encoding of ["gzip", "deflate, gzip;q=1.0"]) {
+    const zipped = await get(encoding);
+    assert.equal(zipped.headers.get("content-encoding"), "gzip");
+    const bytes = new Uint8Array(await zipped.arrayBuffer());
+    assert.equal(zipped.headers.get("content-length"), String(bytes.length));
+    assert.ok(bytes.length < plainBytes.length);
+    const unzipped = await new Response(
+      new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")),
+    ).text();
+    assert.equal(unzipped, text);
+  }
+
+  // A HEAD answers the length a GET would send, without a body.
+  const head = await handler(new Request("http://x/", { method: "HEAD" }));
+  assert.equal(head.headers.get("content-length"), String(plainBytes.length));
+  assert.equal(await head.text(), "");
+
+  // A response's body is the response's own: changing it does not change the
+  // next one.
+  plainBytes.fill(0);
+  assert.equal(await (await get("identity")).text(), text);
+});
