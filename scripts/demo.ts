@@ -56,6 +56,7 @@ import {
 } from "../resilience/mod.ts";
 import { readHalfstackEnv } from "./halfstack.ts";
 import { webTour } from "./demo/_web.ts";
+import { discoveryDemo } from "./demo/_discovery.ts";
 
 function section(title: string): void {
   console.log(`\n== ${title}`);
@@ -378,4 +379,10 @@ if (redisAddr !== undefined) {
 } else {
   section("message_queue: RedisStreamQueue skipped (no halfstack running)");
 }
+await discoveryDemo({
+  section,
+  show,
+  etcdAddr: readHalfstackEnv()?.BACKEND_ETCD_ADDR,
+  logger: silent,
+});
 console.log("\nDone: every module above ran on embedded defaults.");

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 #
-# Installs the Debian packages whose binaries the halfstack (scripts/halfstack.ts) and the tests run
-# (promtool, from prometheus, checks the /metrics exposition), and the
+# Installs the Debian packages whose binaries the halfstack (scripts/halfstack.ts) and the tests run,
+# Prometheus (started by the service discovery test; promtool checks expositions), and the
 # Debian Python modules the interop tests run as the Python side of a cluster (they always call
 # /usr/bin/python3: a `python3` earlier on PATH may be another build without these modules).
 # Idempotent: does nothing (no apt-get at all) when every binary and module is already there.
@@ -10,7 +10,7 @@
 set -euo pipefail
 
 server_packages=(redis-server redis-sentinel etcd-server etcd-client nats-server prometheus)
-binaries=(redis-server redis-sentinel etcd etcdctl nats-server promtool)
+binaries=(redis-server redis-sentinel etcd etcdctl nats-server prometheus promtool)
 python_packages=(python3-redis python3-msgpack python3-jwt python3-zmq python3-prometheus-client)
 python_modules=(redis msgpack jwt zmq prometheus_client)
 python=/usr/bin/python3
