@@ -11,7 +11,9 @@
  * module that has the seam (metrics sits on the base layer):
  * {@linkcode EventMetricObserver} is an `EventObserver` (events),
  * {@linkcode EventPropagatorMetricObserver} an `EventHubObserver`
- * (events), {@linkcode BgtaskMetricObserver} a `BgtaskObserver` (bgtask)
+ * (events), {@linkcode BgtaskMetricObserver} a `BgtaskObserver` (bgtask),
+ * {@linkcode MessageQueueMetricObserver.trimLoss} an `onTrimLoss` hook
+ * (message_queue)
  * and {@linkcode LayerMetricObserver} a `LayerMetricsRecorder`
  * (resilience); the tests check each fits.
  *
@@ -435,6 +437,71 @@ export class BgtaskMetricObserver {
     this.#done.cell(values).value++;
     this.#time.cell(values).observe(durationSeconds);
   }
+}
+
+/**
+ * One loss the message queue reported (the shape of `message_queue`'s
+ * `TrimLoss`, the fields counted here).
+ */
+export interface QueueLossObservation {
+  /** The stream. */
+  readonly stream: string;
+  /** The consumer group that lost the entries. */
+  readonly group: string;
+  /** `"hard-cap"` or `"trimmed-elsewhere"`. */
+  readonly cause: string;
+  /** How many entries. */
+  readonly count: number;
+}
+
+/**
+ * Message queue losses, so that a loss the queue reports is also a
+ * number an alert can watch: `backendai_message_queue_trim_loss_count`
+ * (`stream, group, cause`), the entries a group lost to a hard cap or to
+ * another client's trim. Not an upstream metric. Pass
+ * {@linkcode MessageQueueMetricObserver.trimLoss} as a queue's
+ * `onTrimLoss`; the queue has already logged the loss and recorded it in
+ * the dead-letter stream.
+ *
+ * @example Usage
+ * ```ts
+ * import { MemoryQueue } from "@backendai/common/message-queue";
+ * import { MetricRegistry } from "@backendai/common/metrics";
+ * import assert from "node:assert/strict";
+ *
+ * const metrics = new MetricRegistry({ processMetrics: false });
+ * await using queue = new MemoryQueue({ onTrimLoss: metrics.messageQueue.trimLoss });
+ * metrics.messageQueue.trimLoss({ stream: "events", group: "manager", cause: "hard-cap", count: 3 });
+ * assert.match(await metrics.toPrometheus(), /backendai_message_queue_trim_loss_count_total\{stream="events",group="manager",cause="hard-cap"\} 3/);
+ * ```
+ */
+export class MessageQueueMetricObserver {
+  readonly #trimLoss: CounterFamily;
+
+  /**
+   * Registers the metrics.
+   *
+   * @param registry Where they are registered.
+   */
+  constructor(registry: Registry) {
+    this.#trimLoss = new CounterFamily(registry, {
+      name: "backendai_message_queue_trim_loss_count",
+      help:
+        "Stream entries a consumer group lost before reading or acknowledging them",
+      labelNames: ["stream", "group", "cause"],
+    });
+  }
+
+  /**
+   * Counts a loss. Bound to the instance, so it can be passed as
+   * `onTrimLoss` as it is.
+   *
+   * @param loss What the queue reported.
+   */
+  readonly trimLoss = (loss: QueueLossObservation): void => {
+    this.#trimLoss.cell([loss.stream, loss.group, loss.cause]).value +=
+      loss.count;
+  };
 }
 
 /** The labels of one layer operation (resilience's `LayerOperationLabels`). */

@@ -15,6 +15,7 @@ import {
   EventMetricObserver,
   EventPropagatorMetricObserver,
   LayerMetricObserver,
+  MessageQueueMetricObserver,
 } from "./observers.ts";
 import { SystemMetricObserver, type SystemMetricOptions } from "./system.ts";
 
@@ -76,6 +77,8 @@ export class MetricRegistry {
   readonly eventPropagator: EventPropagatorMetricObserver;
   /** Background tasks: a `BackgroundTaskManager`'s `observer`. */
   readonly bgtask: BgtaskMetricObserver;
+  /** Message queue losses: pass `messageQueue.trimLoss` as `onTrimLoss`. */
+  readonly messageQueue: MessageQueueMetricObserver;
   /** Layer operations: a `MetricPolicy`'s `recorder`. */
   readonly layer: LayerMetricObserver;
   /** Process metrics, sampled at each scrape. */
@@ -95,6 +98,7 @@ export class MetricRegistry {
     this.event = new EventMetricObserver(this.#registry);
     this.eventPropagator = new EventPropagatorMetricObserver(this.#registry);
     this.bgtask = new BgtaskMetricObserver(this.#registry);
+    this.messageQueue = new MessageQueueMetricObserver(this.#registry);
     this.layer = new LayerMetricObserver(this.#registry);
     this.system = new SystemMetricObserver(this.#registry, options);
   }

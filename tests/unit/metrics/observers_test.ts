@@ -39,6 +39,7 @@ Deno.test("MetricRegistry: every upstream family is listed from the start, count
       "backendai_bgtask_count gauge",
       "backendai_bgtask_done_count_total counter",
       "backendai_bgtask_processing_time_sec histogram",
+      "backendai_message_queue_trim_loss_count_total counter",
       "backendai_layer_operation_triggered_count gauge",
       "backendai_layer_operation_count_total counter",
       "backendai_layer_operation_error_count_total counter",

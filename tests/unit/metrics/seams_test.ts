@@ -22,7 +22,11 @@ import {
   type EventObserver,
   EventProducer,
 } from "../../../events/mod.ts";
-import { MemoryQueue } from "../../../message_queue/mod.ts";
+import {
+  MemoryQueue,
+  type OutgoingMessage,
+  type TrimmingOptions,
+} from "../../../message_queue/mod.ts";
 import { MetricRegistry } from "../../../metrics/mod.ts";
 import {
   type LayerMetricsRecorder,
@@ -63,7 +67,9 @@ Deno.test("the observers fit the seams' types", () => {
   const bgtask: BgtaskObserver = metrics.bgtask;
   const layer: LayerMetricsRecorder = metrics.layer;
   const hub: EventHubObserver = metrics.eventPropagator;
-  assert.ok(event && bgtask && layer && hub);
+  const onTrimLoss: TrimmingOptions["onTrimLoss"] = metrics.messageQueue
+    .trimLoss;
+  assert.ok(event && bgtask && layer && hub && onTrimLoss);
 });
 
 Deno.test("EventDispatcher → metrics.event: every handler run counted on the fast path", async () => {
@@ -187,6 +193,35 @@ Deno.test("BackgroundTaskManager → metrics.bgtask: the running gauge and the o
       'backendai_bgtask_done_count_total{task_name="copy_folder",status="bgtask_failed",domain="bgtask",operation="execute",error_detail="internal-error"}',
     ),
     1,
+  );
+});
+
+Deno.test("MemoryQueue → metrics.messageQueue: a group's hard-cap loss is counted as the queue counts it", async () => {
+  const metrics = new MetricRegistry({ processMetrics: false });
+  await using queue = new MemoryQueue({
+    maxLen: 10,
+    hardMaxLen: 20,
+    trimIntervalMs: 60_000,
+    onTrimLoss: metrics.messageQueue.trimLoss,
+    logger: quietLogger,
+  });
+  const consumer = await queue.consumer({ group: "g" });
+  await consumer.close(); // the group is down while 30 entries arrive
+  const batch = Array.from({ length: 30 }, (_, n): OutgoingMessage => ({
+    name: "m",
+    source: "test",
+    payload: JSON.stringify({ n }),
+  }));
+  await queue.anycaster().anycastBatch(batch);
+  await queue.trimNow();
+  const lost = queue.stats.lostEntries;
+  assert.ok(lost >= 10, `the cap dropped ${lost}`);
+  const map = samples(await metrics.toPrometheus());
+  assert.equal(
+    map.get(
+      'backendai_message_queue_trim_loss_count_total{stream="events",group="g",cause="hard-cap"}',
+    ),
+    lost,
   );
 });
 
