@@ -20,3 +20,5 @@
 
 export * from "./parse.ts";
 export * from "./storage_proxy.ts";
+export * from "./service_discovery.ts";
+export * from "./bgtask.ts";
