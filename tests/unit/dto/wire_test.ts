@@ -8,7 +8,7 @@
  */
 
 import assert from "node:assert/strict";
-import { z } from "zod";
+import type { z } from "zod";
 import {
   BgtaskDonePayloadSchema,
   BgtaskMetaHashSchema,
