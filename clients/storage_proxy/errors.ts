@@ -13,7 +13,7 @@
  * | domain        | status | error                                         |
  * | ------------- | ------ | --------------------------------------------- |
  * | `vfolder`     | 400    | {@linkcode VFolderBadRequest}                 |
- * | `vfolder`     | 404    | `VFolderNotFound` (from `exception`)          |
+ * | `vfolder`     | 404    | `VFolderNotFound` (`exception`'s, re-exported) |
  * | `vfolder`     | 410    | {@linkcode VFolderGone}                       |
  * | `vfolder`     | other  | {@linkcode VFolderOperationFailed}            |
  * | `quota-scope` | 404    | {@linkcode QuotaScopeNotFoundError}           |
@@ -38,6 +38,10 @@ import {
   ErrorOperation,
   PassthroughError,
 } from "../../exception.ts";
+
+// The 404 of the vfolder domain is the common catalogue's class, re-exported
+// so that every error of the client imports from here.
+export { VFolderNotFound } from "../../exception.ts";
 
 /**
  * The storage proxy refused a virtual folder call as a bad request (HTTP 400,
