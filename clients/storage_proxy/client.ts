@@ -84,6 +84,59 @@ export const STORAGE_PROXY_CONNECT_TIMEOUT_MS = 30_000;
 /** The pool domain of the storage proxy's sessions. */
 export const STORAGE_PROXY_POOL_DOMAIN = "storage-proxy";
 
+/**
+ * Upstream's `HttpTimeoutConfig` (seconds, `null` for no limit), the shape
+ * `configs`' `HttpTimeoutConfigSchema` gives.
+ */
+export interface HttpTimeoutConfigLike {
+  /** The total timeout (upstream's default 300). */
+  readonly total?: number | null | undefined;
+  /** The timeout to get a connection (upstream's default none). */
+  readonly connect?: number | null | undefined;
+  /** The timeout to open a socket (upstream's default 30). */
+  readonly sock_connect?: number | null | undefined;
+  /** The timeout between reads (not applied: see {@linkcode storageProxyTimeouts}). */
+  readonly sock_read?: number | null | undefined;
+}
+
+/**
+ * Converts upstream's timeout configuration (seconds) into the client's
+ * options (ms): `total` becomes `timeoutMs`, the shorter of `connect` and
+ * `sock_connect` becomes `connectTimeoutMs`; a `null` is no limit and an
+ * absent field takes upstream's default. `sock_read` has no equivalent on
+ * `fetch` and is not applied (the total timeout bounds a stalled read).
+ *
+ * @example Usage
+ * ```ts
+ * import { storageProxyTimeouts } from "@backendai/common/clients/storage-proxy";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(storageProxyTimeouts({}), { timeoutMs: 300_000, connectTimeoutMs: 30_000 });
+ * assert.deepEqual(
+ *   storageProxyTimeouts({ total: null, connect: 5, sock_connect: 30 }),
+ *   { timeoutMs: null, connectTimeoutMs: 5_000 },
+ * );
+ * ```
+ *
+ * @param config The `[...timeout]` section, in seconds.
+ * @returns `timeoutMs` and `connectTimeoutMs` for {@linkcode StorageProxyClientOptions}.
+ */
+export function storageProxyTimeouts(
+  config: HttpTimeoutConfigLike,
+): { timeoutMs: number | null; connectTimeoutMs: number | null } {
+  const ms = (seconds: number | null) =>
+    seconds === null ? null : Math.round(seconds * 1000);
+  const total = config.total === undefined ? 300 : config.total;
+  const connects = [
+    config.connect ?? null,
+    config.sock_connect === undefined ? 30 : config.sock_connect,
+  ].filter((value): value is number => value !== null);
+  return {
+    timeoutMs: ms(total),
+    connectTimeoutMs: connects.length === 0 ? null : ms(Math.min(...connects)),
+  };
+}
+
 /** Options of {@linkcode StorageProxyClient}. */
 export interface StorageProxyClientOptions {
   /** The manager API's base URL, e.g. `http://storage-proxy:6021`. */
@@ -92,19 +145,19 @@ export interface StorageProxyClientOptions {
   secret: string;
   /**
    * The total timeout of a call in ms, from sending it to the end of the
-   * answer's body.
+   * answer's body; `null` for none.
    *
    * @default {300000}
    */
-  timeoutMs?: number | undefined;
+  timeoutMs?: number | null | undefined;
   /**
-   * The connect timeout in ms. `fetch` gives no hook for one, so it is
-   * enforced on calls that go over `node:http` (the `GET`s with a body)
-   * and on a `transport` that takes it; the total timeout bounds the rest.
+   * The connect timeout in ms; `null` for none. `fetch` gives no hook for
+   * one, so it is enforced on calls that go over `node:http` (the `GET`s
+   * with a body); the total timeout bounds the rest.
    *
    * @default {30000}
    */
-  connectTimeoutMs?: number | undefined;
+  connectTimeoutMs?: number | null | undefined;
   /**
    * What sends the requests of the client's own session.
    *
@@ -204,7 +257,7 @@ export class StorageProxyClient implements AsyncDisposable {
   /** The manager API's base URL. */
   readonly endpoint: URL;
   readonly #secret: string;
-  readonly #timeoutMs: number;
+  readonly #timeoutMs: number | undefined;
   readonly #session: HttpSession | undefined;
   readonly #pool: HttpClientPool | undefined;
 
@@ -223,9 +276,12 @@ export class StorageProxyClient implements AsyncDisposable {
       );
     }
     this.#secret = options.secret;
-    this.#timeoutMs = options.timeoutMs ?? STORAGE_PROXY_TIMEOUT_MS;
-    const connectTimeoutMs = options.connectTimeoutMs ??
-      STORAGE_PROXY_CONNECT_TIMEOUT_MS;
+    this.#timeoutMs = options.timeoutMs === null
+      ? undefined
+      : options.timeoutMs ?? STORAGE_PROXY_TIMEOUT_MS;
+    const connectTimeoutMs = options.connectTimeoutMs === null
+      ? undefined
+      : options.connectTimeoutMs ?? STORAGE_PROXY_CONNECT_TIMEOUT_MS;
     // The session checks the endpoint and the timeout.
     const session = new HttpSession({
       endpoint: options.endpoint,

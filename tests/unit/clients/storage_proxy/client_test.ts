@@ -15,6 +15,7 @@ import {
   StorageProxyConnectionError,
   StorageProxyPassthroughError,
   StorageProxyTimeoutError,
+  storageProxyTimeouts,
   UnexpectedStorageProxyResponseError,
   VFolderBadRequest,
   VFolderGone,
@@ -754,4 +755,39 @@ Deno.test("StorageProxyClient refuses a bad endpoint, secret or timeout", () => 
       }),
     /timeoutMs/,
   );
+});
+
+Deno.test("storageProxyTimeouts reads upstream's HttpTimeoutConfig; null means no limit", async () => {
+  assert.deepEqual(storageProxyTimeouts({}), {
+    timeoutMs: 300_000,
+    connectTimeoutMs: 30_000,
+  });
+  assert.deepEqual(
+    storageProxyTimeouts({ total: 1.5, connect: null, sock_connect: null }),
+    { timeoutMs: 1_500, connectTimeoutMs: null },
+  );
+  assert.deepEqual(
+    storageProxyTimeouts({
+      total: 60,
+      connect: 45,
+      sock_connect: 10,
+      sock_read: 5,
+    }),
+    { timeoutMs: 60_000, connectTimeoutMs: 10_000 },
+  );
+  // No total timeout: a hanging call waits until its caller gives up.
+  await using server = await startServer(() => {/* never answers */});
+  await using client = new StorageProxyClient({
+    endpoint: server.url,
+    secret: SECRET,
+    ...storageProxyTimeouts({ total: null }),
+  });
+  const controller = new AbortController();
+  const call = client.getVolumes({ signal: controller.signal });
+  let settled = false;
+  void call.catch(() => {}).finally(() => (settled = true));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(settled, false);
+  controller.abort(new Error("gave up"));
+  await assert.rejects(call, /gave up/);
 });
