@@ -399,10 +399,10 @@ export class StorageProxyClient implements AsyncDisposable {
    * @param options The signal and timeout.
    * @returns The volumes.
    */
-  getVolumes(
+  async getVolumes(
     options: StorageProxyCallOptions = {},
   ): Promise<GetVolumesResponse> {
-    return this.#call(
+    return await this.#call(
       "GET",
       "volumes",
       undefined,
@@ -418,12 +418,12 @@ export class StorageProxyClient implements AsyncDisposable {
    * @param options The signal and timeout.
    * @returns What the backend reports (`status`, `status_info`, `metadata`).
    */
-  getVolumeHwinfo(
+  async getVolumeHwinfo(
     volume: string,
     options: StorageProxyCallOptions = {},
   ): Promise<Record<string, unknown>> {
     const body = parseDto(VolumeRequestSchema, { volume }, "VolumeRequest");
-    return this.#call("GET", "volume/hwinfo", body, anyObject, options);
+    return await this.#call("GET", "volume/hwinfo", body, anyObject, options);
   }
 
   /**
@@ -433,12 +433,12 @@ export class StorageProxyClient implements AsyncDisposable {
    * @param options The signal and timeout.
    * @returns The metric and when it was observed.
    */
-  getVolumePerformanceMetric(
+  async getVolumePerformanceMetric(
     volume: string,
     options: StorageProxyCallOptions = {},
   ): Promise<PerformanceMetricResponse> {
     const body = parseDto(VolumeRequestSchema, { volume }, "VolumeRequest");
-    return this.#call(
+    return await this.#call(
       "GET",
       "volume/performance-metric",
       body,
@@ -454,12 +454,12 @@ export class StorageProxyClient implements AsyncDisposable {
    * @param options The signal and timeout.
    * @returns Capacity and used bytes.
    */
-  getFsUsage(
+  async getFsUsage(
     volume: string,
     options: StorageProxyCallOptions = {},
   ): Promise<FsUsageResponse> {
     const body = parseDto(VolumeRequestSchema, { volume }, "VolumeRequest");
-    return this.#call(
+    return await this.#call(
       "GET",
       "folder/fs-usage",
       body,
@@ -524,7 +524,7 @@ export class StorageProxyClient implements AsyncDisposable {
    * @param options The signal and timeout.
    * @returns The background task.
    */
-  cloneFolder(
+  async cloneFolder(
     params: CloneFolderRequest,
     options: StorageProxyCallOptions = {},
   ): Promise<BgtaskIdResponse> {
@@ -533,7 +533,7 @@ export class StorageProxyClient implements AsyncDisposable {
       params,
       "CloneFolderRequest",
     );
-    return this.#call(
+    return await this.#call(
       "POST",
       "folder/clone",
       body,
@@ -549,7 +549,7 @@ export class StorageProxyClient implements AsyncDisposable {
    * @param options The signal and timeout.
    * @returns The path.
    */
-  getMountPath(
+  async getMountPath(
     params: FolderRequest & { subpath?: string | undefined },
     options: StorageProxyCallOptions = {},
   ): Promise<MountPathResponse> {
@@ -558,7 +558,7 @@ export class StorageProxyClient implements AsyncDisposable {
       subpath: params.subpath ?? ".",
     };
     const body = parseDto(MountPathRequestSchema, wire, "MountPathRequest");
-    return this.#call(
+    return await this.#call(
       "GET",
       "folder/mount",
       body,
@@ -574,12 +574,12 @@ export class StorageProxyClient implements AsyncDisposable {
    * @param options The signal and timeout.
    * @returns The file count and used bytes.
    */
-  getFolderUsage(
+  async getFolderUsage(
     params: FolderRequest,
     options: StorageProxyCallOptions = {},
   ): Promise<FolderUsageResponse> {
     const body = parseDto(FolderRequestSchema, params, "FolderRequest");
-    return this.#call(
+    return await this.#call(
       "GET",
       "folder/usage",
       body,
@@ -595,12 +595,12 @@ export class StorageProxyClient implements AsyncDisposable {
    * @param options The signal and timeout.
    * @returns The used bytes.
    */
-  getUsedBytes(
+  async getUsedBytes(
     params: FolderRequest,
     options: StorageProxyCallOptions = {},
   ): Promise<UsedBytesResponse> {
     const body = parseDto(FolderRequestSchema, params, "FolderRequest");
-    return this.#call(
+    return await this.#call(
       "GET",
       "folder/used-bytes",
       body,
@@ -617,12 +617,12 @@ export class StorageProxyClient implements AsyncDisposable {
    * @returns Used and limit bytes.
    * @throws {QuotaScopeNotFoundError} When the scope does not exist.
    */
-  getQuotaScope(
+  async getQuotaScope(
     params: QuotaScopeRequest,
     options: StorageProxyCallOptions = {},
   ): Promise<QuotaScopeResponse> {
     const body = parseDto(QuotaScopeRequestSchema, params, "QuotaScopeRequest");
-    return this.#call(
+    return await this.#call(
       "GET",
       "quota-scope",
       body,
@@ -671,12 +671,12 @@ export class StorageProxyClient implements AsyncDisposable {
    * @param options The signal and timeout.
    * @returns Which paths were made and which failed.
    */
-  mkdir(
+  async mkdir(
     params: MkdirRequest,
     options: StorageProxyCallOptions = {},
   ): Promise<MkdirResponse> {
     const body = parseDto(MkdirRequestSchema, params, "MkdirRequest");
-    return this.#call(
+    return await this.#call(
       "POST",
       "folder/file/mkdir",
       body,
@@ -692,12 +692,12 @@ export class StorageProxyClient implements AsyncDisposable {
    * @param options The signal and timeout.
    * @returns The entries.
    */
-  listFiles(
+  async listFiles(
     params: FileRequest,
     options: StorageProxyCallOptions = {},
   ): Promise<ListFilesResponse> {
     const body = parseDto(FileRequestSchema, params, "FileRequest");
-    return this.#call(
+    return await this.#call(
       "POST",
       "folder/file/list",
       body,
@@ -741,7 +741,7 @@ export class StorageProxyClient implements AsyncDisposable {
    * @param options The signal and timeout.
    * @returns The storage proxy's answer (`{ status: "ok" }`, or a background task).
    */
-  deleteFiles(
+  async deleteFiles(
     params: DeleteFilesRequest,
     options: StorageProxyCallOptions = {},
   ): Promise<Record<string, unknown>> {
@@ -750,7 +750,13 @@ export class StorageProxyClient implements AsyncDisposable {
       params,
       "DeleteFilesRequest",
     );
-    return this.#call("POST", "folder/file/delete", body, anyObject, options);
+    return await this.#call(
+      "POST",
+      "folder/file/delete",
+      body,
+      anyObject,
+      options,
+    );
   }
 
   /**
@@ -760,12 +766,12 @@ export class StorageProxyClient implements AsyncDisposable {
    * @param options The signal and timeout.
    * @returns The session token for the storage proxy's client API.
    */
-  uploadFile(
+  async uploadFile(
     params: UploadFileRequest,
     options: StorageProxyCallOptions = {},
   ): Promise<SessionTokenResponse> {
     const body = parseDto(UploadFileRequestSchema, params, "UploadFileRequest");
-    return this.#call(
+    return await this.#call(
       "POST",
       "folder/file/upload",
       body,
@@ -781,7 +787,7 @@ export class StorageProxyClient implements AsyncDisposable {
    * @param options The signal and timeout.
    * @returns The session token for the storage proxy's client API.
    */
-  downloadFile(
+  async downloadFile(
     params: DownloadFileRequest,
     options: StorageProxyCallOptions = {},
   ): Promise<SessionTokenResponse> {
@@ -790,7 +796,7 @@ export class StorageProxyClient implements AsyncDisposable {
       params,
       "DownloadFileRequest",
     );
-    return this.#call(
+    return await this.#call(
       "POST",
       "folder/file/download",
       body,

@@ -478,8 +478,8 @@ Deno.test("StorageProxyClient checks arguments before sending and answers after"
   await withClient(
     (_request, response) => sendJson(response, 200, { volumes: [{ name: 1 }] }),
     async (client, seen) => {
-      assert.throws(
-        () => client.getQuotaScope({ volume: "local", qsid: "u1" }),
+      await assert.rejects(
+        client.getQuotaScope({ volume: "local", qsid: "u1" }),
         (error) => {
           assert.ok(error instanceof BackendAISchemaValidationFailed);
           assert.deepEqual(
@@ -489,14 +489,13 @@ Deno.test("StorageProxyClient checks arguments before sending and answers after"
           return true;
         },
       );
-      assert.throws(
-        () =>
-          client.mkdir({
-            volume: "local",
-            vfid: VFID,
-            relpath: "a",
-            exist_ok: "yes" as unknown as boolean,
-          }),
+      await assert.rejects(
+        client.mkdir({
+          volume: "local",
+          vfid: VFID,
+          relpath: "a",
+          exist_ok: "yes" as unknown as boolean,
+        }),
         (error) => {
           assert.ok(error instanceof BackendAISchemaValidationFailed);
           assert.deepEqual(
