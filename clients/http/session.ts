@@ -10,6 +10,7 @@
  */
 
 import { invalidOption } from "../../_options.ts";
+import { InvalidAPIParameters } from "../../exception.ts";
 import {
   BODYLESS_SIGNATURE_VERSION,
   generateSignature,
@@ -235,9 +236,16 @@ export class HttpSession implements AsyncDisposable {
    * @param path The path, relative to the endpoint.
    * @param params Query parameters.
    * @returns The absolute URL.
+   * @throws {InvalidAPIParameters} When the path names another origin.
    */
   url(path: string, params?: QueryParams): URL {
     const url = new URL(path.replace(/^\/+/, ""), this.endpoint);
+    if (url.origin !== this.endpoint.origin) {
+      throw new InvalidAPIParameters(
+        `Cannot send "${path}" through a session of ${this.endpoint.origin}`,
+        { data: { field: "path", value: path } },
+      );
+    }
     if (params !== undefined) {
       const entries = params instanceof URLSearchParams
         ? params.entries()

@@ -248,6 +248,26 @@ Deno.test("HttpSession reports a timeout, a refused port and a closed session", 
   assert.equal(closing.inFlight, 0);
 });
 
+Deno.test("HttpSession keeps every request on its endpoint's origin", async () => {
+  await using session = new HttpSession({
+    endpoint: "http://127.0.0.1:6021/api",
+    transport: async (request) => new Response(request.url.href),
+  });
+  assert.equal(
+    session.url("//evil.test/x").href,
+    "http://127.0.0.1:6021/api/evil.test/x",
+  );
+  assert.equal(session.url("../up").href, "http://127.0.0.1:6021/up");
+  await assert.rejects(session.request("http://evil.test/x"), (error) => {
+    assert.ok(error instanceof InvalidAPIParameters);
+    assert.deepEqual(error.data, {
+      field: "path",
+      value: "http://evil.test/x",
+    });
+    return true;
+  });
+});
+
 Deno.test("HttpSession and HttpClientPool refuse bad options", () => {
   assert.throws(
     () => new HttpSession({ endpoint: "not a url" }),
