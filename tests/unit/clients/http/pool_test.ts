@@ -251,7 +251,7 @@ Deno.test("HttpSession reports a timeout, a refused port and a closed session", 
 Deno.test("HttpSession keeps every request on its endpoint's origin", async () => {
   await using session = new HttpSession({
     endpoint: "http://127.0.0.1:6021/api",
-    transport: async (request) => new Response(request.url.href),
+    transport: (request) => Promise.resolve(new Response(request.url.href)),
   });
   assert.equal(
     session.url("//evil.test/x").href,
