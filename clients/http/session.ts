@@ -69,6 +69,13 @@ export interface HttpSessionOptions {
    */
   timeoutMs?: number | undefined;
   /**
+   * How many requests may be in flight at once (upstream's connector
+   * `limit`); more wait their turn in order, within their timeout.
+   *
+   * @default {100}
+   */
+  maxConcurrent?: number | undefined;
+  /**
    * The clock of the signature's date.
    *
    * @default {() => new Date()}
@@ -172,6 +179,9 @@ export class HttpSession implements AsyncDisposable {
   readonly #now: () => Date;
   readonly #closing = new AbortController();
   #inFlight = 0;
+  readonly #maxConcurrent: number;
+  #active = 0;
+  readonly #waiting: Array<() => void> = [];
 
   /**
    * Makes a session.
@@ -217,10 +227,24 @@ export class HttpSession implements AsyncDisposable {
     this.#transport = options.transport ?? fetchTransport();
     this.#headers = new Headers(options.headers);
     this.#timeoutMs = options.timeoutMs;
+    this.#maxConcurrent = options.maxConcurrent ?? 100;
+    if (
+      !(Number.isSafeInteger(this.#maxConcurrent) && this.#maxConcurrent > 0)
+    ) {
+      invalidOption(
+        "HTTP session",
+        "maxConcurrent",
+        this.#maxConcurrent,
+        "must be a whole number above 0",
+      );
+    }
     this.#now = options.now ?? (() => new Date());
   }
 
-  /** How many requests are in flight (sent, their body not yet read). */
+  /**
+   * How many requests are in flight: waiting for a slot, sent, or their
+   * body not yet read.
+   */
   get inFlight(): number {
     return this.#inFlight;
   }
@@ -316,11 +340,13 @@ export class HttpSession implements AsyncDisposable {
     const signal = AbortSignal.any(signals);
     this.#inFlight++;
     let ended = false;
+    let acquired = false;
     const end = () => {
       if (ended) return;
       ended = true;
       if (timer !== undefined) clearTimeout(timer);
       this.#inFlight--;
+      if (acquired) this.#release();
     };
     const classify = (error: unknown): unknown => {
       if (options.signal?.aborted) return options.signal.reason;
@@ -338,6 +364,8 @@ export class HttpSession implements AsyncDisposable {
     };
     let response: Response;
     try {
+      await this.#acquire(signal);
+      acquired = true;
       response = await this.#transport({ method, url, headers, body, signal });
     } catch (error) {
       end();
@@ -352,6 +380,34 @@ export class HttpSession implements AsyncDisposable {
       statusText: response.statusText,
       headers: response.headers,
     });
+  }
+
+  /** Waits for a free slot (in order); rejects when the signal aborts. */
+  #acquire(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    if (this.#active < this.#maxConcurrent && this.#waiting.length === 0) {
+      this.#active++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const grant = () => {
+        signal.removeEventListener("abort", onAbort);
+        this.#active++;
+        resolve();
+      };
+      const onAbort = () => {
+        const index = this.#waiting.indexOf(grant);
+        if (index >= 0) this.#waiting.splice(index, 1);
+        reject(signal.reason);
+      };
+      this.#waiting.push(grant);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  #release(): void {
+    this.#active--;
+    if (this.#active < this.#maxConcurrent) this.#waiting.shift()?.();
   }
 
   #sign(method: string, url: URL, headers: Headers): void {

@@ -248,6 +248,46 @@ Deno.test("HttpSession reports a timeout, a refused port and a closed session", 
   assert.equal(closing.inFlight, 0);
 });
 
+Deno.test("HttpSession runs at most maxConcurrent requests, the rest in order", async () => {
+  const held: Array<() => void> = [];
+  await using server = await startServer((request, response) => {
+    held.push(() => sendJson(response, 200, { path: request.path }));
+  });
+  await using session = new HttpSession({
+    endpoint: server.url,
+    maxConcurrent: 2,
+  });
+  const waitFor = async (count: number) => {
+    while (server.seen.length < count) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  const paths = ["/a", "/b", "/c", "/d"];
+  const controller = new AbortController();
+  const calls = paths.map((path) =>
+    session.request(path, path === "/c" ? { signal: controller.signal } : {})
+      .then(async (response) => (await response.json()).path)
+  );
+  const timedOut = session.request("/e", { timeoutMs: 100 });
+  await waitFor(2);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(server.seen.map((r) => r.path), ["/a", "/b"]);
+  assert.equal(session.inFlight, 5);
+  // A queued request can be aborted or time out without taking a slot.
+  controller.abort(new Error("not needed"));
+  await assert.rejects(calls[2]!, /not needed/);
+  await assert.rejects(timedOut, HttpTimeoutError);
+  held.shift()!();
+  assert.equal(await calls[0], "/a");
+  await waitFor(3);
+  assert.equal(server.seen[2]!.path, "/d");
+  held.shift()!();
+  held.shift()!();
+  assert.deepEqual([await calls[1], await calls[3]], ["/b", "/d"]);
+  assert.equal(session.inFlight, 0);
+  assert.equal(server.seen.length, 3);
+});
+
 Deno.test("HttpSession keeps every request on its endpoint's origin", async () => {
   await using session = new HttpSession({
     endpoint: "http://127.0.0.1:6021/api",
@@ -288,6 +328,10 @@ Deno.test("HttpSession and HttpClientPool refuse bad options", () => {
         signing: { accessKey: "a", secretKey: "s", apiVersion: "v4.20181010" },
       }),
     /signing.apiVersion/,
+  );
+  assert.throws(
+    () => new HttpSession({ endpoint: "http://x/", maxConcurrent: 0 }),
+    /maxConcurrent/,
   );
   assert.throws(
     () => new HttpClientPool({ cleanupIntervalMs: -5 }),
