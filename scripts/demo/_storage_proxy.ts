@@ -32,7 +32,7 @@ export interface StorageProxyDemoTools {
 /**
  * Runs the storage proxy part of the tour.
  *
- * @param tools The main file's printing helpers.
+ * @param tools The main file's printing functions.
  */
 export async function storageProxyTour(
   tools: StorageProxyDemoTools,

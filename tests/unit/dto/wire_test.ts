@@ -65,7 +65,7 @@ function services() {
   ];
 }
 
-function issuesOf(error: unknown): unknown[] {
+function failedPaths(error: unknown): unknown[] {
   assert.ok(error instanceof BackendAISchemaValidationFailed);
   return (error.data?.errors as Array<{ loc: unknown[] }>).map((e) => e.loc);
 }
@@ -116,7 +116,7 @@ Deno.test("dto: service discovery's etcd tree and Redis hash parse", () => {
         "tree",
       ),
     (error) => {
-      assert.deepEqual(issuesOf(error), [["endpoint", "port"]]);
+      assert.deepEqual(failedPaths(error), [["endpoint", "port"]]);
       return true;
     },
   );
@@ -128,7 +128,7 @@ Deno.test("dto: service discovery's etcd tree and Redis hash parse", () => {
         health_status: '{"registration_time":"x","last_heartbeat":1.0}',
       }, "hash"),
     (error) => {
-      assert.deepEqual(issuesOf(error), [[
+      assert.deepEqual(failedPaths(error), [[
         "health_status",
         "registration_time",
       ]]);
@@ -151,7 +151,7 @@ Deno.test("dto: the HTTP SD document service discovery serves parses", () => {
         labels: { ...doc[0].labels, service_id: "nope" },
       }], "HttpSD"),
     (error) => {
-      assert.deepEqual(issuesOf(error), [[0, "labels", "service_id"]]);
+      assert.deepEqual(failedPaths(error), [[0, "labels", "service_id"]]);
       return true;
     },
   );
@@ -206,7 +206,7 @@ Deno.test("dto: the bgtask events a real manager broadcasts parse", async () => 
         current_progress: "1",
       }, "bgtask_updated"),
     (error) => {
-      assert.deepEqual(issuesOf(error), [["current_progress"]]);
+      assert.deepEqual(failedPaths(error), [["current_progress"]]);
       return true;
     },
   );
@@ -231,7 +231,7 @@ Deno.test("dto: bgtask hashes take string fields only", () => {
         "meta",
       ),
     (error) => {
-      assert.deepEqual(issuesOf(error), [["body"], ["ongoing_count"]]);
+      assert.deepEqual(failedPaths(error), [["body"], ["ongoing_count"]]);
       return true;
     },
   );
@@ -255,7 +255,7 @@ Deno.test("dto: bgtask hashes take string fields only", () => {
         "subtask",
       ),
     (error) => {
-      assert.deepEqual(issuesOf(error), [["total_progress"]]);
+      assert.deepEqual(failedPaths(error), [["total_progress"]]);
       return true;
     },
   );
@@ -287,7 +287,7 @@ Deno.test("dto: storage proxy schemas fill defaults and name every offending pat
         ],
       }, "GetVolumesResponse"),
     (error) => {
-      assert.deepEqual(issuesOf(error), [
+      assert.deepEqual(failedPaths(error), [
         ["volumes", 1, "backend"],
         ["volumes", 1, "capabilities"],
       ]);
