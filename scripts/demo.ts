@@ -57,6 +57,7 @@ import {
 import { readHalfstackEnv } from "./halfstack.ts";
 import { webTour } from "./demo/_web.ts";
 import { discoveryDemo } from "./demo/_discovery.ts";
+import { storageProxyTour } from "./demo/_storage_proxy.ts";
 
 function section(title: string): void {
   console.log(`\n== ${title}`);
@@ -367,6 +368,7 @@ section("resilience: metric, retry, circuit breaker, timeout (embedded)");
 }
 
 await webTour({ section, show, silent });
+await storageProxyTour({ section, show });
 
 const redisAddr = readHalfstackEnv()?.BACKEND_REDIS_ADDR;
 if (redisAddr !== undefined) {

@@ -11,8 +11,8 @@ set -euo pipefail
 
 server_packages=(redis-server redis-sentinel etcd-server etcd-client nats-server prometheus)
 binaries=(redis-server redis-sentinel etcd etcdctl nats-server prometheus promtool)
-python_packages=(python3-redis python3-msgpack python3-jwt python3-zmq python3-prometheus-client)
-python_modules=(redis msgpack jwt zmq prometheus_client)
+python_packages=(python3-redis python3-msgpack python3-jwt python3-zmq python3-prometheus-client python3-aiohttp)
+python_modules=(redis msgpack jwt zmq prometheus_client aiohttp)
 python=/usr/bin/python3
 
 have() {

@@ -1,0 +1,24 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * zod schemas of what crosses a process boundary, with upstream's wire keys:
+ * the storage proxy's manager API (requests and answers), the service
+ * discovery records and the background task payloads this library writes,
+ * and {@linkcode parseDto}, which answers a refused value with a typed
+ * error naming each offending path.
+ *
+ * ```ts
+ * import { GetVolumesResponseSchema, parseDto } from "@backendai/common/dto";
+ * import assert from "node:assert/strict";
+ *
+ * const answer = parseDto(GetVolumesResponseSchema, { volumes: [] }, "GetVolumesResponse");
+ * assert.deepEqual(answer.volumes, []);
+ * ```
+ *
+ * @module
+ */
+
+export * from "./parse.ts";
+export * from "./storage_proxy.ts";
+export * from "./service_discovery.ts";
+export * from "./bgtask.ts";
