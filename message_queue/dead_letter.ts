@@ -16,7 +16,7 @@
 import type { StreamFields, StreamFieldValue } from "./payload.ts";
 import type { StoredEntry, TrimLoss } from "./store.ts";
 import type { DeadLetter } from "./types.ts";
-import { text } from "./_util.ts";
+import { setField, text } from "./_util.ts";
 
 /**
  * The suffix of dead-letter streams: `events` → `events.dlq`.
@@ -116,7 +116,7 @@ export function errorKey(stream: string, group: string, id: string): string {
 export function readDeadLetter(entry: StoredEntry): DeadLetter {
   const fields: Record<string, StreamFieldValue> = {};
   for (const [key, value] of Object.entries(entry.fields)) {
-    if (!key.startsWith("_dlq_")) fields[key] = value;
+    if (!key.startsWith("_dlq_")) setField(fields, key, value);
   }
   const read = (name: string) => text(entry.fields[name]);
   const cause = read(LOSS_FIELDS.cause);

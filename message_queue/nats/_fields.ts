@@ -11,6 +11,7 @@
 
 import { Decoder, Encoder } from "@msgpack/msgpack";
 import type { StreamFields, StreamFieldValue } from "../payload.ts";
+import { setField } from "../_util.ts";
 
 const encoder = new Encoder();
 const decoder = new Decoder();
@@ -52,7 +53,7 @@ export function decodeFields(data: Uint8Array): StreamFields {
     ) {
       return { data };
     }
-    fields[name] = value;
+    setField(fields, name, value);
   }
   return fields;
 }
