@@ -16,9 +16,9 @@ import {
   RequestDateInvalid,
   signRequest,
 } from "../../auth/mod.ts";
-import { ErrorCode } from "../../exception.ts";
 import {
   BackendAISchemaValidationFailed,
+  type ErrorCode,
   MalformedRequestBody,
 } from "../../exception.ts";
 import { RequestBodyTooLarge, UnsupportedMediaType } from "../../web/mod.ts";
@@ -117,6 +117,7 @@ function streamOf(
 }
 
 /** What a header value cannot carry through the Fetch API. */
+// deno-lint-ignore no-control-regex
 const HEADER_UNSAFE_REGEXP = /[\r\n\0]|[^\x00-\xff]/gu;
 
 function withHeader(request: Request, name: string, value: string): Request {
