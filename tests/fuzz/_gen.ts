@@ -28,9 +28,10 @@ export const DEFAULT_FUZZ_CASES = 10_000;
  * categories get fewer cases than in-process ones: each costs round trips.
  */
 export const FUZZ_WEIGHTS: Readonly<Record<string, number>> = {
-  "stream-decode": 0.15,
+  "stream-decode": 0.1,
   "stream-consumer": 0.12,
   "events-consumer": 0.05,
+  "nats-consumer": 0.05,
   "broadcast-subscriber": 0.08,
   "http-middlewares": 0.25,
   "http-auth": 0.1,
