@@ -36,7 +36,8 @@ export const FUZZ_WEIGHTS: Readonly<Record<string, number>> = {
   "http-middlewares": 0.2,
   "events-decode": 0.05,
   "http-auth": 0.1,
-  "configs": 0.15,
+  "configs": 0.12,
+  "parsers": 0.03,
   "etcd-keys": 0.05,
   "security": 0.05,
 };
