@@ -80,7 +80,8 @@ export interface NodeListenerOptions {
  * away), and the `Response` is streamed back with backpressure; a body the
  * client stops reading is cancelled, so an SSE stream ends with its client.
  * A handler that throws gets a problem+json 500; a request whose `Host`
- * header is not `host[:port]` gets a 400 (`InvalidAPIParameters`) without
+ * header is not `host[:port]`, or whose target is neither `/path` nor an
+ * absolute `http(s)://` URL, gets a 400 (`InvalidAPIParameters`) without
  * reaching the handler.
  *
  * @example Mounted on an existing server
@@ -178,7 +179,24 @@ function toRequest(incoming: IncomingMessage, signal: AbortSignal): Request {
     init.body = Readable.toWeb(incoming) as ReadableStream<Uint8Array>;
     init.duplex = "half";
   }
-  return new Request(`http://${host}${incoming.url ?? "/"}`, init);
+  return new Request(requestUrl(host, incoming.url ?? "/"), init);
+}
+
+/**
+ * The URL of a request line's target: origin-form (`/path?query`) under the
+ * Host, or absolute-form (`http://host/path`), whose authority wins (RFC 7230
+ * 5.5). Anything else (`*`, a target that does not parse) is refused.
+ */
+function requestUrl(host: string, target: string): string {
+  if (target.startsWith("/")) {
+    const url = `http://${host}${target}`;
+    if (URL.canParse(url)) return url;
+  } else if (/^https?:\/\//i.test(target) && URL.canParse(target)) {
+    return target;
+  }
+  throw new InvalidAPIParameters("Malformed request target", {
+    data: { field: "request-target" },
+  });
 }
 
 async function writeResponse(

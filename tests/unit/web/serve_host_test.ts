@@ -5,8 +5,11 @@
 // URL fail to parse (a 500, as if the server were broken), or, with a path
 // in it (`api.example/v9/admin?`), put that path in place of the request
 // line's, so what was routed and signed was not what a proxy in front saw.
-// Such a request is now a 400 problem+json that reaches no handler. Raw
-// requests go through node:net, so the file runs under Node and Bun too.
+// Such a request is now a 400 problem+json that reaches no handler. So is
+// a request target that is neither `/path` nor an absolute URL (`*`), which
+// was glued to the Host the same way; an absolute-form target is used as
+// it is (RFC 7230 5.5). Raw requests go through node:net, so the file runs
+// under Node and Bun too.
 
 import assert from "node:assert/strict";
 import { connect } from "node:net";
@@ -30,8 +33,8 @@ function rawRequest(
   });
 }
 
-function get(host: string): string {
-  return `GET /v9/ping HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`;
+function get(host: string, target = "/v9/ping", method = "GET"): string {
+  return `${method} ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`;
 }
 
 Deno.test("serveNode answers a malformed Host header with a 400, never a 500, and never runs the handler", async () => {
@@ -78,6 +81,36 @@ Deno.test("serveNode answers a malformed Host header with a 400, never a 500, an
       assert.equal(status, 200, host);
       assert.equal(seen.pop(), url);
     }
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("serveNode refuses an asterisk target with a 400 and takes an absolute-form one as it is", async () => {
+  const seen: string[] = [];
+  const handler: ServeHandler = (request) => {
+    seen.push(request.url);
+    return Promise.resolve(new Response("ok"));
+  };
+  const server = await serveNode(handler, {});
+  try {
+    for (const host of ["api.example", "1.2.3.4:5", "[::1]:80"]) {
+      const refused = await rawRequest(
+        server.addr.port,
+        get(host, "*", "OPTIONS"),
+      );
+      assert.equal(refused.status, 400, `${host}: ${refused.body}`);
+      const absolute = await rawRequest(
+        server.addr.port,
+        get(host, "http://other.example/v9/ping?x=1"),
+      );
+      assert.equal(absolute.status, 200, `${host}: ${absolute.body}`);
+    }
+    assert.deepEqual(seen, [
+      "http://other.example/v9/ping?x=1",
+      "http://other.example/v9/ping?x=1",
+      "http://other.example/v9/ping?x=1",
+    ]);
   } finally {
     await server.close();
   }
