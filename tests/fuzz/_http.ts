@@ -46,7 +46,7 @@ export interface FuzzService {
   handled: { count: number; clientIps: (string | undefined)[] };
   /** The service's clock (ms since the epoch), fixed for reproducibility. */
   now: number;
-  /** The metrics registry (closed by the test). */
+  /** The metrics registry the chain records into. */
   metrics: MetricRegistry;
 }
 

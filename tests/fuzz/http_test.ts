@@ -5,8 +5,8 @@
 // forged and replayed HMAC signatures, clock skew, malformed Authorization
 // headers, tampered JWTs (alg none, other algorithms, edited claims, wrong
 // key, expired). Each one is answered with a problem+json 4xx carrying the
-// right error code, never a 5xx, and never reaches a handler. Seeded: see
-// _gen.ts.
+// right error code, never a 5xx, and never reaches a handler; hostile
+// methods and paths do not grow the metrics' label sets. Seeded: see _gen.ts.
 
 import assert from "node:assert/strict";
 import {
@@ -601,6 +601,29 @@ Deno.test("fuzz: hostile requests get a problem+json 4xx with the right code, ne
       f.fail(`${testCase.kind}: ${problem}`);
     }
   }
+  // Hostile methods and paths do not grow the metrics' label sets.
+  for (let i = 0; i < 200; i++) {
+    f.caseIndex = cases + i;
+    const method = f.chance(0.5)
+      ? `${f.word().toUpperCase()}${i}`
+      : f.pick(["GET", "POST", "PROPFIND", "M-SEARCH", "BREW"]);
+    const response = await service.app(
+      new Request(`http://api.example/${f.word()}/${f.word()}`, { method }),
+      { remoteAddr: { hostname: "198.51.100.7", port: 1 } },
+    );
+    assert.ok(response.status >= 400 && response.status < 500, f.where(method));
+    await response.body?.cancel();
+  }
+  const exposition = await service.metrics.toPrometheus();
+  const series = exposition.split("\n").filter((line) =>
+    line.startsWith("backendai_api_request_count_total{")
+  );
+  const labels = (name: string) =>
+    new Set(
+      series.map((line) => new RegExp(`${name}="([^"]*)"`).exec(line)?.[1]),
+    );
+  assert.ok(labels("method").size <= 10, [...labels("method")].join(" "));
+  assert.ok(labels("endpoint").size <= 3, [...labels("endpoint")].join(" "));
   // Sanity: the same service accepts what is valid.
   const ok = await service.app(
     await sign(
