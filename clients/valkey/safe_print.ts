@@ -6,6 +6,7 @@
  * @module
  */
 
+import { maskUserinfo } from "./_userinfo.ts";
 import { RedisProfileTarget, type RedisTarget } from "./redis_target.ts";
 import type { ValkeyTarget } from "./target.ts";
 import { ValkeyProfileTarget } from "./valkey_profile.ts";
@@ -44,7 +45,8 @@ function maskUrl(text: string): string {
     url.password = REDIS_PASSWORD_MASK;
     return url.href;
   } catch {
-    return text;
+    // Unparsable, so its password cannot be told from its user: mask both.
+    return maskUserinfo(text, REDIS_PASSWORD_MASK);
   }
 }
 

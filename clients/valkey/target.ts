@@ -10,6 +10,7 @@
 import type { RedisOptions } from "ioredis";
 import { InvalidAPIParameters } from "../../exception.ts";
 import { HostPortPair } from "../../types.ts";
+import { maskUserinfo } from "./_userinfo.ts";
 
 /** A host and TCP port. */
 export interface ValkeyAddress {
@@ -238,10 +239,16 @@ export function valkeyOptions(target: ValkeyTarget): RedisOptions {
     let url: URL;
     try {
       url = new URL(target.url);
-    } catch (err) {
+    } catch {
+      // Neither the message nor the cause quotes the credentials (the
+      // parser's TypeError quotes the whole URL).
+      const shown = JSON.stringify(maskUserinfo(target.url, "***"));
       throw new InvalidAPIParameters(
-        `Invalid Valkey "url": ${JSON.stringify(target.url)}`,
-        { cause: err, data: { field: "url" } },
+        `Invalid Valkey "url": ${shown}`,
+        {
+          cause: new TypeError(`Invalid URL: ${shown}`),
+          data: { field: "url" },
+        },
       );
     }
     if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
