@@ -41,13 +41,17 @@ const OVERRIDE_KEYS: ReadonlySet<string> = new Set([
 function maskUrl(text: string): string {
   try {
     const url = new URL(text);
-    if (url.password === "") return text;
-    url.password = REDIS_PASSWORD_MASK;
-    return url.href;
+    if (url.password !== "") {
+      url.password = REDIS_PASSWORD_MASK;
+      return url.href;
+    }
   } catch {
-    // Unparsable, so its password cannot be told from its user: mask both.
-    return maskUserinfo(text, REDIS_PASSWORD_MASK);
+    // Unparsable: handled below.
   }
+  // Unparsable, or parsed without a password although it has an `@` (an
+  // unencoded `#`, `/` or `?` in the password moves the rest elsewhere):
+  // the password cannot be told from the user, so both are masked.
+  return maskUserinfo(text, REDIS_PASSWORD_MASK);
 }
 
 function maskPasswords(value: unknown): unknown {

@@ -5,7 +5,8 @@
 // its InvalidAPIParameters, and its cause (the URL parser's TypeError)
 // quoted it again; safePrintRedisConfig(), whose job is to mask passwords
 // for logs, returned such a URL unmasked. Both now leave the credentials
-// out, and still name the field and show the rest.
+// out, and still name the field and show the rest. A `%` that starts no
+// escape in the password was a URIError, now an InvalidAPIParameters.
 
 import assert from "node:assert/strict";
 import {
@@ -17,6 +18,9 @@ import { InvalidAPIParameters } from "../../../../exception.ts";
 const PASSWORD = "Pw-Secret-7f3a";
 const BROKEN = [
   `redis://user:${PASSWORD}@[::1/0`,
+  `redis://user:${PASSWORD}%@host/0`,
+  `redis://user:${PASSWORD}%zz@host/0`,
+  `redis:://user:${PASSWORD}#1@host/0`,
   `redis://:${PASSWORD}@host:99999/0`,
   `redis://:${PASSWORD}@ho st/0`,
   `redis://u:p/${PASSWORD}@[bad/0`,
