@@ -7,12 +7,18 @@
 // - CORS never reflects an origin it was not given;
 // - X-Forwarded-For and X-Forwarded-URL from an untrusted peer are not
 //   believed (the client IP stays the peer; a signature over a forwarded
-//   URL does not verify).
+//   URL does not verify);
+// - a Redis url's password shows neither in its errors nor in a safe print.
 // (Keys escaping their etcd prefix: etcd_keys_test.ts. Secrets in config
 // errors and dumps: configs_test.ts. In HTTP answers: http_test.ts.)
 
 import assert from "node:assert/strict";
 import { JwtSigner, signRequest } from "../../auth/mod.ts";
+import { BackendAIError } from "../../exception.ts";
+import {
+  safePrintRedisConfig,
+  valkeyOptions,
+} from "../../clients/valkey/mod.ts";
 import { reportFaultFigures } from "../faults/_report.ts";
 import { fuzz, fuzzCases } from "./_gen.ts";
 import {
@@ -331,4 +337,44 @@ Deno.test("security: X-Forwarded-For and X-Forwarded-URL from an untrusted peer 
     cases,
     crashes: 0,
   });
+});
+
+Deno.test("security: a Redis url's password never shows in an error or a safe print", () => {
+  const cases = Math.max(200, fuzzCases("security"));
+  const f = fuzz("security-redis-url");
+  for (let i = 0; i < cases; i++) {
+    f.caseIndex = i;
+    const password = `Pw${f.word()}${
+      f.pick(["", "/x", ":y", "@z", "%", "%zz", "%e0%a4", "#", "?", " "])
+    }${i}`;
+    const user = f.pick(["", "user", "u@x"]);
+    const host = f.pick([
+      "host",
+      "127.0.0.1",
+      "[::1]",
+      "[::1",
+      "ho st",
+      "h:99999",
+      "",
+    ]);
+    const url = `${
+      f.pick(["redis", "rediss", "http", "redis:"])
+    }://${user}:${password}@${host}/${f.pick(["0", "", "x", "1/2"])}`;
+    let shown = "";
+    try {
+      valkeyOptions({ url });
+    } catch (error) {
+      assert.ok(
+        error instanceof BackendAIError,
+        f.where(`${url}: untyped ${String(error)}`),
+      );
+      for (let e: unknown = error; e instanceof Error; e = e.cause) {
+        shown += `${e.message}\n${String(e)}\n${
+          JSON.stringify((e as { data?: unknown }).data)
+        }\n`;
+      }
+    }
+    shown += safePrintRedisConfig({ url });
+    assert.ok(!shown.includes(password), f.where(`${url}: ${shown}`));
+  }
 });
