@@ -84,6 +84,14 @@ export interface NatsConnectOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** `scheme://user:pass@` anywhere in a text, up to the last `@` of a url. */
+const CREDENTIALS_REGEXP = /([a-z][a-z0-9+.-]*:\/\/)[^\s'",]*@/gi;
+
+/** A text with the credentials of every url in it masked. */
+function maskCredentials(text: string): string {
+  return text.replace(CREDENTIALS_REGEXP, "$1***@");
+}
+
 /**
  * Connects to NATS and waits until the connection is ready.
  *
@@ -135,18 +143,24 @@ export async function connectNats(
     );
   } catch (err) {
     if (options.signal?.aborted) throw options.signal.reason;
+    // A server url may carry `user:pass@`: neither the message, the data
+    // nor the cause shows it (the url parser's TypeError quotes the url).
+    const shown = servers.map(maskCredentials);
+    const text = err instanceof Error ? err.message : String(err);
+    const reason = maskCredentials(text);
+    const cause = reason === text ? err : Object.assign(new Error(reason), {
+      name: err instanceof Error ? err.name : "Error",
+    });
     throw new NatsConnectionError(
-      `Cannot connect to NATS at ${servers.join(", ")}: ${
-        err instanceof Error ? err.message : String(err)
-      }`,
-      { cause: err, data: { servers } },
+      `Cannot connect to NATS at ${shown.join(", ")}: ${reason}`,
+      { cause, data: { servers: shown } },
     );
   }
   void (async () => {
     for await (const status of nc.status()) {
       if (status.type === "disconnect" || status.type === "reconnect") {
         logger.warn(`message queue: NATS ${status.type}ed`, {
-          server: status.server,
+          server: maskCredentials(String(status.server)),
         });
       }
     }
