@@ -84,12 +84,31 @@ export interface NatsConnectOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** `scheme://user:pass@` anywhere in a text, up to the last `@` of a url. */
-const CREDENTIALS_REGEXP = /([a-z][a-z0-9+.-]*:\/\/)[^\s'",]*@/gi;
+/**
+ * The credentials in server urls (`nats://user:pass@host`): each url's
+ * userinfo (from `://` to its last `@`, found without parsing, so a url
+ * that does not parse counts too) and its password part, longest first.
+ */
+function credentialsOf(servers: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const server of servers) {
+    const at = server.lastIndexOf("@");
+    if (at < 0) continue;
+    const scheme = server.indexOf("://");
+    const userinfo = server.slice(scheme >= 0 ? scheme + 3 : 0, at);
+    const colon = userinfo.indexOf(":");
+    for (const part of [userinfo, colon < 0 ? "" : userinfo.slice(colon + 1)]) {
+      if (part !== "") found.add(part);
+    }
+  }
+  return [...found].sort((a, b) => b.length - a.length);
+}
 
-/** A text with the credentials of every url in it masked. */
-function maskCredentials(text: string): string {
-  return text.replace(CREDENTIALS_REGEXP, "$1***@");
+/** A text with every one of `credentials` in it masked. */
+function maskCredentials(text: string, credentials: readonly string[]): string {
+  let out = text;
+  for (const secret of credentials) out = out.split(secret).join("***");
+  return out;
 }
 
 /**
@@ -123,6 +142,7 @@ export async function connectNats(
   }
   const logger = options.logger ?? consoleLogger;
   const timeoutMs = options.connectTimeoutMs ?? 10_000;
+  const credentials = credentialsOf(servers);
   let nc: NatsConnection;
   try {
     nc = await raceSignal(
@@ -145,9 +165,9 @@ export async function connectNats(
     if (options.signal?.aborted) throw options.signal.reason;
     // A server url may carry `user:pass@`: neither the message, the data
     // nor the cause shows it (the url parser's TypeError quotes the url).
-    const shown = servers.map(maskCredentials);
+    const shown = servers.map((server) => maskCredentials(server, credentials));
     const text = err instanceof Error ? err.message : String(err);
-    const reason = maskCredentials(text);
+    const reason = maskCredentials(text, credentials);
     const cause = reason === text ? err : Object.assign(new Error(reason), {
       name: err instanceof Error ? err.name : "Error",
     });
@@ -160,7 +180,7 @@ export async function connectNats(
     for await (const status of nc.status()) {
       if (status.type === "disconnect" || status.type === "reconnect") {
         logger.warn(`message queue: NATS ${status.type}ed`, {
-          server: maskCredentials(String(status.server)),
+          server: maskCredentials(String(status.server), credentials),
         });
       }
     }

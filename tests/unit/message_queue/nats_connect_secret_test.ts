@@ -34,6 +34,8 @@ for (
     ["a closed port", `nats://user:${PASSWORD}@127.0.0.1:1`],
     ["an unparsable url", `nats://user:${PASSWORD}@[::1`],
     ["a list", [`127.0.0.1:1`, `nats://:${PASSWORD}@127.0.0.1:2`]],
+    ["an unencoded space", `tls://u:${PASSWORD} 9@127.0.0.1:2`],
+    ["a url the client rewrites", `tls://:${PASSWORD} 0@h:99999`],
   ] as const
 ) {
   Deno.test(`connectNats() does not show a url's password: ${form}`, async () => {
