@@ -8,13 +8,16 @@
 // - X-Forwarded-For and X-Forwarded-URL from an untrusted peer are not
 //   believed (the client IP stays the peer; a signature over a forwarded
 //   URL does not verify);
-// - a Redis url's password shows neither in its errors nor in a safe print.
+// - a Redis url's password shows neither in its errors nor in a safe print,
+//   a NATS url's not in a connection error.
 // (Keys escaping their etcd prefix: etcd_keys_test.ts. Secrets in config
 // errors and dumps: configs_test.ts. In HTTP answers: http_test.ts.)
 
 import assert from "node:assert/strict";
 import { JwtSigner, signRequest } from "../../auth/mod.ts";
 import { BackendAIError } from "../../exception.ts";
+import { connectNats } from "../../message_queue/nats/mod.ts";
+import { quietLogger } from "../_logger.ts";
 import {
   safePrintRedisConfig,
   valkeyOptions,
@@ -375,6 +378,45 @@ Deno.test("security: a Redis url's password never shows in an error or a safe pr
       }
     }
     shown += safePrintRedisConfig({ url });
+    assert.ok(!shown.includes(password), f.where(`${url}: ${shown}`));
+  }
+});
+
+Deno.test("security: a NATS url's credentials never show in a connection error", async () => {
+  const f = fuzz("security-nats-url");
+  for (let i = 0; i < 40; i++) {
+    f.caseIndex = i;
+    const password = `Pw${f.word()}${
+      f.pick(["", "/x", ":y", "@z", "%", "#", " "])
+    }${i}`;
+    const host = f.pick([
+      "127.0.0.1:1",
+      "[::1",
+      "[::1]:1",
+      "h:99999",
+      "127.0.0.1:2",
+    ]);
+    const url = `${f.pick(["nats", "tls", "ws"])}://${
+      f.pick(["u", ""])
+    }:${password}@${host}`;
+    const servers = f.chance(0.5) ? url : ["127.0.0.1:1", url];
+    const error = await connectNats({ servers }, {
+      logger: quietLogger,
+      connectTimeoutMs: 2_000,
+    }).then(async (nc) => {
+      await nc.close();
+      return undefined;
+    }, (e) => e);
+    assert.ok(
+      error instanceof BackendAIError,
+      f.where(`${url}: ${String(error)}`),
+    );
+    let shown = "";
+    for (let e: unknown = error; e instanceof Error; e = e.cause) {
+      shown += `${e.message}\n${
+        JSON.stringify((e as { data?: unknown }).data)
+      }\n`;
+    }
     assert.ok(!shown.includes(password), f.where(`${url}: ${shown}`));
   }
 });
