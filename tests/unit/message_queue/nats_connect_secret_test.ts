@@ -48,6 +48,6 @@ for (
     }, (e) => e);
     assert.ok(error instanceof NatsConnectionError, String(error));
     assert.ok(!shown(error).includes(PASSWORD), shown(error));
-    assert.match(error.message, /127\.0\.0\.1|\[::1/);
+    assert.match(error.message, /127\.0\.0\.1|\[::1|@h:/);
   });
 }
