@@ -38,7 +38,8 @@ export const FUZZ_WEIGHTS: Readonly<Record<string, number>> = {
   "http-auth": 0.1,
   "configs": 0.12,
   "parsers": 0.03,
-  "etcd-keys": 0.05,
+  "etcd-keys": 0.04,
+  "service-discovery": 0.01,
   "security": 0.05,
 };
 
