@@ -113,7 +113,19 @@ export function parseYamlFile(text: string, file: string): ParsedFile {
       },
     );
   }
-  const data = doc.toJS() ?? {};
+  let data: unknown;
+  try {
+    data = doc.toJS() ?? {};
+  } catch (error) {
+    // Building the value can fail too: the yaml package refuses to expand
+    // nested aliases past a count ("billion laughs") with a ReferenceError.
+    const reason = (error instanceof Error ? error.message : String(error))
+      .split("\n")[0] as string;
+    throw new ConfigParseError(`Cannot parse ${file}: ${reason}`, {
+      data: { file, format: "yaml" },
+      cause: quoteFree(reason),
+    });
+  }
   if (typeof data !== "object" || Array.isArray(data)) {
     throw new ConfigParseError(
       `Cannot use ${file}: its top level must be a mapping`,
