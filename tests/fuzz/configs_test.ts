@@ -3,7 +3,8 @@
 // Generated bad configuration files, TOML and YAML: values of the wrong
 // type (a ConfigValidationError naming the key path as written and the
 // file), unknown keys (kept and reported once by path, never by value), and
-// broken syntax (a ConfigParseError naming the file and a line in it). No
+// broken syntax, YAML alias bombs included (a ConfigParseError naming the
+// file, and a line in it when there is one). No
 // other error escapes, and no secret value shows in any error, its cause
 // chain, the log or the printed configuration. Seeded: see _gen.ts.
 
@@ -165,6 +166,17 @@ function corrupt(f: Fuzz, text: string): string {
   }
 }
 
+/** Nested aliases, each level naming the previous one nine times. */
+function aliasBomb(levels: number): string {
+  const lines = ["bomb0: &bomb0 [x, x, x, x, x, x, x, x, x]"];
+  for (let i = 1; i <= levels; i++) {
+    lines.push(
+      `bomb${i}: &bomb${i} [${Array(9).fill(`*bomb${i - 1}`).join(", ")}]`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
 /** Everything an error would show: message, string form, data, causes. */
 function everythingShown(error: unknown): string {
   const parts: string[] = [];
@@ -217,7 +229,11 @@ Deno.test("fuzz: bad TOML and YAML configs give a typed error naming the key or 
         (data[section] as Record<string, unknown>)[key] = secrets[1];
       }
       let text = render(format, data);
-      if (mode === "broken") text = corrupt(f, text);
+      if (mode === "broken") {
+        text = format === "yaml" && f.chance(0.05)
+          ? text + aliasBomb(6 + f.int(4))
+          : corrupt(f, text);
+      }
       const file = `${dir}/case-${i}.${format}`;
       await Deno.writeTextFile(file, text);
       const loader = format === "toml"
