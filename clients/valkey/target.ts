@@ -242,7 +242,7 @@ export function valkeyOptions(target: ValkeyTarget): RedisOptions {
     } catch {
       // Neither the message nor the cause quotes the credentials (the
       // parser's TypeError quotes the whole URL).
-      const shown = JSON.stringify(maskUserinfo(target.url, "***"));
+      const shown = JSON.stringify(maskUserinfo(String(target.url), "***"));
       throw new InvalidAPIParameters(
         `Invalid Valkey "url": ${shown}`,
         {
@@ -272,7 +272,7 @@ export function valkeyOptions(target: ValkeyTarget): RedisOptions {
         // password, the path holds part of it.
         throw new InvalidAPIParameters(
           `Invalid Valkey "url" ${
-            JSON.stringify(maskUserinfo(target.url, "***"))
+            JSON.stringify(maskUserinfo(String(target.url), "***"))
           }: the path must be a database number`,
           { data: { field: "url" } },
         );
