@@ -33,7 +33,7 @@ export interface BadFrame {
 
 /**
  * Field names that are not part of the format but may appear in a hostile
- * entry: prototype keys, the dead-letter stream's own prefix, odd text.
+ * entry: prototype keys, the dead-letter stream's own field names, odd text.
  */
 const EXTRA_FIELD_NAMES = [
   "__proto__",
@@ -46,6 +46,10 @@ const EXTRA_FIELD_NAMES = [
   "NAME",
   "payload ",
   "\u00e9t\u00e9",
+  "_dlq_error",
+  "_dlq_id",
+  "_dlq_loss_cause",
+  "_dlq_x",
 ] as const;
 
 const HUGE_BYTES = 512 * 1024;
