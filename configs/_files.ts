@@ -41,6 +41,15 @@ export async function readText(file: string): Promise<string> {
   }
 }
 
+/**
+ * The cause of a parse error: the parser's reason alone. The parser's own
+ * error quotes the lines around the problem, which may hold a secret (a
+ * password on the broken line), and a cause is printed with its error.
+ */
+function quoteFree(reason: string): SyntaxError {
+  return new SyntaxError(reason);
+}
+
 /** Parses TOML, naming the file, line and column of a syntax error. */
 export function parseTomlFile(text: string, file: string): ParsedFile {
   let data: Record<string, unknown>;
@@ -50,12 +59,15 @@ export function parseTomlFile(text: string, file: string): ParsedFile {
     const line = error instanceof TomlError ? error.line : undefined;
     const column = error instanceof TomlError ? error.column : undefined;
     const reason = (error instanceof Error ? error.message : String(error))
-      .split("\n")[0];
+      .split("\n")[0] as string;
     throw new ConfigParseError(
       `Cannot parse ${file}${line === undefined ? "" : ` line ${line}`}${
         column === undefined ? "" : ` column ${column}`
       }: ${reason}`,
-      { data: { file, line, column, format: "toml" }, cause: error },
+      {
+        data: { file, line, column, format: "toml" },
+        cause: quoteFree(reason),
+      },
     );
   }
   return {
@@ -90,14 +102,30 @@ export function parseYamlFile(text: string, file: string): ParsedFile {
   if (problem !== undefined) {
     const line = problem.linePos?.[0].line;
     const column = problem.linePos?.[0].col;
+    const reason = problem.message.split("\n")[0] as string;
     throw new ConfigParseError(
       `Cannot parse ${file}${line === undefined ? "" : ` line ${line}`}${
         column === undefined ? "" : ` column ${column}`
-      }: ${problem.message.split("\n")[0]}`,
-      { data: { file, line, column, format: "yaml" }, cause: problem },
+      }: ${reason}`,
+      {
+        data: { file, line, column, format: "yaml" },
+        cause: quoteFree(reason),
+      },
     );
   }
-  const data = doc.toJS() ?? {};
+  let data: unknown;
+  try {
+    data = doc.toJS() ?? {};
+  } catch (error) {
+    // Building the value can fail too: the yaml package refuses to expand
+    // nested aliases past a count ("billion laughs") with a ReferenceError.
+    const reason = (error instanceof Error ? error.message : String(error))
+      .split("\n")[0] as string;
+    throw new ConfigParseError(`Cannot parse ${file}: ${reason}`, {
+      data: { file, format: "yaml" },
+      cause: quoteFree(reason),
+    });
+  }
   if (typeof data !== "object" || Array.isArray(data)) {
     throw new ConfigParseError(
       `Cannot use ${file}: its top level must be a mapping`,

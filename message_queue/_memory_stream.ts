@@ -18,6 +18,7 @@ import type {
   TrimResult,
 } from "./store.ts";
 import { lossFields } from "./dead_letter.ts";
+import { setField } from "./_util.ts";
 
 /** An entry of a memory stream. */
 export interface MemoryEntry {
@@ -145,8 +146,11 @@ export function toFields(flat: readonly StreamFieldValue[]): StreamFields {
   const fields: Record<string, StreamFieldValue> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) {
     const key = flat[i] as StreamFieldValue;
-    fields[typeof key === "string" ? key : new TextDecoder().decode(key)] =
-      flat[i + 1] as StreamFieldValue;
+    setField(
+      fields,
+      typeof key === "string" ? key : new TextDecoder().decode(key),
+      flat[i + 1] as StreamFieldValue,
+    );
   }
   return fields;
 }

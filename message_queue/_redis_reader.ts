@@ -8,6 +8,7 @@
  */
 
 import type { Valkey } from "./_redis_cluster.ts";
+import { setField } from "./_util.ts";
 import { MessageQueueClosedError } from "./errors.ts";
 import type { StreamFields, StreamFieldValue } from "./payload.ts";
 import {
@@ -32,7 +33,7 @@ export function name(value: Uint8Array | string): string {
 export function toFields(flat: readonly Uint8Array[]): StreamFields {
   const fields: Record<string, StreamFieldValue> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) {
-    fields[name(flat[i] as Uint8Array)] = flat[i + 1] as Uint8Array;
+    setField(fields, name(flat[i] as Uint8Array), flat[i + 1] as Uint8Array);
   }
   return fields;
 }
@@ -46,7 +47,7 @@ function textFields(flat: readonly string[]): StreamFields | undefined {
     if (key === "args" || value.includes("\uFFFD") || key.includes("\uFFFD")) {
       return undefined;
     }
-    fields[key] = value;
+    setField(fields, key, value);
   }
   return fields;
 }

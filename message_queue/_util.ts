@@ -78,3 +78,30 @@ export function text(value: StreamFieldValue | undefined): string {
 }
 
 export { errorText } from "../_error_text.ts";
+
+/**
+ * Sets one field of an entry read from the wire as an own property, also
+ * when it is named `__proto__`: a plain assignment would call the
+ * prototype setter there (on Node and Bun; Deno disables it), dropping the
+ * field or replacing the object's prototype.
+ *
+ * @param fields The fields being built.
+ * @param key The field's name, as sent.
+ * @param value Its value.
+ */
+export function setField<T>(
+  fields: Record<string, T>,
+  key: string,
+  value: T,
+): void {
+  if (key === "__proto__") {
+    Object.defineProperty(fields, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    fields[key] = value;
+  }
+}

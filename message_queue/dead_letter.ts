@@ -16,7 +16,7 @@
 import type { StreamFields, StreamFieldValue } from "./payload.ts";
 import type { StoredEntry, TrimLoss } from "./store.ts";
 import type { DeadLetter } from "./types.ts";
-import { text } from "./_util.ts";
+import { setField, text } from "./_util.ts";
 
 /**
  * The suffix of dead-letter streams: `events` → `events.dlq`.
@@ -39,6 +39,13 @@ const DLQ_FIELDS = {
   deliveryCount: "_dlq_delivery_count",
   error: "_dlq_error",
 } as const;
+
+/**
+ * How a dead letter keeps an original field whose name starts with `_dlq_`:
+ * under this prefix, so that it can neither be lost among nor pose as the
+ * dead letter's own fields (`_dlq_error`, a loss record's `_dlq_loss_cause`).
+ */
+const ESCAPED_FIELD_PREFIX = "_dlq_field:";
 
 /**
  * The fields of a loss record (what a group lost to trimming), after
@@ -116,7 +123,11 @@ export function errorKey(stream: string, group: string, id: string): string {
 export function readDeadLetter(entry: StoredEntry): DeadLetter {
   const fields: Record<string, StreamFieldValue> = {};
   for (const [key, value] of Object.entries(entry.fields)) {
-    if (!key.startsWith("_dlq_")) fields[key] = value;
+    if (key.startsWith(ESCAPED_FIELD_PREFIX)) {
+      setField(fields, key.slice(ESCAPED_FIELD_PREFIX.length), value);
+    } else if (!key.startsWith("_dlq_")) {
+      setField(fields, key, value);
+    }
   }
   const read = (name: string) => text(entry.fields[name]);
   const cause = read(LOSS_FIELDS.cause);
@@ -148,7 +159,8 @@ export function readDeadLetter(entry: StoredEntry): DeadLetter {
  * @param fields The original entry's fields.
  * @param info Where the entry was, who gave up on it, after how many
  * deliveries, and why.
- * @returns The flat field list: the original fields, then the `_dlq_` ones.
+ * @returns The flat field list: the original fields (one named `_dlq_...`
+ * as `_dlq_field:_dlq_...`), then the `_dlq_` ones.
  */
 export function deadLetterFields(
   fields: StreamFields,
@@ -162,7 +174,12 @@ export function deadLetterFields(
   },
 ): StreamFieldValue[] {
   const flat: StreamFieldValue[] = [];
-  for (const [key, value] of Object.entries(fields)) flat.push(key, value);
+  for (const [key, value] of Object.entries(fields)) {
+    flat.push(
+      key.startsWith("_dlq_") ? ESCAPED_FIELD_PREFIX + key : key,
+      value,
+    );
+  }
   flat.push(
     DLQ_FIELDS.stream,
     info.stream,

@@ -24,9 +24,31 @@ export interface ApiRequestRecorder {
 }
 
 /**
- * Records each request (upstream's `build_api_metric_middleware`): method,
- * route (`context.route`, set by the router; `(unmatched)` when no route
- * matched, never the raw path, so a scanner cannot grow the label set),
+ * The methods that get a label of their own; a request's method is any
+ * token its client sends, so the others share one (OpenTelemetry's
+ * `_OTHER`), or a scanner could grow the label set without bound.
+ */
+const STANDARD_METHODS: ReadonlySet<string> = new Set([
+  "GET",
+  "HEAD",
+  "POST",
+  "PUT",
+  "PATCH",
+  "DELETE",
+  "OPTIONS",
+  "CONNECT",
+  "TRACE",
+]);
+
+function methodLabel(method: string): string {
+  return STANDARD_METHODS.has(method) ? method : "_OTHER";
+}
+
+/**
+ * Records each request (upstream's `build_api_metric_middleware`): method
+ * (`_OTHER` for one outside the standard nine), route (`context.route`, set
+ * by the router; `(unmatched)` when no route matched, never the raw path,
+ * so a scanner cannot grow the label set),
  * status and duration, and for a failure the error's code: a
  * `BackendAIError`'s own, anything else `backendai_generic_internal-error`
  * with status 500. It sees errors whether they are thrown through it or
@@ -65,7 +87,7 @@ export function apiMetricsMiddleware(recorder: ApiRequestRecorder): Middleware {
       response = await next();
     } catch (error) {
       record({
-        method: request.method,
+        method: methodLabel(request.method),
         endpoint: context.route ?? UNMATCHED_ENDPOINT,
         errorCode: error instanceof BackendAIError
           ? error.errorCode()
@@ -77,7 +99,7 @@ export function apiMetricsMiddleware(recorder: ApiRequestRecorder): Middleware {
     }
     const answered = context.error;
     record({
-      method: request.method,
+      method: methodLabel(request.method),
       endpoint: context.route ?? UNMATCHED_ENDPOINT,
       errorCode: answered === undefined
         ? undefined

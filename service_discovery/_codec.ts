@@ -12,6 +12,7 @@
 // top-level fields of `model_dump()`, each value `orjson.dumps(v)`.
 
 import { orjsonFloat, pythonFloatRepr } from "../_python_float.ts";
+import { InvalidServiceMetadataError } from "./errors.ts";
 import { serviceMetadataFromPython } from "./metadata.ts";
 import type { ServiceMetadata } from "./types.ts";
 
@@ -84,13 +85,23 @@ export function toRedisFields(meta: ServiceMetadata): Array<[string, string]> {
   ];
 }
 
-/** Reads one service from its hash (`json.loads` of each field). */
+/**
+ * Reads one service from its hash (`json.loads` of each field); a field
+ * that is not JSON is an `InvalidServiceMetadataError` naming it.
+ */
 export function fromRedisFields(
   fields: Readonly<Record<string, string>>,
 ): ServiceMetadata {
   const dict: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
-    dict[key] = JSON.parse(value);
+    try {
+      dict[key] = JSON.parse(value);
+    } catch (cause) {
+      throw new InvalidServiceMetadataError(
+        `Invalid service metadata "${key}": the stored field is not JSON`,
+        { cause, data: { field: key } },
+      );
+    }
   }
   return serviceMetadataFromPython(dict);
 }

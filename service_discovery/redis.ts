@@ -246,6 +246,8 @@ export class RedisServiceDiscovery implements ServiceDiscovery {
    * @param options The signal.
    * @returns The service.
    * @throws {ServiceNotFoundError} When absent.
+   * @throws {InvalidServiceMetadataError} When the stored hash does not
+   * parse (a field that is not JSON, or not of the metadata's shape).
    */
   async getService(
     serviceGroup: string,

@@ -16,6 +16,7 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
+import { BackendAIError, InvalidAPIParameters } from "../exception.ts";
 import type { Logger } from "../utils.ts";
 import { errorText } from "../_error_text.ts";
 import type { RemoteAddr, ServeHandler } from "./handler.ts";
@@ -78,7 +79,10 @@ export interface NodeListenerOptions {
  * web `Request` (body streamed, `signal` aborted when the client goes
  * away), and the `Response` is streamed back with backpressure; a body the
  * client stops reading is cancelled, so an SSE stream ends with its client.
- * A handler that throws gets a problem+json 500.
+ * A handler that throws gets a problem+json 500; a request whose `Host`
+ * header is not `host[:port]`, or whose target is neither `/path` nor an
+ * absolute `http(s)://` URL, gets a 400 (`InvalidAPIParameters`) without
+ * reaching the handler.
  *
  * @example Mounted on an existing server
  * ```ts
@@ -129,7 +133,11 @@ async function respond(
         : { hostname: socket.remoteAddress, port: socket.remotePort ?? 0 };
     response = await handler(request, { remoteAddr });
   } catch (error) {
-    logger?.error("web: a handler threw", { error: errorText(error) });
+    // A request refused before the handler (a malformed Host) is the
+    // client's error, not the server's.
+    if (!(error instanceof BackendAIError && error.status < 500)) {
+      logger?.error("web: a handler threw", { error: errorText(error) });
+    }
     response = errorResponse(error);
   }
   try {
@@ -144,6 +152,15 @@ async function respond(
   }
 }
 
+/**
+ * RFC 7230's `Host`: `uri-host [":" port]`, an IP literal in brackets or a
+ * name of unreserved and sub-delimiter characters. Anything else (a space,
+ * a path, a query, userinfo) would make the URL unparsable or put a path
+ * other than the request line's into it.
+ */
+const HOST_REGEXP =
+  /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=]+)(?::[0-9]{0,5})?$/;
+
 function toRequest(incoming: IncomingMessage, signal: AbortSignal): Request {
   const headers = new Headers();
   const raw = incoming.rawHeaders;
@@ -151,13 +168,35 @@ function toRequest(incoming: IncomingMessage, signal: AbortSignal): Request {
     headers.append(raw[i] as string, raw[i + 1] as string);
   }
   const host = headers.get("host") ?? "localhost";
+  if (!HOST_REGEXP.test(host) || !URL.canParse(`http://${host}/`)) {
+    throw new InvalidAPIParameters("Malformed Host header", {
+      data: { header: "Host" },
+    });
+  }
   const method = incoming.method ?? "GET";
   const init: RequestInit & { duplex?: "half" } = { method, headers, signal };
   if (method !== "GET" && method !== "HEAD") {
     init.body = Readable.toWeb(incoming) as ReadableStream<Uint8Array>;
     init.duplex = "half";
   }
-  return new Request(`http://${host}${incoming.url ?? "/"}`, init);
+  return new Request(requestUrl(host, incoming.url ?? "/"), init);
+}
+
+/**
+ * The URL of a request line's target: origin-form (`/path?query`) under the
+ * Host, or absolute-form (`http://host/path`), whose authority wins (RFC 7230
+ * 5.5). Anything else (`*`, a target that does not parse) is refused.
+ */
+function requestUrl(host: string, target: string): string {
+  if (target.startsWith("/")) {
+    const url = `http://${host}${target}`;
+    if (URL.canParse(url)) return url;
+  } else if (/^https?:\/\//i.test(target) && URL.canParse(target)) {
+    return target;
+  }
+  throw new InvalidAPIParameters("Malformed request target", {
+    data: { field: "request-target" },
+  });
 }
 
 async function writeResponse(

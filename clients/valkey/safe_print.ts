@@ -6,6 +6,7 @@
  * @module
  */
 
+import { maskUserinfo } from "./_userinfo.ts";
 import { RedisProfileTarget, type RedisTarget } from "./redis_target.ts";
 import type { ValkeyTarget } from "./target.ts";
 import { ValkeyProfileTarget } from "./valkey_profile.ts";
@@ -40,12 +41,17 @@ const OVERRIDE_KEYS: ReadonlySet<string> = new Set([
 function maskUrl(text: string): string {
   try {
     const url = new URL(text);
-    if (url.password === "") return text;
-    url.password = REDIS_PASSWORD_MASK;
-    return url.href;
+    if (url.password !== "") {
+      url.password = REDIS_PASSWORD_MASK;
+      return url.href;
+    }
   } catch {
-    return text;
+    // Unparsable: handled below.
   }
+  // Unparsable, or parsed without a password although it has an `@` (an
+  // unencoded `#`, `/` or `?` in the password moves the rest elsewhere):
+  // the password cannot be told from the user, so both are masked.
+  return maskUserinfo(text, REDIS_PASSWORD_MASK);
 }
 
 function maskPasswords(value: unknown): unknown {

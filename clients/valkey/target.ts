@@ -10,6 +10,7 @@
 import type { RedisOptions } from "ioredis";
 import { InvalidAPIParameters } from "../../exception.ts";
 import { HostPortPair } from "../../types.ts";
+import { maskUserinfo } from "./_userinfo.ts";
 
 /** A host and TCP port. */
 export interface ValkeyAddress {
@@ -238,10 +239,16 @@ export function valkeyOptions(target: ValkeyTarget): RedisOptions {
     let url: URL;
     try {
       url = new URL(target.url);
-    } catch (err) {
+    } catch {
+      // Neither the message nor the cause quotes the credentials (the
+      // parser's TypeError quotes the whole URL).
+      const shown = JSON.stringify(maskUserinfo(String(target.url), "***"));
       throw new InvalidAPIParameters(
-        `Invalid Valkey "url": ${JSON.stringify(target.url)}`,
-        { cause: err, data: { field: "url" } },
+        `Invalid Valkey "url": ${shown}`,
+        {
+          cause: new TypeError(`Invalid URL: ${shown}`),
+          data: { field: "url" },
+        },
       );
     }
     if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
@@ -253,18 +260,20 @@ export function valkeyOptions(target: ValkeyTarget): RedisOptions {
     options.host = url.hostname.replace(/^\[|\]$/g, "");
     options.port = url.port === "" ? 6379 : Number(url.port);
     if (url.password !== "") {
-      options.password = decodeURIComponent(url.password);
+      options.password = decodeUserinfo(url.password, target.url);
     }
     if (url.username !== "") {
-      options.username = decodeURIComponent(url.username);
+      options.username = decodeUserinfo(url.username, target.url);
     }
     const path = url.pathname.replace(/^\//, "");
     if (path !== "" && target.db === undefined) {
       if (!/^\d+$/.test(path)) {
+        // Not the path alone: with an unencoded `#`, `/` or `?` in the
+        // password, the path holds part of it.
         throw new InvalidAPIParameters(
-          `Invalid Valkey "url": the path must be a database number, got ${
-            JSON.stringify(path)
-          }`,
+          `Invalid Valkey "url" ${
+            JSON.stringify(maskUserinfo(String(target.url), "***"))
+          }: the path must be a database number`,
           { data: { field: "url" } },
         );
       }
@@ -290,6 +299,24 @@ export function valkeyOptions(target: ValkeyTarget): RedisOptions {
     }
   }
   return options;
+}
+
+/**
+ * A user or password of a url, percent-decoded; a `%` that starts no
+ * escape (`p%ss`) is an InvalidAPIParameters, not a URIError, and quotes
+ * neither.
+ */
+function decodeUserinfo(text: string, url: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new InvalidAPIParameters(
+      `Invalid Valkey "url" ${
+        JSON.stringify(maskUserinfo(url, "***"))
+      }: its user or password has a "%" that is no escape (write "%25")`,
+      { data: { field: "url" } },
+    );
+  }
 }
 
 /**

@@ -11,6 +11,7 @@
 
 import { Decoder, Encoder } from "@msgpack/msgpack";
 import type { StreamFields, StreamFieldValue } from "../payload.ts";
+import { setField } from "../_util.ts";
 
 const encoder = new Encoder();
 const decoder = new Decoder();
@@ -27,7 +28,8 @@ export function encodeFields(fields: readonly StreamFieldValue[]): Uint8Array {
 
 /**
  * Decodes message data into fields by name. Data that is not such an array
- * (a message another client published on the subject) becomes one field,
+ * of names and values (a message another client published on the subject;
+ * an array of odd length, or with a name that is not text) becomes one field,
  * `data`, holding it as it was, so that the codec reports it malformed and
  * it is dead-lettered with its bytes.
  *
@@ -41,7 +43,9 @@ export function decodeFields(data: Uint8Array): StreamFields {
   } catch {
     return { data };
   }
-  if (!Array.isArray(flat)) return { data };
+  // An odd length is not names and values: read as pairs, its last
+  // element would be dropped.
+  if (!Array.isArray(flat) || flat.length % 2 !== 0) return { data };
   const fields: Record<string, StreamFieldValue> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) {
     const name = flat[i];
@@ -52,7 +56,7 @@ export function decodeFields(data: Uint8Array): StreamFields {
     ) {
       return { data };
     }
-    fields[name] = value;
+    setField(fields, name, value);
   }
   return fields;
 }

@@ -85,6 +85,33 @@ export interface NatsConnectOptions {
 }
 
 /**
+ * The credentials in server urls (`nats://user:pass@host`): each url's
+ * userinfo (from `://` to its last `@`, found without parsing, so a url
+ * that does not parse counts too) and its password part, longest first.
+ */
+function credentialsOf(servers: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const server of servers) {
+    const at = server.lastIndexOf("@");
+    if (at < 0) continue;
+    const scheme = server.indexOf("://");
+    const userinfo = server.slice(scheme >= 0 ? scheme + 3 : 0, at);
+    const colon = userinfo.indexOf(":");
+    for (const part of [userinfo, colon < 0 ? "" : userinfo.slice(colon + 1)]) {
+      if (part !== "") found.add(part);
+    }
+  }
+  return [...found].sort((a, b) => b.length - a.length);
+}
+
+/** A text with every one of `credentials` in it masked. */
+function maskCredentials(text: string, credentials: readonly string[]): string {
+  let out = text;
+  for (const secret of credentials) out = out.split(secret).join("***");
+  return out;
+}
+
+/**
  * Connects to NATS and waits until the connection is ready.
  *
  * @example Usage
@@ -115,6 +142,7 @@ export async function connectNats(
   }
   const logger = options.logger ?? consoleLogger;
   const timeoutMs = options.connectTimeoutMs ?? 10_000;
+  const credentials = credentialsOf(servers);
   let nc: NatsConnection;
   try {
     nc = await raceSignal(
@@ -135,18 +163,24 @@ export async function connectNats(
     );
   } catch (err) {
     if (options.signal?.aborted) throw options.signal.reason;
+    // A server url may carry `user:pass@`: neither the message, the data
+    // nor the cause shows it (the url parser's TypeError quotes the url).
+    const shown = servers.map((server) => maskCredentials(server, credentials));
+    const text = err instanceof Error ? err.message : String(err);
+    const reason = maskCredentials(text, credentials);
+    const cause = reason === text ? err : Object.assign(new Error(reason), {
+      name: err instanceof Error ? err.name : "Error",
+    });
     throw new NatsConnectionError(
-      `Cannot connect to NATS at ${servers.join(", ")}: ${
-        err instanceof Error ? err.message : String(err)
-      }`,
-      { cause: err, data: { servers } },
+      `Cannot connect to NATS at ${shown.join(", ")}: ${reason}`,
+      { cause, data: { servers: shown } },
     );
   }
   void (async () => {
     for await (const status of nc.status()) {
       if (status.type === "disconnect" || status.type === "reconnect") {
         logger.warn(`message queue: NATS ${status.type}ed`, {
-          server: status.server,
+          server: maskCredentials(String(status.server), credentials),
         });
       }
     }
