@@ -72,7 +72,9 @@ export class TrustedProxies {
    * proxies): the forwarding chain, from the outermost `X-Forwarded-For`
    * claim to the peer of this connection, walked inwards past every trusted
    * proxy; the first address that is not one is the client. Without trusted
-   * proxies the header is not read: the peer is the client.
+   * proxies the header is not read: the peer is the client. Without a peer
+   * (an adapter that does not know it) the header is not read either, since
+   * nothing says a trusted proxy wrote it: the client is unknown.
    *
    * @param peer The peer address of the connection.
    * @param forwardedFor The `X-Forwarded-For` header, if any.
@@ -82,10 +84,10 @@ export class TrustedProxies {
     peer: string | undefined,
     forwardedFor: string | null | undefined,
   ): string | undefined {
-    if (!this.configured || !forwardedFor) return peer;
+    if (!this.configured || !forwardedFor || peer === undefined) return peer;
     const chain = forwardedFor.split(",").map((entry) => entry.trim())
       .filter((entry) => entry !== "");
-    if (peer !== undefined) chain.push(peer);
+    chain.push(peer);
     for (let i = chain.length - 1; i >= 0; i--) {
       const address = chain[i] as string;
       if (!this.trusts(address)) return address;
