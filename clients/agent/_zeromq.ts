@@ -1,0 +1,303 @@
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+/**
+ * {@linkcode RpcTransport} on npm `zeromq` 6, imported lazily. The ZAP
+ * handler follows callosum's `ZAPServer` (`callosum/lower/zeromq.py`): a
+ * REP socket on `inproc://zeromq.zap.01` in the server socket's own
+ * context, 6-frame requests, `200 OK` with user id `manager` for an allowed
+ * CURVE key in the server's domain, `400` otherwise.
+ *
+ * @module
+ */
+
+import { setImmediate } from "node:timers";
+import type * as Zmq from "zeromq";
+import { InvalidAPIParameters } from "../../exception.ts";
+import { z85Encode } from "./_z85.ts";
+import type {
+  BindSocketOptions,
+  ConnectSocketOptions,
+  CurveKeyPair,
+  CurveServerKeys,
+  RpcBoundSocket,
+  RpcSocket,
+  RpcTransport,
+} from "./transport.ts";
+
+type ZmqModule = typeof Zmq;
+
+const KEY_REGEXP = /^[0-9a-zA-Z.\-:+=^!/*?&<>()[\]{}@%$#]{40}$/;
+
+function checkKey(field: string, key: string): void {
+  if (!KEY_REGEXP.test(key)) {
+    throw new InvalidAPIParameters(
+      `Invalid CURVE key "${field}": 40 Z85 characters expected`,
+      { data: { field, length: key.length } },
+    );
+  }
+}
+
+const TEXT = new TextEncoder();
+const UTF8 = new TextDecoder();
+
+/** How a socket waits for messages; see {@linkcode ZeromqReceiveMode}. */
+export type ZeromqReceiveMode = "wait" | "poll";
+
+/**
+ * Whether this runtime is Deno, where a receive pending while the same
+ * socket sends is never woken by zeromq's poll handle (measured: every
+ * time, not the rare flake seen across sockets), so sockets poll there.
+ */
+export function defaultReceiveMode(): ZeromqReceiveMode {
+  const agent = (globalThis as { navigator?: { userAgent?: string } })
+    .navigator?.userAgent;
+  return agent?.startsWith("Deno/") ? "poll" : "wait";
+}
+
+/** Polls in a row answered from the next turn of the event loop. */
+const SPIN_POLLS = 2_000;
+/** Polls 1 ms apart before the wait grows to {@linkcode IDLE_POLL_MS}. */
+const SHORT_POLLS = 200;
+const IDLE_POLL_MS = 5;
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function isAgain(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "EAGAIN";
+}
+
+/**
+ * Receives one message. In `"wait"` mode zeromq's own wait; in `"poll"`
+ * mode a non-blocking receive (the socket's `receiveTimeout` is 0) retried
+ * on the next turn of the event loop, then every millisecond, then every
+ * 5 ms while idle; `activity()` (called on each send) starts it over.
+ */
+class Receiver {
+  readonly #socket: Zmq.Readable & { readonly closed: boolean };
+  readonly #mode: ZeromqReceiveMode;
+  #idle = 0;
+
+  constructor(
+    socket: Zmq.Readable & { readonly closed: boolean },
+    mode: ZeromqReceiveMode,
+  ) {
+    this.#socket = socket;
+    this.#mode = mode;
+  }
+
+  activity(): void {
+    this.#idle = 0;
+  }
+
+  async receive(): Promise<Uint8Array[]> {
+    if (this.#mode === "wait") return await this.#socket.receive();
+    for (;;) {
+      try {
+        const frames = await this.#socket.receive();
+        this.#idle = 0;
+        return frames;
+      } catch (error) {
+        if (!isAgain(error) || this.#socket.closed) throw error;
+      }
+      this.#idle++;
+      if (this.#idle < SPIN_POLLS) await nextTurn();
+      else {await sleep(
+          this.#idle < SPIN_POLLS + SHORT_POLLS ? 1 : IDLE_POLL_MS,
+        );}
+    }
+  }
+}
+
+class ZeromqSocket implements RpcBoundSocket {
+  readonly #socket: Zmq.Dealer | Zmq.Router;
+  readonly #receiver: Receiver;
+  readonly #onClose: (() => void) | undefined;
+  readonly endpoint: string;
+
+  constructor(
+    socket: Zmq.Dealer | Zmq.Router,
+    endpoint: string,
+    mode: ZeromqReceiveMode,
+    onClose?: () => void,
+  ) {
+    this.#socket = socket;
+    this.#receiver = new Receiver(socket, mode);
+    this.endpoint = endpoint;
+    this.#onClose = onClose;
+  }
+
+  send(frames: Uint8Array[]): Promise<void> {
+    this.#receiver.activity();
+    return this.#socket.send(frames);
+  }
+
+  receive(): Promise<Uint8Array[]> {
+    return this.#receiver.receive();
+  }
+
+  close(): void {
+    if (this.#socket.closed) return;
+    this.#socket.close();
+    this.#onClose?.();
+  }
+}
+
+async function serveZap(
+  socket: Zmq.Reply,
+  keys: CurveServerKeys,
+  mode: ZeromqReceiveMode,
+): Promise<void> {
+  const receiver = new Receiver(socket, mode);
+  const domain = keys.domain ?? "local";
+  const allowed = new Set(keys.allowedClientKeys);
+  while (!socket.closed) {
+    let frames: Uint8Array[];
+    try {
+      frames = await receiver.receive();
+    } catch {
+      return; // closed
+    }
+    const [version, requestId, reqDomain, , , mechanism, ...credentials] =
+      frames;
+    const id = requestId ?? new Uint8Array(0);
+    let status = "400";
+    let text = "Access denied";
+    let userId = "";
+    if (frames.length < 6) {
+      text = "Not enough frames";
+    } else if (UTF8.decode(version) !== "1.0") {
+      text = "Invalid version";
+    } else if (UTF8.decode(mechanism) !== "CURVE") {
+      text = "Unsupported authentication mechanism";
+    } else if (credentials.length !== 1 || credentials[0]!.length !== 32) {
+      text = "Invalid credentials";
+    } else if (
+      UTF8.decode(reqDomain) === domain &&
+      allowed.has(z85Encode(credentials[0]!))
+    ) {
+      status = "200";
+      text = "OK";
+      userId = "manager";
+    }
+    try {
+      await socket.send([
+        TEXT.encode("1.0"),
+        id,
+        TEXT.encode(status),
+        TEXT.encode(text),
+        TEXT.encode(userId),
+        new Uint8Array(0),
+      ]);
+    } catch {
+      return;
+    }
+  }
+}
+
+/** The zeromq transport; the module is imported at the first socket. */
+export class ZeromqTransport implements RpcTransport {
+  #module: Promise<ZmqModule> | undefined;
+  readonly #mode: ZeromqReceiveMode;
+
+  constructor(mode: ZeromqReceiveMode = defaultReceiveMode()) {
+    this.#mode = mode;
+  }
+
+  #receiveTimeout(): { receiveTimeout?: number } {
+    return this.#mode === "poll" ? { receiveTimeout: 0 } : {};
+  }
+
+  #load(): Promise<ZmqModule> {
+    this.#module ??= import("zeromq");
+    return this.#module;
+  }
+
+  async connect(
+    address: string,
+    options: ConnectSocketOptions,
+  ): Promise<RpcSocket> {
+    const zmq = await this.#load();
+    const socket = new zmq.Dealer({
+      linger: options.lingerMs ?? 100,
+      ...this.#receiveTimeout(),
+    });
+    try {
+      const { curve, keepalive } = options;
+      if (curve) {
+        checkKey("curve.serverPublicKey", curve.serverPublicKey);
+        checkKey("curve.publicKey", curve.publicKey);
+        checkKey("curve.secretKey", curve.secretKey);
+        socket.zapDomain = "local";
+        socket.curveServerKey = curve.serverPublicKey;
+        socket.curvePublicKey = curve.publicKey;
+        socket.curveSecretKey = curve.secretKey;
+      }
+      if (keepalive) {
+        socket.tcpKeepalive = 1;
+        socket.tcpKeepaliveIdle = keepalive.idleSeconds;
+        socket.tcpKeepaliveInterval = keepalive.intervalSeconds ??
+          Math.max(2, Math.floor(keepalive.idleSeconds / 3));
+        socket.tcpKeepaliveCount = keepalive.count ?? 3;
+      }
+      socket.connect(address);
+    } catch (error) {
+      socket.close();
+      throw wrapSocketError(error, address);
+    }
+    return new ZeromqSocket(socket, address, this.#mode);
+  }
+
+  async bind(
+    address: string,
+    options: BindSocketOptions,
+  ): Promise<RpcBoundSocket> {
+    const zmq = await this.#load();
+    const { curve } = options;
+    const context = curve ? new zmq.Context() : undefined;
+    let zap: Zmq.Reply | undefined;
+    const socket = new zmq.Router({
+      linger: options.lingerMs ?? 100,
+      ...this.#receiveTimeout(),
+      ...(context ? { context } : {}),
+    });
+    try {
+      if (curve && context) {
+        checkKey("curve.secretKey", curve.secretKey);
+        for (const key of curve.allowedClientKeys) {
+          checkKey("curve.allowedClientKeys", key);
+        }
+        zap = new zmq.Reply({ context, linger: 1, ...this.#receiveTimeout() });
+        await zap.bind("inproc://zeromq.zap.01");
+        void serveZap(zap, curve, this.#mode);
+        socket.zapDomain = curve.domain ?? "local";
+        socket.curveServer = true;
+        socket.curveSecretKey = curve.secretKey;
+      }
+      await socket.bind(address.replace(/:0$/, ":*"));
+    } catch (error) {
+      socket.close();
+      zap?.close();
+      throw wrapSocketError(error, address);
+    }
+    const endpoint = socket.lastEndpoint ?? address;
+    return new ZeromqSocket(socket, endpoint, this.#mode, () => zap?.close());
+  }
+
+  async curveKeyPair(): Promise<CurveKeyPair> {
+    const zmq = await this.#load();
+    return zmq.curveKeyPair();
+  }
+}
+
+function wrapSocketError(error: unknown, address: string): unknown {
+  if (error instanceof InvalidAPIParameters) return error;
+  return new InvalidAPIParameters(
+    `Cannot use the address "${address}": ${(error as Error).message}`,
+    { data: { field: "address", value: address }, cause: error },
+  );
+}
