@@ -136,8 +136,13 @@ class ZeromqSocket implements RpcBoundSocket {
     return this.#socket.send(frames);
   }
 
-  receive(): Promise<Uint8Array[]> {
-    return this.#receiver.receive();
+  async receive(): Promise<Uint8Array[]> {
+    // zeromq gives Node Buffers; hand out plain Uint8Array views of them, so
+    // the bytes decoded from a frame are plain Uint8Arrays too.
+    const frames = await this.#receiver.receive();
+    return frames.map((frame) =>
+      new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength)
+    );
   }
 
   close(): void {

@@ -13,3 +13,6 @@ export * from "./wire.ts";
 export * from "./transport.ts";
 export * from "./rpc_client.ts";
 export * from "./rpc_server.ts";
+export * from "./agent_client.ts";
+export * from "./agent_methods.ts";
+export * from "./agent_pool.ts";
