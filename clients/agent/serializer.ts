@@ -16,8 +16,9 @@
  * 9 `SlotName`, 16 `BinarySize`) cannot be written without a Python pickler,
  * so they are refused on the way out unless passed through: reading one gives
  * an `ExtData` (code and raw bytes, nothing lost), and an `ExtData` is
- * written back byte for byte. Integers past 2^53 read as `bigint`, and a
- * `bigint` is written as a 64-bit integer. A number with no fraction is
+ * written back byte for byte. Integers read as numbers up to 2^53 and as
+ * `bigint` past it (never rounded), and a `bigint` is written as a 64-bit
+ * integer. A number with no fraction is
  * written as an integer (Python reads `1.0` sent from here as `1`).
  *
  * @module
@@ -358,6 +359,32 @@ function buildCodec(): ExtensionCodec {
 
 const CODEC = buildCodec();
 
+type BigIntReader = () => bigint;
+
+/**
+ * A decoder that reads a 64-bit integer as a number when it is a safe
+ * integer and as a `bigint` only past 2^53, so sizes over 4 GiB stay
+ * numbers and nothing is rounded. @msgpack/msgpack reads 64-bit integers
+ * all one way or the other, so its two readers are wrapped on the instance.
+ */
+function mixedIntDecoder(): Decoder {
+  const decoder = new Decoder({ extensionCodec: CODEC, useBigInt64: true });
+  const readers = decoder as unknown as Record<string, BigIntReader>;
+  for (const name of ["readU64AsBigInt", "readI64AsBigInt"]) {
+    const read = readers[name];
+    if (typeof read !== "function") continue;
+    readers[name] = function (this: Decoder): bigint {
+      const value = read.call(this);
+      return value <= MAX_SAFE && value >= -MAX_SAFE
+        ? Number(value) as unknown as bigint
+        : value;
+    };
+  }
+  return decoder;
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /**
  * The encoder and decoder of one peer. Each is reused for every message, so
  * one instance serves one socket (they are not re-entrant across awaits, and
@@ -369,10 +396,7 @@ export class RpcBodyCodec {
     useBigInt64: true,
     ignoreUndefined: false,
   });
-  readonly #decoder: Decoder = new Decoder({
-    extensionCodec: CODEC,
-    useBigInt64: true,
-  });
+  readonly #decoder: Decoder = mixedIntDecoder();
 
   /**
    * Packs a value as upstream's `msgpack.packb`.

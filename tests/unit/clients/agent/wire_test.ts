@@ -241,6 +241,9 @@ Deno.test("pickled extension types pass through untouched", () => {
 Deno.test("big integers and bytes keep their msgpack types", () => {
   const big = 2n ** 60n;
   assert.equal(unpackRpcBody(packRpcBody(big)), big);
+  // A 64-bit integer within 2^53 reads as a number (cf = uint64).
+  assert.equal(unpackRpcBody(bytes("cf 00 00 01 00 00 00 00 00")), 2 ** 40);
+  assert.equal(unpackRpcBody(bytes("d3 ff ff ff ff ff ff ff ff")), -1);
   assert.equal(hex(packRpcBody(new Uint8Array([1, 2]))), "c4 02 01 02");
   assert.equal(unpackRpcBody(new Uint8Array(0)), null);
   assert.throws(() => unpackRpcBody(bytes("c1")), InvalidAPIParameters);
