@@ -177,6 +177,8 @@ export class AgentClientPool {
   #closed = false;
 
   /**
+   * Makes an empty pool; its health loop starts with the first agent.
+   *
    * @param options Client options, intervals, clock.
    */
   constructor(options: AgentClientPoolOptions = {}) {

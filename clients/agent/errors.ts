@@ -65,6 +65,8 @@ export class AgentRpcRemoteError extends BackendAIError {
   readonly remoteTraceback: string;
 
   /**
+   * Makes the error from the remote exception callosum reported.
+   *
    * @param message What failed.
    * @param options The remote exception, data and cause.
    */

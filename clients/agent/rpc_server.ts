@@ -174,6 +174,8 @@ export class RpcServer {
   #idle: (() => void) | undefined;
 
   /**
+   * Makes a server; it serves once {@linkcode RpcServer.listen} binds it.
+   *
    * @param options Methods, concurrency, keys, transport.
    * @throws {InvalidAPIParameters} When `maxConcurrency` is not a positive
    * integer.

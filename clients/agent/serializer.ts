@@ -28,7 +28,6 @@ import {
   Decoder,
   decodeTimestampExtension,
   Encoder,
-  ExtData,
   ExtensionCodec,
 } from "@msgpack/msgpack";
 import { InvalidAPIParameters } from "../../exception.ts";
@@ -72,6 +71,8 @@ export class Uuid {
   readonly bytes: Uint8Array;
 
   /**
+   * Reads a UUID from its text or its 16 bytes.
+   *
    * @param value The canonical text (with or without dashes) or 16 bytes.
    * @throws {InvalidAPIParameters} When `value` is not a UUID.
    */
@@ -152,6 +153,8 @@ export class PosixPath {
   readonly kind: PosixPathKind;
 
   /**
+   * Makes a path of one of upstream's path classes.
+   *
    * @param path The path text.
    * @param kind The Python class; `"posix"` (`PosixPath`) by default.
    */
@@ -497,5 +500,3 @@ export function packRpcBody(value: unknown): Uint8Array {
 export function unpackRpcBody(bytes: Uint8Array): unknown {
   return SHARED.unpack(bytes);
 }
-
-export { ExtData };
