@@ -57,6 +57,7 @@ import {
 import { readHalfstackEnv } from "./halfstack.ts";
 import { webTour } from "./demo/_web.ts";
 import { discoveryDemo } from "./demo/_discovery.ts";
+import { agentDemo } from "./demo/_agent.ts";
 
 function section(title: string): void {
   console.log(`\n== ${title}`);
@@ -367,6 +368,7 @@ section("resilience: metric, retry, circuit breaker, timeout (embedded)");
 }
 
 await webTour({ section, show, silent });
+await agentDemo({ section, show, logger: silent });
 
 const redisAddr = readHalfstackEnv()?.BACKEND_REDIS_ADDR;
 if (redisAddr !== undefined) {

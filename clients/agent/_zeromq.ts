@@ -78,12 +78,18 @@ function isAgain(error: unknown): boolean {
  * 5 ms while idle; `activity()` (called on each send) starts it over.
  */
 class Receiver {
-  readonly #socket: Zmq.Readable & { readonly closed: boolean };
+  readonly #socket: Zmq.Readable & {
+    readonly closed: boolean;
+    readonly readable: boolean;
+  };
   readonly #mode: ZeromqReceiveMode;
   #idle = 0;
 
   constructor(
-    socket: Zmq.Readable & { readonly closed: boolean },
+    socket: Zmq.Readable & {
+      readonly closed: boolean;
+      readonly readable: boolean;
+    },
     mode: ZeromqReceiveMode,
   ) {
     this.#socket = socket;
@@ -97,12 +103,16 @@ class Receiver {
   async receive(): Promise<Uint8Array[]> {
     if (this.#mode === "wait") return await this.#socket.receive();
     for (;;) {
-      try {
-        const frames = await this.#socket.receive();
-        this.#idle = 0;
-        return frames;
-      } catch (error) {
-        if (!isAgain(error) || this.#socket.closed) throw error;
+      // `readable` asks libzmq (ZMQ_EVENTS) without the EAGAIN error an
+      // empty receive costs.
+      if (this.#socket.closed || this.#socket.readable) {
+        try {
+          const frames = await this.#socket.receive();
+          this.#idle = 0;
+          return frames;
+        } catch (error) {
+          if (!isAgain(error) || this.#socket.closed) throw error;
+        }
       }
       this.#idle++;
       if (this.#idle < SPIN_POLLS) await nextTurn();
@@ -131,9 +141,17 @@ class ZeromqSocket implements RpcBoundSocket {
     this.#onClose = onClose;
   }
 
-  send(frames: Uint8Array[]): Promise<void> {
+  async send(frames: Uint8Array[]): Promise<void> {
     this.#receiver.activity();
-    return this.#socket.send(frames);
+    for (let attempt = 0;; attempt++) {
+      try {
+        return await this.#socket.send(frames);
+      } catch (error) {
+        // With sendTimeout 0 a full queue (the high-water mark) is EAGAIN.
+        if (!isAgain(error) || this.#socket.closed) throw error;
+      }
+      await sleep(Math.min(attempt, 10));
+    }
   }
 
   async receive(): Promise<Uint8Array[]> {
@@ -213,8 +231,11 @@ export class ZeromqTransport implements RpcTransport {
     this.#mode = mode;
   }
 
-  #receiveTimeout(): { receiveTimeout?: number } {
-    return this.#mode === "poll" ? { receiveTimeout: 0 } : {};
+  #receiveTimeout(): { receiveTimeout?: number; sendTimeout?: number } {
+    // Both 0 on Deno: zeromq then answers at once, without its uv_check
+    // deferral (taken after a run of synchronous operations), which Deno
+    // runs late.
+    return this.#mode === "poll" ? { receiveTimeout: 0, sendTimeout: 0 } : {};
   }
 
   #load(): Promise<ZmqModule> {
