@@ -115,10 +115,11 @@ class Receiver {
         }
       }
       this.#idle++;
-      if (this.#idle < SPIN_POLLS) await nextTurn();
-      else {await sleep(
-          this.#idle < SPIN_POLLS + SHORT_POLLS ? 1 : IDLE_POLL_MS,
-        );}
+      if (this.#idle < SPIN_POLLS) {
+        await nextTurn();
+      } else {
+        await sleep(this.#idle < SPIN_POLLS + SHORT_POLLS ? 1 : IDLE_POLL_MS);
+      }
     }
   }
 }

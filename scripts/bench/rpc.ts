@@ -7,7 +7,7 @@
  * - `ours`: our {@linkcode AgentClient} to our {@linkcode RpcServer} in a
  *   second Deno process;
  * - `oursToPython`: our client to the Python stand-in
- *   (tests/integration/clients/agent/_callosum_peer.py, pyzmq + msgpack,
+ *   (tests/integration/clients/agent/_callosum_peer.ts, pyzmq + msgpack,
  *   callosum's frames);
  * - `python`: the Python stand-in on both ends (its `bench` mode: one
  *   synchronous pyzmq DEALER keeping N calls in flight).

@@ -2,7 +2,7 @@
 
 /**
  * The Python side of the agent RPC interop tests and the RPC benchmark:
- * `_callosum_peer.py` run by Debian's `/usr/bin/python3` with
+ * `_callosum_peer.ts`'s script run by Debian's `/usr/bin/python3` with
  * `python3-zmq` and `python3-msgpack` (scripts/install_servers.sh). Without
  * them the tests fail with a message saying what to install; they never
  * skip. Every wait here has a time limit.
@@ -11,14 +11,12 @@
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { CALLOSUM_PEER_PY } from "./_callosum_peer.ts";
 
 /** Debian's interpreter, where python3-zmq and python3-msgpack live. */
 export const PYTHON = "/usr/bin/python3";
-/** The peer script. */
-export const PEER_SCRIPT: string = fileURLToPath(
-  new URL("./_callosum_peer.py", import.meta.url),
-);
+/** How the peer script is passed to Python. */
+const PEER_ARGS: readonly string[] = ["-c", CALLOSUM_PEER_PY];
 
 /** Fails with `message` if `promise` takes longer than `ms`. */
 export function within<T>(
@@ -54,7 +52,7 @@ function exited(child: ChildProcess): Promise<void> {
  * @returns The server.
  */
 export async function startPythonServer(): Promise<PythonServer> {
-  const child = spawn(PYTHON, [PEER_SCRIPT, "server"], {
+  const child = spawn(PYTHON, [...PEER_ARGS, "server"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
@@ -106,7 +104,7 @@ export async function runPythonClient(
   args: string[],
   timeoutMs = 30_000,
 ): Promise<unknown> {
-  const child = spawn(PYTHON, [PEER_SCRIPT, ...args], {
+  const child = spawn(PYTHON, [...PEER_ARGS, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

@@ -1,7 +1,7 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 
 // Our client against a Python peer speaking callosum's frames, and a Python
-// client against our server (_callosum_peer.py, Debian's python3-zmq and
+// client against our server (_callosum_peer.ts, Debian's python3-zmq and
 // python3-msgpack). These fail, never skip, when Python's modules are
 // missing.
 

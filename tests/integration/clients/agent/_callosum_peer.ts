@@ -1,5 +1,18 @@
-# Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
-"""A stand-in for a Python Backend.AI peer speaking callosum 1.0.3's frames.
+// Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
+
+/**
+ * The Python stand-in for a Backend.AI peer speaking callosum's frames, run
+ * as `/usr/bin/python3 -c CALLOSUM_PEER_PY <mode> ...` (a string, so the
+ * compiled tests under Node find it too). Its modes: `server` (bind a ROUTER
+ * on 127.0.0.1, print the port, serve), `client ENDPOINT` (the interop
+ * checks, JSON out), `bench ENDPOINT N INFLIGHT` (ping calls, JSON out).
+ *
+ * @module
+ */
+
+/** The Python source. */
+export const CALLOSUM_PEER_PY: string = String
+  .raw`"""A stand-in for a Python Backend.AI peer speaking callosum 1.0.3's frames.
 
 Written from callosum's lower/zeromq.py and rpc/message.py and Backend.AI's
 common/msgpack.py (packb/unpackb options, the UUID extension), with Debian's
@@ -225,3 +238,4 @@ if __name__ == "__main__":
         client(sys.argv[2])
     elif mode == "bench":
         bench(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+`;
