@@ -71,47 +71,66 @@ function isAgain(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === "EAGAIN";
 }
 
+/** What the socket wrappers need of a zeromq socket. */
+type ZmqReadable = Zmq.Readable & {
+  readonly readable: boolean;
+  close(): void;
+};
+
+function closedError(): Error {
+  return Object.assign(new Error("Socket is closed"), { code: "ENOTSOCK" });
+}
+
 /**
  * Receives one message. In `"wait"` mode zeromq's own wait; in `"poll"`
  * mode a non-blocking receive (the socket's `receiveTimeout` is 0) retried
  * on the next turn of the event loop, then every millisecond, then every
  * 5 ms while idle; `activity()` (called on each send) starts it over.
+ *
+ * Once closed, it never touches the native socket again: under Deno a
+ * getter called on a closed zeromq socket (`closed`, `readable`) crashed
+ * the process now and then (a segfault inside `Socket::GetClosed`).
  */
 class Receiver {
-  readonly #socket: Zmq.Readable & {
-    readonly closed: boolean;
-    readonly readable: boolean;
-  };
+  readonly #socket: ZmqReadable;
   readonly #mode: ZeromqReceiveMode;
   #idle = 0;
+  #closed = false;
 
-  constructor(
-    socket: Zmq.Readable & {
-      readonly closed: boolean;
-      readonly readable: boolean;
-    },
-    mode: ZeromqReceiveMode,
-  ) {
+  constructor(socket: ZmqReadable, mode: ZeromqReceiveMode) {
     this.#socket = socket;
     this.#mode = mode;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
   }
 
   activity(): void {
     this.#idle = 0;
   }
 
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#socket.close();
+  }
+
   async receive(): Promise<Uint8Array[]> {
+    if (this.#closed) throw closedError();
     if (this.#mode === "wait") return await this.#socket.receive();
     for (;;) {
+      if (this.#closed) throw closedError();
       // `readable` asks libzmq (ZMQ_EVENTS) without the EAGAIN error an
       // empty receive costs.
-      if (this.#socket.closed || this.#socket.readable) {
+      if (this.#socket.readable) {
         try {
           const frames = await this.#socket.receive();
           this.#idle = 0;
           return frames;
         } catch (error) {
-          if (!isAgain(error) || this.#socket.closed) throw error;
+          if (this.#closed) throw closedError();
+          if (!isAgain(error)) throw error;
         }
       }
       this.#idle++;
@@ -145,11 +164,13 @@ class ZeromqSocket implements RpcBoundSocket {
   async send(frames: Uint8Array[]): Promise<void> {
     this.#receiver.activity();
     for (let attempt = 0;; attempt++) {
+      if (this.#receiver.closed) throw closedError();
       try {
         return await this.#socket.send(frames);
       } catch (error) {
         // With sendTimeout 0 a full queue (the high-water mark) is EAGAIN.
-        if (!isAgain(error) || this.#socket.closed) throw error;
+        if (this.#receiver.closed) throw closedError();
+        if (!isAgain(error)) throw error;
       }
       await sleep(Math.min(attempt, 10));
     }
@@ -165,21 +186,20 @@ class ZeromqSocket implements RpcBoundSocket {
   }
 
   close(): void {
-    if (this.#socket.closed) return;
-    this.#socket.close();
+    if (this.#receiver.closed) return;
+    this.#receiver.close();
     this.#onClose?.();
   }
 }
 
 async function serveZap(
   socket: Zmq.Reply,
+  receiver: Receiver,
   keys: CurveServerKeys,
-  mode: ZeromqReceiveMode,
 ): Promise<void> {
-  const receiver = new Receiver(socket, mode);
   const domain = keys.domain ?? "local";
   const allowed = new Set(keys.allowedClientKeys);
-  while (!socket.closed) {
+  while (!receiver.closed) {
     let frames: Uint8Array[];
     try {
       frames = await receiver.receive();
@@ -208,6 +228,7 @@ async function serveZap(
       text = "OK";
       userId = "manager";
     }
+    if (receiver.closed) return;
     try {
       await socket.send([
         TEXT.encode("1.0"),
@@ -286,7 +307,7 @@ export class ZeromqTransport implements RpcTransport {
     const zmq = await this.#load();
     const { curve } = options;
     const context = curve ? new zmq.Context() : undefined;
-    let zap: Zmq.Reply | undefined;
+    let zap: Receiver | undefined;
     const socket = new zmq.Router({
       linger: options.lingerMs ?? 100,
       ...this.#receiveTimeout(),
@@ -298,9 +319,14 @@ export class ZeromqTransport implements RpcTransport {
         for (const key of curve.allowedClientKeys) {
           checkKey("curve.allowedClientKeys", key);
         }
-        zap = new zmq.Reply({ context, linger: 1, ...this.#receiveTimeout() });
-        await zap.bind("inproc://zeromq.zap.01");
-        void serveZap(zap, curve, this.#mode);
+        const reply = new zmq.Reply({
+          context,
+          linger: 1,
+          ...this.#receiveTimeout(),
+        });
+        zap = new Receiver(reply, this.#mode);
+        await reply.bind("inproc://zeromq.zap.01");
+        void serveZap(reply, zap, curve);
         socket.zapDomain = curve.domain ?? "local";
         socket.curveServer = true;
         socket.curveSecretKey = curve.secretKey;

@@ -276,7 +276,9 @@ export class RpcServer {
   }
 
   async #receiveLoop(socket: RpcBoundSocket): Promise<void> {
-    while (!this.#closing) {
+    // Reads until the socket closes, so calls that arrive while close()
+    // waits for running ones are answered CANCELLED, not left unread.
+    for (;;) {
       let frames: Uint8Array[];
       try {
         frames = await socket.receive();
@@ -526,9 +528,10 @@ export class RpcServer {
     }
     while (this.#pumping) await this.#pumping;
     const socket = this.#socket;
+    this.#socket = undefined; // the pump stops; late replies are dropped
+    this.#outbox.length = 0;
     socket?.close();
     await this.#loop;
-    this.#socket = undefined;
   }
 
   /**
