@@ -21,6 +21,9 @@
 import { BackendAIError } from "../../exception.ts";
 import { CircuitBreakerPolicy } from "../../resilience/circuit_breaker.ts";
 import { type Clock, systemClock } from "../../resilience/clock.ts";
+import { ResilienceTimeoutError } from "../../resilience/errors.ts";
+import { type Policy, wrap } from "../../resilience/policy.ts";
+import { TimeoutPolicy } from "../../resilience/timeout.ts";
 import { consoleLogger, type Logger } from "../../utils.ts";
 import { AgentClient, type AgentClientOptions } from "./agent_client.ts";
 import {
@@ -70,6 +73,15 @@ export interface AgentClientPoolOptions {
    * @default {600000}
    */
   idleTimeoutMs?: number | undefined;
+  /**
+   * A limit on each {@linkcode AgentClientPool.run} (a `TimeoutPolicy` inside
+   * the breaker), in milliseconds: its signal aborts the call, which sends a
+   * CANCEL, and the run throws `ResilienceTimeoutError`. Each call also keeps
+   * its client's own timeout.
+   *
+   * @default {undefined (none beyond the client's)}
+   */
+  callTimeoutMs?: number | undefined;
   /**
    * Makes the breaker of one address.
    *
@@ -139,6 +151,7 @@ interface PoolEntry {
   replacements: number;
   checking: Promise<void> | undefined;
   readonly breaker: CircuitBreakerPolicy;
+  readonly policy: Policy;
 }
 
 function isTransportFailure(error: unknown): boolean {
@@ -170,6 +183,7 @@ export class AgentClientPool {
   readonly #checkTimeoutMs: number;
   readonly #idleMs: number;
   readonly #breaker: (address: string) => CircuitBreakerPolicy;
+  readonly #callTimeoutMs: number | undefined;
   readonly #clock: Clock;
   readonly #logger: Logger;
   #timer: unknown;
@@ -194,6 +208,7 @@ export class AgentClientPool {
     this.#intervalMs = options.healthCheckIntervalMs ?? 30_000;
     this.#checkTimeoutMs = options.healthCheckTimeoutMs ?? 5_000;
     this.#idleMs = options.idleTimeoutMs ?? 600_000;
+    this.#callTimeoutMs = options.callTimeoutMs;
     this.#breaker = options.breaker ??
       ((address) =>
         new CircuitBreakerPolicy({
@@ -283,6 +298,7 @@ export class AgentClientPool {
   #entry(address: string, options: AgentPoolGetOptions): PoolEntry {
     let entry = this.#entries.get(address);
     if (!entry) {
+      const breaker = this.#breaker(address);
       entry = {
         address,
         options,
@@ -293,7 +309,14 @@ export class AgentClientPool {
         lastError: undefined,
         replacements: 0,
         checking: undefined,
-        breaker: this.#breaker(address),
+        breaker,
+        policy: this.#callTimeoutMs === undefined ? breaker : wrap(
+          breaker,
+          new TimeoutPolicy({
+            timeoutMs: this.#callTimeoutMs,
+            clock: this.#clock,
+          }),
+        ),
       };
       this.#entries.set(address, entry);
       this.#schedule();
@@ -357,7 +380,8 @@ export class AgentClientPool {
 
   /**
    * Runs `fn` with the client of `address` under the address's circuit
-   * breaker; a timeout inside starts a health check of that agent at once.
+   * breaker (and `callTimeoutMs`, when set); a timeout inside starts a
+   * health check of that agent at once.
    *
    * @example Usage (needs an agent; shown, not run)
    * ```ts ignore
@@ -373,6 +397,7 @@ export class AgentClientPool {
    * @param options This agent's keys and id, and a signal.
    * @returns What `fn` returns.
    * @throws {CircuitOpenError} While the agent's breaker is open.
+   * @throws {ResilienceTimeoutError} Past `callTimeoutMs`.
    */
   async run<T>(
     address: string,
@@ -381,12 +406,15 @@ export class AgentClientPool {
   ): Promise<T> {
     const entry = this.#entry(address, options);
     try {
-      return await entry.breaker.execute(
+      return await entry.policy.execute(
         async ({ signal }) => fn(await this.get(address, options), signal),
         { signal: options.signal },
       );
     } catch (error) {
-      if (error instanceof AgentRpcTimeoutError) void this.#check(entry);
+      if (
+        error instanceof AgentRpcTimeoutError ||
+        error instanceof ResilienceTimeoutError
+      ) void this.#check(entry);
       throw error;
     }
   }

@@ -15,7 +15,10 @@ import {
   RpcMessageType,
   RpcServer,
 } from "../../../../clients/agent/mod.ts";
-import { ManualClock } from "../../../../resilience/mod.ts";
+import {
+  ManualClock,
+  ResilienceTimeoutError,
+} from "../../../../resilience/mod.ts";
 import type { Logger } from "../../../../utils.ts";
 import { MemoryTransport } from "./_memory_transport.ts";
 
@@ -125,4 +128,35 @@ Deno.test("over a memory transport: the pool replaces an agent that stops answer
   const second = await pool.get(endpoint);
   assert.notEqual(second, first);
   assert.equal(await second.ping(), "ping");
+});
+
+Deno.test("over a memory transport: the pool's call timeout aborts the call and sends CANCEL", async () => {
+  const transport = new MemoryTransport();
+  const clock = new ManualClock();
+  await using server = new RpcServer({
+    transport,
+    logger: quiet,
+    methods: { ping: ({ args }) => args[0] },
+  });
+  const endpoint = await server.listen("tcp://127.0.0.1:0");
+  await using pool = new AgentClientPool({
+    clock,
+    logger: quiet,
+    callTimeoutMs: 2_000,
+    clientOptions: { transport },
+  });
+  await pool.get(endpoint);
+  const cancels: Uint8Array[][] = [];
+  transport.filter = (frames, direction) => {
+    if (direction === "request" && isCancel(frames)) cancels.push(frames);
+    return direction === "reply" ? false : true; // replies are lost
+  };
+  const outcome = pool.call(endpoint, "ping", ["ping"]).then(
+    () => "resolved",
+    (e: unknown) => e,
+  );
+  await clock.advance(2_000);
+  assert.ok(await outcome instanceof ResilienceTimeoutError);
+  assert.equal(cancels.length, 1);
+  assert.equal(new RpcFrameCodec().decode(cancels[0]!).message?.method, "ping");
 });
