@@ -202,6 +202,13 @@ def client(endpoint):
     out["after_unknown"] = c.call("ping", ["still"], {})
     out["fail"] = c.call("fail", [], {})
     out["health"] = c.call("health_v2", [], {"req": {}, "agent_id": None})
+    # A CANCEL for a call in progress, as callosum's client sends on timeout.
+    seq = c.send("slow", [], {})
+    c.sock.send_multipart([b"UPPER", header(CANCEL, "slow", b"", seq),
+                           mpackb({"meta": mpackb([]), "body": None})])
+    h, data = c.recv()
+    out["cancelled"] = {"type": h["type"], "seq": h["seq"] == seq, "meth": h["meth"],
+                        "body": data["body"]}
     c.close()
     print(json.dumps(out), flush=True)
 

@@ -110,6 +110,10 @@ Deno.test("a Python callosum client against our server", async () => {
       fail: () => {
         throw new TypeError("not a number");
       },
+      slow: ({ signal }) =>
+        new Promise((_, reject) =>
+          signal.addEventListener("abort", () => reject(signal.reason))
+        ),
     },
   });
   const endpoint = await server.listen("tcp://127.0.0.1:0");
@@ -140,4 +144,11 @@ Deno.test("a Python callosum client against our server", async () => {
     (out.health?.result as Record<string, unknown>).component,
     "agent",
   );
+  // A CANCEL aborts the handler and is answered CANCELLED with a nil body.
+  assert.deepEqual(out.cancelled, {
+    type: 6,
+    seq: true,
+    meth: "slow",
+    body: null,
+  });
 });
