@@ -13,6 +13,7 @@ import { setImmediate } from "node:timers";
 import type * as Zmq from "zeromq";
 import { InvalidAPIParameters } from "../../exception.ts";
 import { z85Encode } from "./_z85.ts";
+import { AgentRpcUnsupportedRuntimeError } from "./errors.ts";
 import type {
   BindSocketOptions,
   ConnectSocketOptions,
@@ -51,6 +52,18 @@ export function defaultReceiveMode(): ZeromqReceiveMode {
   const agent = (globalThis as { navigator?: { userAgent?: string } })
     .navigator?.userAgent;
   return agent?.startsWith("Deno/") ? "poll" : "wait";
+}
+
+/**
+ * The runtime, when it is one npm `zeromq` cannot run on: Bun (1.4) lacks
+ * `uv_poll_init_socket` in its Node-API and aborts the process at the first
+ * socket, which no `try` can catch, so the transport refuses before that.
+ */
+export function unsupportedRuntime(): string | undefined {
+  const agent = (globalThis as { navigator?: { userAgent?: string } })
+    .navigator?.userAgent;
+  if (agent?.startsWith("Bun/") || "Bun" in globalThis) return "bun";
+  return undefined;
 }
 
 /** Polls in a row answered from the next turn of the event loop. */
@@ -261,6 +274,15 @@ export class ZeromqTransport implements RpcTransport {
   }
 
   #load(): Promise<ZmqModule> {
+    const runtime = unsupportedRuntime();
+    if (runtime !== undefined) {
+      return Promise.reject(
+        new AgentRpcUnsupportedRuntimeError(
+          `npm zeromq cannot run on ${runtime}: its Node-API lacks uv_poll_init_socket and the process would abort at the first socket; give the client or server another RpcTransport`,
+          { data: { runtime } },
+        ),
+      );
+    }
     this.#module ??= import("zeromq");
     return this.#module;
   }

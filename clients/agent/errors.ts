@@ -17,7 +17,9 @@
  *   (the agent is down, or CURVE refused the keys: both look like silence);
  * - {@linkcode AgentRpcClosedError} (503): the client or server is closed;
  * - {@linkcode AgentRpcResponseError} (502): a reply that cannot be read or
- *   does not match the schema of the call.
+ *   does not match the schema of the call;
+ * - {@linkcode AgentRpcUnsupportedRuntimeError} (501): npm `zeromq` cannot
+ *   run on this runtime (Bun).
  *
  * A bad argument (a method name upstream's agent does not register, a body
  * that cannot be packed) raises `InvalidAPIParameters` from `exception`.
@@ -296,4 +298,38 @@ export class AgentRpcResponseError extends BackendAIError {
     "https://api.backend.ai/probs/agent-rpc-bad-response";
   /** The problem title. */
   override readonly errorTitle: string = "The agent's reply cannot be read";
+}
+
+/**
+ * The socket library cannot run on this runtime: npm `zeromq` 6 on Bun 1.4,
+ * whose Node-API lacks `uv_poll_init_socket` and aborts the whole process at
+ * the first socket (HTTP 501, `agent_setup_not-implemented`). It is raised
+ * before any socket is made; `data.runtime` names the runtime.
+ *
+ * @example Usage
+ * ```ts
+ * import { AgentRpcUnsupportedRuntimeError } from "@backendai/common/clients/agent";
+ * import assert from "node:assert/strict";
+ *
+ * const err = new AgentRpcUnsupportedRuntimeError("No zeromq on Bun", { data: { runtime: "bun" } });
+ * assert.equal(err.toProblemJSON().error_code, "agent_setup_not-implemented");
+ * ```
+ */
+export class AgentRpcUnsupportedRuntimeError extends BackendAIError {
+  /** The code of every error of this class: `agent_setup_not-implemented`. */
+  static override readonly code: ErrorCode = new ErrorCode(
+    ErrorDomain.AGENT,
+    ErrorOperation.SETUP,
+    ErrorDetail.NOT_IMPLEMENTED,
+  );
+  /** HTTP 501. */
+  override readonly status: number = 501;
+  /** The problem type URL. */
+  override readonly errorType: string =
+    "https://api.backend.ai/probs/agent-rpc-unsupported-runtime";
+  /** The problem title. */
+  override readonly errorTitle: string =
+    "The agent RPC transport cannot run on this runtime";
+  /** Retrying on the same runtime does not help. */
+  override readonly retryable: boolean = false;
 }

@@ -21,6 +21,11 @@ import {
 } from "../../../../resilience/mod.ts";
 import type { Logger } from "../../../../utils.ts";
 import { MemoryTransport } from "./_memory_transport.ts";
+import {
+  AgentRpcUnsupportedRuntimeError,
+  zeromqTransport,
+} from "../../../../clients/agent/mod.ts";
+import { unsupportedRuntime } from "../../../../clients/agent/_zeromq.ts";
 
 const quiet: Logger = {
   debug: () => {},
@@ -159,4 +164,17 @@ Deno.test("over a memory transport: the pool's call timeout aborts the call and 
   assert.ok(await outcome instanceof ResilienceTimeoutError);
   assert.equal(cancels.length, 1);
   assert.equal(new RpcFrameCodec().decode(cancels[0]!).message?.method, "ping");
+});
+
+Deno.test("on Bun the zeromq transport refuses with a typed error instead of aborting", async () => {
+  const onBun = "Bun" in globalThis;
+  assert.equal(unsupportedRuntime(), onBun ? "bun" : undefined);
+  if (onBun) {
+    await assert.rejects(
+      zeromqTransport().bind("tcp://127.0.0.1:0", {}),
+      (e: unknown) =>
+        e instanceof AgentRpcUnsupportedRuntimeError &&
+        e.data?.runtime === "bun",
+    );
+  }
 });
