@@ -58,6 +58,7 @@ import { readHalfstackEnv } from "./halfstack.ts";
 import { webTour } from "./demo/_web.ts";
 import { discoveryDemo } from "./demo/_discovery.ts";
 import { storageProxyTour } from "./demo/_storage_proxy.ts";
+import { agentDemo } from "./demo/_agent.ts";
 
 function section(title: string): void {
   console.log(`\n== ${title}`);
@@ -369,6 +370,7 @@ section("resilience: metric, retry, circuit breaker, timeout (embedded)");
 
 await webTour({ section, show, silent });
 await storageProxyTour({ section, show });
+await agentDemo({ section, show, logger: silent });
 
 const redisAddr = readHalfstackEnv()?.BACKEND_REDIS_ADDR;
 if (redisAddr !== undefined) {

@@ -76,6 +76,18 @@ for (const def of testDefinitions) {
 }
 `;
 
+/**
+ * Test files (path prefixes) not run under Bun, each with its reason:
+ *
+ * - `tests/integration/clients/agent/`: npm `zeromq` 6 calls
+ *   `uv_poll_init_socket`, which Bun 1.4 does not implement; Bun panics
+ *   (the process aborts, nothing to catch) at the first socket. The agent
+ *   RPC's unit tests (frames, bodies) run there; its sockets do not.
+ */
+const BUN_EXCLUDED: readonly string[] = [
+  "tests/integration/clients/agent/",
+];
+
 interface RuntimeCounts {
   passed: number;
   failed: number;
@@ -337,13 +349,15 @@ if (import.meta.main) {
     await Deno.writeTextFile(`${staging}/runner.mjs`, RUNNER);
     // Bun's node:test works only inside `bun test`, which wants a *.test.* file.
     await Deno.writeTextFile(`${staging}/runner.test.mjs`, RUNNER);
+    const testFilesFor = (runtime: "node" | "bun") =>
+      JSON.stringify(
+        testFiles.filter((file) =>
+          file.endsWith("_test.ts") &&
+          !(runtime === "bun" && BUN_EXCLUDED.some((p) => file.startsWith(p)))
+        ).map((file) => `${staging}/out/${file.replace(/\.ts$/, ".js")}`),
+      );
     const env = {
       ...halfstack,
-      TEST_FILES: JSON.stringify(
-        testFiles.filter((file) => file.endsWith("_test.ts")).map((file) =>
-          `${staging}/out/${file.replace(/\.ts$/, ".js")}`
-        ),
-      ),
       BACKEND_HALFSTACK_DIR: Deno.env.get("BACKEND_HALFSTACK_DIR") ??
         `${repo}/.halfstack`,
       BACKEND_FAULT_HALFSTACK_DIR: faultHalfstackDir(),
@@ -360,8 +374,11 @@ if (import.meta.main) {
         "./runner.test.mjs",
       ]]] as const
     ) {
-      const counts = await runTests(runtime, [...args], staging, env);
       const label = runtime === bun ? "bun" : "node";
+      const counts = await runTests(runtime, [...args], staging, {
+        ...env,
+        TEST_FILES: testFilesFor(label),
+      });
       console.log(
         `${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
       );
