@@ -147,8 +147,11 @@ export function zmtpTransport(): RpcTransport {
 
 /**
  * The transport the RPC client and server use by default: ZMTP
- * ({@linkcode zmtpTransport}) for NULL-mechanism sockets, and npm `zeromq`
- * ({@linkcode zeromqTransport}, loaded only then) for CURVE ones.
+ * ({@linkcode zmtpTransport}) for plain-text (NULL mechanism) `tcp://`
+ * sockets, and npm `zeromq` ({@linkcode zeromqTransport}, loaded only then)
+ * for CURVE keys or `ipc://` and `inproc://` addresses. On Deno ZMTP is
+ * several times faster than npm `zeromq`, whose receives must poll there
+ * (bench/RESULTS.md).
  *
  * @example Usage
  * ```ts
@@ -166,16 +169,14 @@ export function zmtpTransport(): RpcTransport {
 export function autoTransport(): RpcTransport {
   const zmtp = zmtpTransport();
   let zeromq: RpcTransport | undefined;
-  const curve = () => zeromq ??= zeromqTransport();
+  const native = () => zeromq ??= zeromqTransport();
+  const pick = (address: string, curve: unknown) =>
+    curve || !address.startsWith("tcp://") ? native() : zmtp;
   return {
     connect: (address, options) =>
-      options.curve
-        ? curve().connect(address, options)
-        : zmtp.connect(address, options),
+      pick(address, options.curve).connect(address, options),
     bind: (address, options) =>
-      options.curve
-        ? curve().bind(address, options)
-        : zmtp.bind(address, options),
-    curveKeyPair: () => curve().curveKeyPair(),
+      pick(address, options.curve).bind(address, options),
+    curveKeyPair: () => native().curveKeyPair(),
   };
 }
