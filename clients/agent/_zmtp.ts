@@ -105,6 +105,8 @@ export class ZmtpLink {
   #parts: Uint8Array[] = [];
   #closed = false;
   #drain: Array<() => void> = [];
+  #batch: Uint8Array[] = [];
+  #batchBytes = 0;
   /** The routing id a ROUTER gave this link. */
   routingId: Uint8Array = EMPTY;
 
@@ -142,7 +144,16 @@ export class ZmtpLink {
   write(frames: readonly Uint8Array[]): boolean {
     let total = 0;
     for (const frame of frames) total += frame.length;
-    if (total < COPY_LIMIT) return this.socket.write(encodeMessage(frames));
+    if (total < COPY_LIMIT) {
+      // Small messages sent in the same turn go out in one write.
+      const bytes = encodeMessage(frames);
+      if (this.#batch.length === 0) queueMicrotask(this.#flush);
+      this.#batch.push(bytes);
+      this.#batchBytes += bytes.length;
+      if (this.#batchBytes >= COPY_LIMIT) this.#flush();
+      return !this.socket.writableNeedDrain;
+    }
+    this.#flush();
     this.socket.cork();
     let ok = true;
     const last = frames.length - 1;
@@ -157,6 +168,27 @@ export class ZmtpLink {
     return ok;
   }
 
+  /** Writes the small messages batched so far, in one buffer. */
+  readonly #flush = (): void => {
+    const batch = this.#batch;
+    if (batch.length === 0) return;
+    this.#batch = [];
+    const total = this.#batchBytes;
+    this.#batchBytes = 0;
+    if (this.#closed && this.socket.destroyed) return;
+    if (batch.length === 1) {
+      this.socket.write(batch[0]!);
+      return;
+    }
+    const out = new Uint8Array(total);
+    let pos = 0;
+    for (const bytes of batch) {
+      out.set(bytes, pos);
+      pos += bytes.length;
+    }
+    this.socket.write(out);
+  };
+
   /** Resolves when the socket's buffer drained or the link closed. */
   drained(): Promise<void> {
     if (this.#closed || !this.socket.writableNeedDrain) {
@@ -168,6 +200,7 @@ export class ZmtpLink {
   /** Closes the link: at once, or after up to `lingerMs` to flush writes. */
   close(lingerMs = 0): void {
     if (this.#closed) return;
+    this.#flush();
     if (lingerMs > 0 && this.socket.writableLength > 0) {
       const timer = setTimeout(() => this.socket.destroy(), lingerMs);
       this.socket.once("close", () => clearTimeout(timer));
