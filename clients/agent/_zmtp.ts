@@ -10,6 +10,7 @@
  */
 
 import * as net from "node:net";
+import { clearImmediate, setImmediate } from "node:timers";
 import { InvalidAPIParameters } from "../../exception.ts";
 import { AgentRpcClosedError } from "./errors.ts";
 import {
@@ -107,6 +108,7 @@ export class ZmtpLink {
   #drain: Array<() => void> = [];
   #batch: Uint8Array[] = [];
   #batchBytes = 0;
+  #turn: ReturnType<typeof setImmediate> | undefined;
   /** The routing id a ROUTER gave this link. */
   routingId: Uint8Array = EMPTY;
 
@@ -147,7 +149,12 @@ export class ZmtpLink {
     if (total < COPY_LIMIT) {
       // Small messages sent in the same turn go out in one write.
       const bytes = encodeMessage(frames);
-      if (this.#batch.length === 0) queueMicrotask(this.#flush);
+      if (this.#turn === undefined) {
+        // The first message of a turn goes out at once; the rest of the
+        // turn's wait for its end.
+        this.#turn = setImmediate(this.#endTurn);
+        return this.socket.write(bytes);
+      }
       this.#batch.push(bytes);
       this.#batchBytes += bytes.length;
       if (this.#batchBytes >= COPY_LIMIT) this.#flush();
@@ -167,6 +174,11 @@ export class ZmtpLink {
     this.socket.uncork();
     return ok;
   }
+
+  readonly #endTurn = (): void => {
+    this.#turn = undefined;
+    this.#flush();
+  };
 
   /** Writes the small messages batched so far, in one buffer. */
   readonly #flush = (): void => {
@@ -200,6 +212,8 @@ export class ZmtpLink {
   /** Closes the link: at once, or after up to `lingerMs` to flush writes. */
   close(lingerMs = 0): void {
     if (this.#closed) return;
+    clearImmediate(this.#turn);
+    this.#turn = undefined;
     this.#flush();
     if (lingerMs > 0 && this.socket.writableLength > 0) {
       const timer = setTimeout(() => this.socket.destroy(), lingerMs);
