@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import * as net from "node:net";
 import {
   AgentClient,
+  type RpcBoundSocket,
   RpcServer,
   ZmtpCurveUnsupportedError,
   zmtpTransport,
@@ -238,4 +239,64 @@ Deno.test("RPC over zmtp: a Python callosum client to our server, and ours", asy
     20_000,
   );
   assert.ok(replies.every((reply) => reply === "ping"));
+});
+
+Deno.test("zmtp DEALER queues 1000 messages while down, then waits; order kept", async () => {
+  const transport = zmtpTransport();
+  const probe = await transport.bind("tcp://127.0.0.1:0", {});
+  const endpoint = probe.endpoint;
+  probe.close();
+  const dealer = await transport.connect(endpoint, {});
+  let router: RpcBoundSocket | undefined;
+  try {
+    for (let i = 0; i < 1000; i++) {
+      await within(dealer.send([bytes(String(i))]), 1_000);
+    }
+    let sent = false;
+    const last = dealer.send([bytes("1000")]).then(() => sent = true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(sent, false, "the 1001st send waits for the connection");
+    const server = await transport.bind(endpoint, {});
+    router = server;
+    await within(last, 10_000);
+    for (let i = 0; i <= 1000; i++) {
+      const [, body] = await within(server.receive(), 10_000);
+      assert.equal(UTF8.decode(body), String(i));
+    }
+  } finally {
+    dealer.close();
+    router?.close();
+  }
+});
+
+Deno.test("zmtp: a reader that falls behind pauses the sender, nothing is lost", async () => {
+  const transport = zmtpTransport();
+  const router = await transport.bind("tcp://127.0.0.1:0", {});
+  const dealer = await transport.connect(router.endpoint, {});
+  try {
+    const big = new Uint8Array(100_000).fill(9);
+    const count = 5_000;
+    // Small and large messages in one turn keep their order.
+    const sending = (async () => {
+      for (let i = 0; i < count; i++) {
+        await dealer.send(
+          i % 500 === 0 ? [bytes(String(i)), big] : [
+            bytes(String(i)),
+          ],
+        );
+      }
+    })();
+    // Read nothing for a while: the router stops reading at 1000 queued.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (let i = 0; i < count; i++) {
+      const [id, body, extra] = await within(router.receive(), 10_000);
+      assert.equal(id!.length, 5);
+      assert.equal(UTF8.decode(body), String(i));
+      if (i % 500 === 0) assert.deepEqual(extra, big);
+    }
+    await within(sending, 10_000);
+  } finally {
+    dealer.close();
+    router.close();
+  }
 });
