@@ -300,3 +300,72 @@ Deno.test("zmtp: a reader that falls behind pauses the sender, nothing is lost",
     router.close();
   }
 });
+
+Deno.test("zmtp DEALER drops a peer sending a bad frame and dials again", async () => {
+  const greeting = new Uint8Array(64);
+  greeting.set([
+    0xff,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    1,
+    0x7f,
+    3,
+    1,
+    0x4e,
+    0x55,
+    0x4c,
+    0x4c,
+  ]);
+  const ready = Uint8Array.of(
+    0x04,
+    28,
+    5,
+    ...bytes("READY"),
+    11,
+    ...bytes("Socket-Type"),
+    0,
+    0,
+    0,
+    6,
+    ...bytes("ROUTER"),
+  );
+  // A long frame claiming 2^40 bytes.
+  const tooLarge = Uint8Array.of(0x02, 0, 0, 1, 0, 0, 0, 0, 0);
+  const sockets: net.Socket[] = [];
+  let connections = 0;
+  const firstClosed = Promise.withResolvers<void>();
+  const twoConnections = Promise.withResolvers<void>();
+  const server = net.createServer((socket) => {
+    sockets.push(socket);
+    connections++;
+    socket.on("error", () => {});
+    socket.resume(); // read, so the DEALER's close is seen
+    if (connections === 1) socket.on("close", () => firstClosed.resolve());
+    socket.write(greeting);
+    socket.write(ready);
+    socket.write(tooLarge);
+    if (connections === 2) twoConnections.resolve();
+  });
+  await new Promise<void>((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve())
+  );
+  const port = (server.address() as net.AddressInfo).port;
+  const dealer = await zmtpTransport().connect(`tcp://127.0.0.1:${port}`, {});
+  try {
+    await within(
+      twoConnections.promise,
+      10_000,
+      "the DEALER did not dial again",
+    );
+    await within(firstClosed.promise, 10_000, "the bad link stayed open");
+  } finally {
+    dealer.close();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
