@@ -369,3 +369,22 @@ Deno.test("zmtp DEALER drops a peer sending a bad frame and dials again", async 
     await new Promise((resolve) => server.close(resolve));
   }
 });
+
+Deno.test("zmtp ROUTER drops a message to an unknown routing id", async () => {
+  const transport = zmtpTransport();
+  const router = await transport.bind("tcp://127.0.0.1:0", {});
+  const dealer = await transport.connect(router.endpoint, {});
+  try {
+    await within(dealer.send([bytes("hello")]), 5_000);
+    const [id] = await within(router.receive(), 5_000);
+    const unknown = Uint8Array.of(0, 1, 2, 3, 4);
+    assert.notDeepEqual(unknown, id);
+    await within(router.send([unknown, bytes("lost")]), 5_000);
+    await within(router.send([id!, bytes("kept")]), 5_000);
+    const [reply] = await within(dealer.receive(), 5_000);
+    assert.equal(UTF8.decode(reply), "kept");
+  } finally {
+    dealer.close();
+    router.close();
+  }
+});
