@@ -45,3 +45,4 @@ export * from "./rpc_server.ts";
 export * from "./agent_client.ts";
 export * from "./agent_methods.ts";
 export * from "./agent_pool.ts";
+export * from "./zmtp_transport.ts";

@@ -23,13 +23,13 @@ import {
   AgentRpcUserError,
 } from "./errors.ts";
 import { RpcBodyCodec } from "./serializer.ts";
-import {
-  type CurveClientKeys,
-  type RpcSocket,
-  type RpcTransport,
-  type TcpKeepalive,
-  zeromqTransport,
+import type {
+  CurveClientKeys,
+  RpcSocket,
+  RpcTransport,
+  TcpKeepalive,
 } from "./transport.ts";
+import { autoTransport } from "./zmtp_transport.ts";
 import {
   RpcFrameCodec,
   type RpcMessage,
@@ -43,7 +43,7 @@ export interface RpcClientOptions {
   /**
    * Where sockets come from.
    *
-   * @default {zeromqTransport()}
+   * @default {autoTransport() (ZMTP in TypeScript; npm zeromq for CURVE)}
    */
   transport?: RpcTransport | undefined;
   /** CurveZMQ keys; absent means plain text (upstream, when the agent has no public key). */
@@ -220,7 +220,7 @@ export class RpcClient {
         { data: { field: "address", value: address } },
       );
     }
-    const transport = options.transport ?? zeromqTransport();
+    const transport = options.transport ?? autoTransport();
     const keepalive = options.keepalive === undefined
       ? { idleSeconds: 60 }
       : options.keepalive || undefined;

@@ -23,12 +23,12 @@ import { type Clock, systemClock } from "../../resilience/clock.ts";
 import { consoleLogger, type Logger } from "../../utils.ts";
 import { AgentRpcClosedError } from "./errors.ts";
 import { RpcBodyCodec } from "./serializer.ts";
-import {
-  type CurveServerKeys,
-  type RpcBoundSocket,
-  type RpcTransport,
-  zeromqTransport,
+import type {
+  CurveServerKeys,
+  RpcBoundSocket,
+  RpcTransport,
 } from "./transport.ts";
+import { autoTransport } from "./zmtp_transport.ts";
 import {
   type RpcErrorInfo,
   RpcFrameCodec,
@@ -78,7 +78,7 @@ export interface RpcServerOptions {
   /**
    * Where sockets come from.
    *
-   * @default {zeromqTransport()}
+   * @default {autoTransport() (ZMTP in TypeScript; npm zeromq for CURVE)}
    */
   transport?: RpcTransport | undefined;
   /**
@@ -190,7 +190,7 @@ export class RpcServer {
     }
     this.#maxConcurrency = max;
     this.#curve = options.curve;
-    this.#transport = options.transport ?? zeromqTransport();
+    this.#transport = options.transport ?? autoTransport();
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? consoleLogger;
     for (const [name, handler] of Object.entries(options.methods ?? {})) {

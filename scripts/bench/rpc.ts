@@ -10,7 +10,11 @@
  *   (tests/integration/clients/agent/_callosum_peer.ts, pyzmq + msgpack,
  *   callosum's frames);
  * - `python`: the Python stand-in on both ends (its `bench` mode: one
- *   synchronous pyzmq DEALER keeping N calls in flight).
+ *   synchronous pyzmq DEALER keeping N calls in flight);
+ * - `oursZmtp`, `oursZmtpToPython`: as `ours` and `oursToPython`, on
+ *   {@linkcode zmtpTransport} (TypeScript ZMTP on node:net) instead of
+ *   npm `zeromq` ({@linkcode zeromqTransport}, which `ours` and
+ *   `oursToPython` name explicitly).
  *
  * Targets: ours at least 2x python's calls/s, and ours' p99 with one call
  * in flight under 1 ms. Each pair runs `BENCH_ROUNDS` rounds (default 3);
@@ -22,7 +26,11 @@
  * @module
  */
 
-import { AgentClient } from "../../clients/agent/mod.ts";
+import {
+  AgentClient,
+  zeromqTransport,
+  zmtpTransport,
+} from "../../clients/agent/mod.ts";
 import type { Logger } from "../../utils.ts";
 import {
   runPythonClient,
@@ -55,11 +63,16 @@ function median(values: readonly number[]): number {
     : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-async function startOurServer(): Promise<
+async function startOurServer(transport: "zeromq" | "zmtp"): Promise<
   { endpoint: string; stop(): Promise<void> }
 > {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("./_rpc_server.ts", import.meta.url).pathname],
+    args: [
+      "run",
+      "-A",
+      new URL("./_rpc_server.ts", import.meta.url).pathname,
+      transport,
+    ],
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
@@ -129,21 +142,39 @@ async function measurePython(
   };
 }
 
-type Pair = "ours" | "oursToPython" | "python";
+type Pair =
+  | "ours"
+  | "oursToPython"
+  | "python"
+  | "oursZmtp"
+  | "oursZmtpToPython";
 type Round = Record<Pair, { inFlight1: Measurement; inFlight64: Measurement }>;
 
-const ours = await startOurServer();
+const ours = await startOurServer("zeromq");
+const oursZmtp = await startOurServer("zmtp");
 const python = await startPythonServer();
 const rounds: Round[] = [];
 try {
   await using toOurs = await AgentClient.connect(ours.endpoint, {
     logger: quiet,
+    transport: zeromqTransport(),
   });
   await using toPython = await AgentClient.connect(python.endpoint, {
     logger: quiet,
+    transport: zeromqTransport(),
+  });
+  await using zmtpToOurs = await AgentClient.connect(oursZmtp.endpoint, {
+    logger: quiet,
+    transport: zmtpTransport(),
+  });
+  await using zmtpToPython = await AgentClient.connect(python.endpoint, {
+    logger: quiet,
+    transport: zmtpTransport(),
   });
   await measureOurs(toOurs, WARMUP, 8);
   await measureOurs(toPython, WARMUP, 8);
+  await measureOurs(zmtpToOurs, WARMUP, 8);
+  await measureOurs(zmtpToPython, WARMUP, 8);
   for (let r = 0; r < ROUNDS; r++) {
     const result = {} as Round;
     result.ours = {
@@ -153,6 +184,14 @@ try {
     result.oursToPython = {
       inFlight1: await measureOurs(toPython, N1, 1),
       inFlight64: await measureOurs(toPython, N64, 64),
+    };
+    result.oursZmtp = {
+      inFlight1: await measureOurs(zmtpToOurs, N1, 1),
+      inFlight64: await measureOurs(zmtpToOurs, N64, 64),
+    };
+    result.oursZmtpToPython = {
+      inFlight1: await measureOurs(zmtpToPython, N1, 1),
+      inFlight64: await measureOurs(zmtpToPython, N64, 64),
     };
     result.python = {
       inFlight1: await measurePython(python.endpoint, N1, 1),
@@ -164,6 +203,7 @@ try {
 } finally {
   await python.stop();
   await ours.stop();
+  await oursZmtp.stop();
 }
 
 function med(
@@ -175,18 +215,19 @@ function med(
 }
 
 const medians = Object.fromEntries(
-  (["ours", "oursToPython", "python"] as const).map((pair) => [pair, {
-    inFlight1: {
-      callsPerSec: med(pair, "inFlight1", "callsPerSec"),
-      p50Ms: med(pair, "inFlight1", "p50Ms"),
-      p99Ms: med(pair, "inFlight1", "p99Ms"),
-    },
-    inFlight64: {
-      callsPerSec: med(pair, "inFlight64", "callsPerSec"),
-      p50Ms: med(pair, "inFlight64", "p50Ms"),
-      p99Ms: med(pair, "inFlight64", "p99Ms"),
-    },
-  }]),
+  (["ours", "oursToPython", "python", "oursZmtp", "oursZmtpToPython"] as const)
+    .map((pair) => [pair, {
+      inFlight1: {
+        callsPerSec: med(pair, "inFlight1", "callsPerSec"),
+        p50Ms: med(pair, "inFlight1", "p50Ms"),
+        p99Ms: med(pair, "inFlight1", "p99Ms"),
+      },
+      inFlight64: {
+        callsPerSec: med(pair, "inFlight64", "callsPerSec"),
+        p50Ms: med(pair, "inFlight64", "p50Ms"),
+        p99Ms: med(pair, "inFlight64", "p99Ms"),
+      },
+    }]),
 ) as Record<
   Pair,
   Record<"inFlight1" | "inFlight64", Omit<Measurement, "calls">>
@@ -221,6 +262,36 @@ const ratios = {
       ),
     ),
   ),
+  oursZmtpVsPython1: round(
+    median(
+      rounds.map((r) =>
+        r.oursZmtp.inFlight1.callsPerSec / r.python.inFlight1.callsPerSec
+      ),
+    ),
+  ),
+  oursZmtpVsPython64: round(
+    median(
+      rounds.map((r) =>
+        r.oursZmtp.inFlight64.callsPerSec / r.python.inFlight64.callsPerSec
+      ),
+    ),
+  ),
+  oursZmtpToPythonVsPython1: round(
+    median(
+      rounds.map((r) =>
+        r.oursZmtpToPython.inFlight1.callsPerSec /
+        r.python.inFlight1.callsPerSec
+      ),
+    ),
+  ),
+  oursZmtpToPythonVsPython64: round(
+    median(
+      rounds.map((r) =>
+        r.oursZmtpToPython.inFlight64.callsPerSec /
+        r.python.inFlight64.callsPerSec
+      ),
+    ),
+  ),
 };
 
 console.log(JSON.stringify({
@@ -232,5 +303,10 @@ console.log(JSON.stringify({
     "ours vs python >= 2 (1 in flight)": ratios.oursVsPython1 >= 2,
     "ours vs python >= 2 (64 in flight)": ratios.oursVsPython64 >= 2,
     "ours p99 < 1 ms (1 in flight)": medians.ours.inFlight1.p99Ms < 1,
+    "ours on zmtp vs python >= 2 (1 in flight)": ratios.oursZmtpVsPython1 >= 2,
+    "ours on zmtp vs python >= 2 (64 in flight)":
+      ratios.oursZmtpVsPython64 >= 2,
+    "ours on zmtp p99 < 1 ms (1 in flight)":
+      medians.oursZmtp.inFlight1.p99Ms < 1,
   },
 }));
