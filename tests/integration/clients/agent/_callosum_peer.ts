@@ -148,16 +148,23 @@ def serve():
 
 
 class Client:
-    def __init__(self, endpoint):
+    def __init__(self, endpoint, curve=None):
         self.ctx = zmq.Context()
         self.sock = self.ctx.socket(zmq.DEALER)
         self.sock.setsockopt(zmq.LINGER, 100)
+        if curve is not None:
+            # As callosum's client authenticator: ZAP domain, then the keys.
+            server_public, public, secret = curve
+            self.sock.zap_domain = b"local"
+            self.sock.curve_serverkey = server_public.encode()
+            self.sock.curve_publickey = public.encode()
+            self.sock.curve_secretkey = secret.encode()
         self.sock.connect(endpoint)
         self.seq = 0
 
-    def ping_check(self):
+    def ping_check(self, timeout_ms=5000):
         self.sock.send_multipart([b"PING", b"", b""])
-        if not self.sock.poll(5000):
+        if not self.sock.poll(timeout_ms):
             raise RuntimeError("no PONG")
         return self.sock.recv_multipart()[0] == b"PONG"
 
@@ -213,6 +220,19 @@ def client(endpoint):
     print(json.dumps(out), flush=True)
 
 
+def curve_client(endpoint, server_public, public, secret):
+    c = Client(endpoint, (server_public, public, secret))
+    try:
+        pong = c.ping_check(1500)
+    except RuntimeError:
+        c.close()
+        print(json.dumps({"pong": False}), flush=True)
+        return
+    out = {"pong": pong, "ping": c.call("ping", ["ping"], {})}
+    c.close()
+    print(json.dumps(out), flush=True)
+
+
 def bench(endpoint, n, inflight):
     c = Client(endpoint)
     c.ping_check()
@@ -243,6 +263,8 @@ if __name__ == "__main__":
         serve()
     elif mode == "client":
         client(sys.argv[2])
+    elif mode == "curve-client":
+        curve_client(*sys.argv[2:6])
     elif mode == "bench":
         bench(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
 `;
