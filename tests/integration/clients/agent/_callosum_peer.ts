@@ -31,6 +31,7 @@ import uuid
 
 import msgpack
 import zmq
+import zmq.utils.z85
 
 RESULT, FUNCTION, FAILURE, ERROR, CANCEL, CANCELLED = 2, 1, 3, 4, 5, 6
 
@@ -86,14 +87,43 @@ def describe(v):
     return v
 
 
-def serve():
+def zap_reply(zap, allowed):
+    """callosum's ZAPServer with Backend.AI's AgentAuthHandler.check_client."""
+    version, request_id, domain, _address, _identity, mechanism, *credentials = (
+        zap.recv_multipart())
+    status, text, user = b"400", b"Access denied", b""
+    if mechanism == b"CURVE" and len(credentials) == 1:
+        if domain == b"local" and zmq.utils.z85.encode(credentials[0]) == allowed:
+            status, text, user = b"200", b"OK", b"manager"
+    zap.send_multipart([version, request_id, status, text, user, b""])
+
+
+def serve(curve=None):
     ctx = zmq.Context()
+    zap = None
     sock = ctx.socket(zmq.ROUTER)
     sock.setsockopt(zmq.LINGER, 100)
+    if curve is not None:
+        secret, allowed = curve
+        zap = ctx.socket(zmq.REP)
+        zap.linger = 1
+        zap.bind("inproc://zeromq.zap.01")
+        sock.zap_domain = b"local"
+        sock.curve_server = True
+        sock.curve_secretkey = secret.encode()
     port = sock.bind_to_random_port("tcp://127.0.0.1")
     print(port, flush=True)
+    poller = zmq.Poller()
+    poller.register(sock, zmq.POLLIN)
+    if zap is not None:
+        poller.register(zap, zmq.POLLIN)
     cancels = []
     while True:
+        ready = dict(poller.poll())
+        if zap is not None and zap in ready:
+            zap_reply(zap, curve[1].encode())
+        if sock not in ready:
+            continue
         frames = sock.recv_multipart()
         if len(frames) < 3:
             continue
@@ -148,16 +178,23 @@ def serve():
 
 
 class Client:
-    def __init__(self, endpoint):
+    def __init__(self, endpoint, curve=None):
         self.ctx = zmq.Context()
         self.sock = self.ctx.socket(zmq.DEALER)
         self.sock.setsockopt(zmq.LINGER, 100)
+        if curve is not None:
+            # As callosum's client authenticator: ZAP domain, then the keys.
+            server_public, public, secret = curve
+            self.sock.zap_domain = b"local"
+            self.sock.curve_serverkey = server_public.encode()
+            self.sock.curve_publickey = public.encode()
+            self.sock.curve_secretkey = secret.encode()
         self.sock.connect(endpoint)
         self.seq = 0
 
-    def ping_check(self):
+    def ping_check(self, timeout_ms=5000):
         self.sock.send_multipart([b"PING", b"", b""])
-        if not self.sock.poll(5000):
+        if not self.sock.poll(timeout_ms):
             raise RuntimeError("no PONG")
         return self.sock.recv_multipart()[0] == b"PONG"
 
@@ -213,6 +250,19 @@ def client(endpoint):
     print(json.dumps(out), flush=True)
 
 
+def curve_client(endpoint, server_public, public, secret):
+    c = Client(endpoint, (server_public, public, secret))
+    try:
+        pong = c.ping_check(1500)
+    except RuntimeError:
+        c.close()
+        print(json.dumps({"pong": False}), flush=True)
+        return
+    out = {"pong": pong, "ping": c.call("ping", ["ping"], {})}
+    c.close()
+    print(json.dumps(out), flush=True)
+
+
 def bench(endpoint, n, inflight):
     c = Client(endpoint)
     c.ping_check()
@@ -241,8 +291,12 @@ if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "server":
         serve()
+    elif mode == "curve-server":
+        serve((sys.argv[2], sys.argv[3]))
     elif mode == "client":
         client(sys.argv[2])
+    elif mode == "curve-client":
+        curve_client(*sys.argv[2:6])
     elif mode == "bench":
         bench(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
 `;

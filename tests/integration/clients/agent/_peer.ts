@@ -49,10 +49,17 @@ function exited(child: ChildProcess): Promise<void> {
 /**
  * Starts the Python server and waits for its port.
  *
+ * @param curve With CURVE: its secret key and the one client key it
+ * accepts (checked by a ZAP handler as callosum's).
  * @returns The server.
  */
-export async function startPythonServer(): Promise<PythonServer> {
-  const child = spawn(PYTHON, [...PEER_ARGS, "server"], {
+export async function startPythonServer(
+  curve?: { secretKey: string; allowedClientKey: string },
+): Promise<PythonServer> {
+  const mode = curve
+    ? ["curve-server", curve.secretKey, curve.allowedClientKey]
+    : ["server"];
+  const child = spawn(PYTHON, [...PEER_ARGS, ...mode], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";

@@ -13,7 +13,7 @@ import {
 } from "../../../../clients/agent/mod.ts";
 import { InvalidAPIParameters } from "../../../../exception.ts";
 import type { Logger } from "../../../../utils.ts";
-import { within } from "./_peer.ts";
+import { runPythonClient, startPythonServer, within } from "./_peer.ts";
 
 const quiet: Logger = {
   debug: () => {},
@@ -95,5 +95,81 @@ Deno.test("CURVE: a malformed key is refused before connecting", async () => {
     (e: unknown) =>
       e instanceof InvalidAPIParameters &&
       e.data?.field === "curve.serverPublicKey",
+  );
+});
+
+Deno.test("CURVE: a pyzmq client with the manager's keys is served, a stranger is not", async () => {
+  const transport = zeromqTransport();
+  const agentKeys = await transport.curveKeyPair();
+  const managerKeys = await transport.curveKeyPair();
+  const strangerKeys = await transport.curveKeyPair();
+  await using server = new RpcServer({
+    transport,
+    logger: quiet,
+    curve: {
+      secretKey: agentKeys.secretKey,
+      allowedClientKeys: [managerKeys.publicKey],
+    },
+    methods: { ping: ({ args }) => args[0] },
+  });
+  const endpoint = await server.listen("tcp://127.0.0.1:0");
+  const manager = await runPythonClient([
+    "curve-client",
+    endpoint,
+    agentKeys.publicKey,
+    managerKeys.publicKey,
+    managerKeys.secretKey,
+  ]);
+  assert.deepEqual(manager, {
+    pong: true,
+    ping: { type: 2, okey: { $bytes: "" }, result: "ping" },
+  });
+  const stranger = await runPythonClient([
+    "curve-client",
+    endpoint,
+    agentKeys.publicKey,
+    strangerKeys.publicKey,
+    strangerKeys.secretKey,
+  ]);
+  assert.deepEqual(stranger, { pong: false });
+});
+
+Deno.test("CURVE: our client against a pyzmq server with callosum's ZAP check", async () => {
+  const transport = zeromqTransport();
+  const agentKeys = await transport.curveKeyPair();
+  const managerKeys = await transport.curveKeyPair();
+  const strangerKeys = await transport.curveKeyPair();
+  await using python = await startPythonServer({
+    secretKey: agentKeys.secretKey,
+    allowedClientKey: managerKeys.publicKey,
+  });
+  await using manager = await within(
+    AgentClient.connect(python.endpoint, {
+      transport,
+      logger: quiet,
+      curve: {
+        serverPublicKey: agentKeys.publicKey,
+        publicKey: managerKeys.publicKey,
+        secretKey: managerKeys.secretKey,
+      },
+    }),
+    10_000,
+  );
+  assert.equal(await within(manager.ping(), 10_000), "ping");
+  await assert.rejects(
+    within(
+      AgentClient.connect(python.endpoint, {
+        transport,
+        logger: quiet,
+        handshakeTimeoutMs: 500,
+        curve: {
+          serverPublicKey: agentKeys.publicKey,
+          publicKey: strangerKeys.publicKey,
+          secretKey: strangerKeys.secretKey,
+        },
+      }),
+      10_000,
+    ),
+    AgentRpcConnectError,
   );
 });

@@ -128,7 +128,11 @@ export class MemoryTransport implements RpcTransport {
   filter: (frames: Uint8Array[], direction: "request" | "reply") => boolean =
     () => true;
 
-  connect(address: string, _options: ConnectSocketOptions): Promise<RpcSocket> {
+  /** The options of every connect, in order. */
+  readonly connects: ConnectSocketOptions[] = [];
+
+  connect(address: string, options: ConnectSocketOptions): Promise<RpcSocket> {
+    this.connects.push(options);
     const id = new Uint8Array([0, 0, 0, 0, this.#nextId++]);
     return Promise.resolve(
       new MemoryDealer(

@@ -178,3 +178,34 @@ Deno.test("on Bun the zeromq transport refuses with a typed error instead of abo
     );
   }
 });
+
+Deno.test("the client asks for upstream's TCP keepalive and passes its CURVE keys", async () => {
+  const transport = new MemoryTransport();
+  await using server = new RpcServer({ transport, logger: quiet });
+  const endpoint = await server.listen("tcp://127.0.0.1:0");
+  const curve = {
+    serverPublicKey: "s".repeat(40),
+    publicKey: "p".repeat(40),
+    secretKey: "k".repeat(40),
+  };
+  await using plain = await RpcClient.connect(endpoint, { transport });
+  await using keyed = await RpcClient.connect(endpoint, {
+    transport,
+    curve,
+    keepalive: { idleSeconds: 120 },
+  });
+  await using bare = await RpcClient.connect(endpoint, {
+    transport,
+    keepalive: false,
+  });
+  assert.ok(!plain.closed && !keyed.closed && !bare.closed);
+  assert.deepEqual(transport.connects[0], {
+    curve: undefined,
+    keepalive: { idleSeconds: 60 },
+  });
+  assert.deepEqual(transport.connects[1], {
+    curve,
+    keepalive: { idleSeconds: 120 },
+  });
+  assert.equal(transport.connects[2]?.keepalive, undefined);
+});
