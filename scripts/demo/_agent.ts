@@ -1,19 +1,22 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 /**
- * The demo's agent RPC part: an agent (our {@linkcode RpcServer} with the
- * typed v3 handlers) on loopback behind CurveZMQ, and the manager side
+ * The demo's agent RPC part: an agent process (our `RpcServer` with the
+ * typed v3 handlers, `_agent_process.ts`) on loopback behind CurveZMQ, and
+ * the manager side
  * pinging it and asking for its hardware through an
  * {@linkcode AgentClientPool}, over callosum's wire format.
  *
  * @module
  */
 
-import { cpus, totalmem } from "node:os";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import process from "node:process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import {
   AgentClientPool,
-  agentRpcMethods,
   AgentRpcUserError,
-  RpcServer,
   zeromqTransport,
 } from "../../clients/agent/mod.ts";
 import type { Logger } from "../../utils.ts";
@@ -29,50 +32,50 @@ export interface AgentDemoOptions {
 }
 
 /**
- * Runs the agent RPC part of the demo.
+ * Runs the agent RPC part of the demo: the agent in a process of its own
+ * (`_agent_process.ts`), the manager side here.
  *
  * @param options How to print.
  */
 export async function agentDemo(options: AgentDemoOptions): Promise<void> {
   const { section, show, logger } = options;
-  section("clients/agent: callosum RPC over ZeroMQ, CurveZMQ, pool (loopback)");
+  section(
+    "clients/agent: callosum RPC, CurveZMQ, pool (an agent process on loopback)",
+  );
   const transport = zeromqTransport();
   const agentKeys = await transport.curveKeyPair();
   const managerKeys = await transport.curveKeyPair();
 
-  await using agent = new RpcServer({
-    transport,
-    logger,
-    curve: {
-      secretKey: agentKeys.secretKey,
-      allowedClientKeys: [managerKeys.publicKey],
+  const child = spawn(
+    process.execPath,
+    ["run", "-A", fileURLToPath(import.meta.resolve("./_agent_process.ts"))],
+    {
+      env: {
+        ...process.env,
+        BACKEND_DEMO_AGENT_SECRET_KEY: agentKeys.secretKey,
+        BACKEND_DEMO_MANAGER_PUBLIC_KEY: managerKeys.publicKey,
+      },
+      stdio: ["pipe", "pipe", "inherit"],
     },
-    methods: agentRpcMethods({
-      health: () => ({
-        status: "ok",
-        version: "0.1.0",
-        component: "agent",
-        connectivity: {
-          overall_healthy: true,
-          connectivity_checks: [],
-          timestamp: new Date().toISOString(),
-        },
-      }),
-      gatherHwinfo: () => ({
-        devices: [{
-          device_name: "cpu",
-          status: "healthy",
-          status_info: null,
-          metadata: {
-            cores: String(cpus().length),
-            memory_bytes: String(totalmem()),
-          },
-        }],
-      }),
+  );
+  const exited = once(child, "exit");
+  await using _agentProcess = {
+    async [Symbol.asyncDispose]() {
+      child.stdin?.end(); // the agent closes its server and exits
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  const lines = createInterface({ input: child.stdout! });
+  const [address] = await Promise.race([
+    once(lines, "line") as Promise<[string]>,
+    exited.then(([code]) => {
+      throw new Error(`the demo agent exited (${code}) before listening`);
     }),
-  });
-  const address = await agent.listen("tcp://127.0.0.1:0");
-  show("agent listening (CURVE, manager key only)", address);
+  ]);
+  lines.close();
+  show(`agent process ${child.pid} (CURVE, manager key only)`, address);
 
   await using pool = new AgentClientPool({
     logger,
