@@ -6,10 +6,13 @@
  *
  * - `pass`: bytes flow both ways.
  * - `delay`: each chunk waits `delayMs` in each direction (order kept).
- * - `blackhole`: bytes are swallowed both ways; connections stay open, and
- *   new ones are accepted and never reach the server (a dropped route).
- * - `half-open`: what the client sends reaches the server, nothing comes
- *   back (a peer that stopped answering on a connection that looks alive).
+ * - `blackhole`: a partition: bytes are held both ways (connections stay
+ *   open, new ones are accepted), and delivered in order when the mode
+ *   changes back, as TCP would once the route heals.
+ * - `half-open`: every connection open now, and every new one while the
+ *   mode lasts, goes dead for good: bytes vanish both ways and nothing
+ *   closes it (a peer that crashed without a FIN or RST). Only new
+ *   connections made after the mode changes back work.
  * - `refuse`: new connections are reset at once.
  * - `cut-on-reply`: the first bytes the server sends on any connection are
  *   not passed on; that connection is reset instead, and the mode goes
@@ -71,6 +74,17 @@ export async function faultProxy(
     mode: "pass" as FaultMode,
     delayMs: 0,
   };
+  // Bytes held by `blackhole`, per destination, in order.
+  const held = new Map<Socket, Buffer[]>();
+  const dead = new WeakSet<Socket>();
+  const release = () => {
+    for (const [to, chunks] of held) {
+      if (!to.destroyed && !dead.has(to)) {
+        for (const chunk of chunks) to.write(chunk);
+      }
+    }
+    held.clear();
+  };
   const relay = (
     from: Socket,
     to: Socket,
@@ -79,8 +93,18 @@ export async function faultProxy(
   ) => {
     from.on("data", (chunk: Buffer) => {
       const mode = proxy.mode;
-      if (mode === "blackhole") return;
-      if (mode === "half-open" && fromServer) return;
+      if (dead.has(to)) return;
+      if (mode === "half-open") {
+        dead.add(from);
+        dead.add(to);
+        return;
+      }
+      if (mode === "blackhole") {
+        const chunks = held.get(to) ?? [];
+        chunks.push(chunk);
+        held.set(to, chunks);
+        return;
+      }
       if (mode === "cut-on-reply" && fromServer) {
         proxy.mode = "pass";
         reset(pair);
@@ -98,9 +122,18 @@ export async function faultProxy(
     });
     from.on("close", () => {
       pairs.delete(pair);
+      held.delete(to);
       to.destroy();
     });
     from.on("error", () => to.destroy());
+  };
+  const setMode = (mode: FaultMode) => {
+    const before = proxy.mode;
+    proxy.mode = mode;
+    if (mode === "half-open") {
+      for (const pair of pairs) for (const socket of pair) dead.add(socket);
+    }
+    if (before === "blackhole" && mode !== "blackhole") release();
   };
   const server = createServer((client) => {
     client.on("error", () => {});
@@ -114,6 +147,10 @@ export async function faultProxy(
     client.setNoDelay(true);
     upstream.setNoDelay(true);
     const pair: [Socket, Socket] = [client, upstream];
+    if (proxy.mode === "half-open") {
+      dead.add(client);
+      dead.add(upstream);
+    }
     pairs.add(pair);
     relay(client, upstream, pair, false);
     relay(upstream, client, pair, true);
@@ -132,7 +169,7 @@ export async function faultProxy(
       return proxy.mode;
     },
     set mode(mode: FaultMode) {
-      proxy.mode = mode;
+      setMode(mode);
     },
     get delayMs() {
       return proxy.delayMs;
@@ -152,6 +189,7 @@ export async function faultProxy(
     async [Symbol.asyncDispose]() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      held.clear();
       for (const pair of [...pairs]) {
         pairs.delete(pair);
         for (const socket of pair) socket.destroy();
