@@ -32,7 +32,7 @@ import { reportFaultFigures } from "./_report.ts";
 
 const TIMEOUT_MS = 1_000;
 // 3 attempts, and at most 100 + 200 ms of backoff between them.
-const CALL_BOUND_MS = 3 * TIMEOUT_MS + 300 + 500;
+const CALL_BOUND_MS = 3 * TIMEOUT_MS + 300 + 1_000;
 
 interface Call {
   at: number;
