@@ -19,6 +19,10 @@ export interface FaultChild {
   readonly output: () => string;
   /** Resolves with the signal that ended it (or null) when it exits. */
   readonly exited: Promise<string | null>;
+  /** Resolves with the exit code (null when a signal ended it). */
+  readonly code: Promise<number | null>;
+  /** Writes a line to its stdin (when spawned with `stdin: true`). */
+  send(line: string): void;
   /** SIGKILL, then waits for the exit. */
   kill(): Promise<void>;
 }
@@ -28,11 +32,13 @@ export interface FaultChild {
  *
  * @param script The file name without extension, e.g. `_consumer_child`.
  * @param args Its arguments.
+ * @param options `stdin: true` to write to it with `send()`.
  * @returns The child.
  */
 export function spawnFaultChild(
   script: string,
   args: readonly string[],
+  options: { stdin?: boolean } = {},
 ): FaultChild {
   const here = fileURLToPath(import.meta.url);
   const compiled = here.endsWith(".js");
@@ -42,17 +48,28 @@ export function spawnFaultChild(
   );
   const command = compiled ? process.execPath : Deno.execPath();
   const argv = compiled ? [path, ...args] : ["run", "-A", path, ...args];
-  const child = spawn(command, argv, { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(command, argv, {
+    stdio: [options.stdin ? "pipe" : "ignore", "pipe", "inherit"],
+  });
   let out = "";
   child.stdout?.setEncoding("utf8");
   child.stdout?.on("data", (chunk: string) => (out += chunk));
+  let exitCode!: (code: number | null) => void;
+  const code = new Promise<number | null>((resolve) => (exitCode = resolve));
   const exited = new Promise<string | null>((resolve) =>
-    child.once("exit", (_code, signal) => resolve(signal))
+    child.once("close", (status, signal) => {
+      exitCode(status);
+      resolve(signal);
+    })
   );
   return {
     process: child,
     output: () => out,
     exited,
+    code,
+    send(line: string) {
+      child.stdin?.write(`${line}\n`);
+    },
     async kill() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGKILL");

@@ -22,6 +22,7 @@ import {
   ServiceRegistrar,
 } from "../../service_discovery/mod.ts";
 import { quietLogger } from "../_logger.ts";
+import { spawnFaultChild } from "./_child.ts";
 import { until } from "./_redis.ts";
 
 /** The lease TTL of the registration and of the lease, in seconds. */
@@ -248,5 +249,62 @@ export async function etcdUnderUse(
       writer.close(),
       reader.close(),
     ]);
+  }
+}
+
+/**
+ * Runs {@linkcode etcdUnderUse} in a child process (_etcd_child.ts), with
+ * `fault` run here. Under Deno 2.9.6 a process using etcd3 sometimes dies
+ * with SIGSEGV around an etcd restart (RELIABILITY.md); in a child, that
+ * crash ends the child, not the whole `deno test` run. A crash after the
+ * child reported its result is logged loudly and returned as `crashed`;
+ * one before fails the test.
+ *
+ * @param addrs The etcd endpoints.
+ * @param fault Breaks etcd; resolves when it answers again.
+ * @returns What was measured, and whether the child crashed after.
+ */
+export async function etcdUnderUseInChild(
+  addrs: readonly string[],
+  fault: () => Promise<void>,
+): Promise<EtcdUnderUseResult & { crashed: string | null }> {
+  const child = spawnFaultChild("_etcd_child", [addrs.join(",")], {
+    stdin: true,
+  });
+  try {
+    await until(
+      () => child.output().includes("FAULT\n"),
+      60_000,
+      "the etcd child to be ready for the fault",
+    );
+    await fault();
+    child.send("ANSWERED");
+    const signal = await Promise.race([
+      child.exited,
+      new Promise<"timeout">((resolve) => {
+        const timer = setTimeout(() => resolve("timeout"), 120_000);
+        void child.exited.then(() => clearTimeout(timer));
+      }),
+    ]);
+    const line = child.output().split("\n").find((l) =>
+      l.startsWith("RESULT ")
+    );
+    if (line === undefined) {
+      throw new Error(
+        `The etcd child ended without a result (signal ${signal}, code ${await child
+          .code}): ${child.output().slice(-500)}`,
+      );
+    }
+    if (signal !== null) {
+      console.error(
+        `The etcd child crashed with ${signal} after its run (a Deno runtime crash around etcd restarts: RELIABILITY.md)`,
+      );
+    }
+    return {
+      ...JSON.parse(line.slice("RESULT ".length)) as EtcdUnderUseResult,
+      crashed: signal,
+    };
+  } finally {
+    await child.kill();
   }
 }

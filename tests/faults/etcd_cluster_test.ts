@@ -1,7 +1,8 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 
 // A three-member etcd cluster of the test's own (_etcd_cluster.ts) whose
-// leader is SIGKILLed while it is used (_etcd_under_use.ts: a service
+// leader is SIGKILLed while a child process uses it (_etcd_under_use.ts,
+// _etcd_child.ts: a service
 // registered with a 5 s lease, a clients/etcd lease holding a key, a
 // writer putting numbered values, a watch counting them), every client
 // given all three endpoints. Asserted: within one lease TTL of the other
@@ -26,7 +27,7 @@
 
 import assert from "node:assert/strict";
 import { EtcdCluster } from "./_etcd_cluster.ts";
-import { assertRecovered, etcdUnderUse } from "./_etcd_under_use.ts";
+import { assertRecovered, etcdUnderUseInChild } from "./_etcd_under_use.ts";
 import { faultScale, until } from "./_redis.ts";
 import { reportFaultFigures } from "./_report.ts";
 
@@ -38,7 +39,7 @@ if (faultScale() === "soak") {
     fn: async () => {
       await using cluster = await EtcdCluster.start();
       let killed = -1;
-      const result = await etcdUnderUse(cluster.addrs, async () => {
+      const result = await etcdUnderUseInChild(cluster.addrs, async () => {
         killed = await cluster.leader();
         await cluster.kill(killed);
         // A new leader: the others answer /health with true again.

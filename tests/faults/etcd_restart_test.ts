@@ -1,7 +1,8 @@
 // Copyright 2026 Lablup Inc. and the backend.ai-common for TypeScript authors. MIT license.
 
-// A single-member etcd of the test's own restarted while it is used
-// (_etcd_under_use.ts): stopped (SIGKILL; with BACKEND_FAULTS_SCALE=soak
+// A single-member etcd of the test's own restarted while a child process
+// uses it (_etcd_under_use.ts, _etcd_child.ts: a Deno crash around etcd
+// restarts then ends the child, not the test run): stopped (SIGKILL; with BACKEND_FAULTS_SCALE=soak
 // also SIGTERM, in a second test), down for a second, and started again on
 // the same data, while a service is registered (lease TTL 5 s), a lease of
 // clients/etcd holds a key, a writer puts numbered values and a watch
@@ -19,7 +20,7 @@
 // and the registrar's heartbeat (service_discovery/registrar.ts).
 
 import { PrivateEtcd } from "../_private_servers.ts";
-import { assertRecovered, etcdUnderUse } from "./_etcd_under_use.ts";
+import { assertRecovered, etcdUnderUseInChild } from "./_etcd_under_use.ts";
 import { faultScale } from "./_redis.ts";
 import { reportFaultFigures } from "./_report.ts";
 
@@ -32,7 +33,7 @@ const SIGNALS = faultScale() === "soak"
 for (const signal of SIGNALS) {
   Deno.test(`fault: etcd restarted (${signal}): registrations, leases and watches come back within one lease TTL`, async () => {
     await using etcd = await PrivateEtcd.start();
-    const result = await etcdUnderUse([etcd.address], async () => {
+    const result = await etcdUnderUseInChild([etcd.address], async () => {
       await etcd.stop(signal);
       await new Promise((r) => setTimeout(r, 1_000));
       await etcd.startProcess();
