@@ -166,7 +166,7 @@ export class CommandDeadlines {
               this.#shortestMs > now
         ) {
           // Issued too recently for it, or any later one, to be late (by
-          // its issue time: a command with a longer timeout of its own, a
+          // when it was sent: a command with a longer timeout of its own, a
           // health check's PING, must not hold back those behind it).
           break;
         }

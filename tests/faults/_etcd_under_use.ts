@@ -37,7 +37,7 @@ export interface EtcdUnderUseResult {
   /** The acknowledged puts the watch never saw (their values). */
   missed: string[];
   /** Puts the watch saw more than once, counted per extra time. */
-  duplicates: number;
+  watchedTwice: number;
   /** From etcd answering until the registration was discoverable. */
   registeredMs: number;
   /** From etcd answering until the first put succeeded. */
@@ -80,7 +80,7 @@ export function assertRecovered(
   assert.equal(result.leasedValue, "alive", "the leased key is still there");
   assert.ok(result.stillRegistered, "the registration is still there");
   assert.deepEqual(result.missed, [], "the watch saw every acknowledged put");
-  assert.equal(result.duplicates, 0, "and none twice");
+  assert.equal(result.watchedTwice, 0, "and none twice");
   assert.ok(result.acked > 50, `puts went on (${result.acked})`);
 }
 
@@ -137,7 +137,7 @@ export async function etcdUnderUse(
   const now = () => performance.now() - started;
   // Each attempt writes a value of its own (`n.attempt`): a put that
   // failed for the caller may have been applied, and its retry is then a
-  // second, legitimate event, not a duplicate of the watch.
+  // second, legitimate event, not the watch delivering one twice.
   const acked = new Map<string, number>(); // value -> when
   const seen = new Map<string, number[]>(); // value -> when seen, each time
   let writing = true;
@@ -222,7 +222,7 @@ export async function etcdUnderUse(
     await watch.close();
     await watching;
     const missed = [...acked.keys()].filter((value) => !seen.has(value));
-    const duplicates = [...seen.values()].reduce(
+    const watchedTwice = [...seen.values()].reduce(
       (sum, times) => sum + times.length - 1,
       0,
     );
@@ -230,7 +230,7 @@ export async function etcdUnderUse(
       acked: acked.size,
       seen: acked.size - missed.length,
       missed,
-      duplicates,
+      watchedTwice,
       registeredMs,
       firstPutMs,
       firstWatchedMs,

@@ -7,7 +7,7 @@
  * `always`). Each fault test starts its own, so it neither disturbs the
  * halfstacks nor is disturbed by the failovers other fault tests run on
  * the fault halfstack in parallel. Also the scale of a run
- * ({@linkcode faultScale}) and a wait helper ({@linkcode until}).
+ * ({@linkcode faultScale}) and a wait function ({@linkcode until}).
  *
  * @module
  */

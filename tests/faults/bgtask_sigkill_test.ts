@@ -130,7 +130,7 @@ Deno.test("fault: bgtask servers SIGKILLed mid-task; each task is revived exactl
     const firstRuns = await counter.hgetall(`${tag}:runs`);
     const final = await statuses();
     const handled = final.filter((status) => status === "success").length;
-    const duplicates = Object.values(revived)
+    const revivedTwice = Object.values(revived)
       .reduce((sum, count) => sum + Number(count) - 1, 0);
     const notRevived = ids.filter((id) => revived[id] === undefined);
     await reportFaultFigures({
@@ -140,18 +140,18 @@ Deno.test("fault: bgtask servers SIGKILLed mid-task; each task is revived exactl
       handled,
       deadLettered: 0,
       lost: ids.length - handled,
-      duplicates,
+      duplicates: revivedTwice,
       recoveryMs,
     });
     console.log(
       `bgtask SIGKILL: ${ids.length} tasks, ${handled} succeeded, ` +
         `${
           Object.keys(revived).length
-        } revived, ${duplicates} revived twice, ` +
+        } revived, ${revivedTwice} revived twice, ` +
         `done ${recoveryMs} ms after the last kill`,
     );
     assert.deepEqual(notRevived, [], "every task was revived");
-    assert.equal(duplicates, 0, "no task was revived twice");
+    assert.equal(revivedTwice, 0, "no task was revived twice");
     assert.ok(
       Object.values(firstRuns).every((count) => count === "1"),
       "each first run ran once",

@@ -61,7 +61,7 @@ if (faultScale() === "soak") {
         handled: result.seen,
         deadLettered: 0,
         lost: result.missed.length,
-        duplicates: result.duplicates,
+        duplicates: result.watchedTwice,
         recoveryMs,
       });
       console.log(

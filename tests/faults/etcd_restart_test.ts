@@ -45,7 +45,7 @@ for (const signal of SIGNALS) {
       handled: result.seen,
       deadLettered: 0,
       lost: result.missed.length,
-      duplicates: result.duplicates,
+      duplicates: result.watchedTwice,
       recoveryMs: Math.max(
         result.registeredMs,
         result.firstPutMs,

@@ -111,11 +111,11 @@ async function run(options: { hardMaxLen?: number }) {
     const recorded = (await queue.deadLetters(stream, { count: 1_000 }))
       .filter((letter) => letter.group === "late" && letter.loss !== undefined)
       .reduce((sum, letter) => sum + (letter.loss?.count ?? 0), 0);
-    const duplicates = [...seen.values()].reduce((s, c) => s + c - 1, 0);
+    const readTwice = [...seen.values()].reduce((s, c) => s + c - 1, 0);
     return {
       lengthWhileDown,
       seen,
-      duplicates,
+      readTwice,
       lostToCap: lostToCap(),
       recorded,
       statsLost: queue.stats.lostEntries,
@@ -138,7 +138,7 @@ Deno.test("fault: a consumer group down past maxLen handles every event on its r
     handled: result.seen.size,
     deadLettered: 0,
     lost: missing.length,
-    duplicates: result.duplicates,
+    duplicates: result.readTwice,
     ...(result.recoveryMs === undefined
       ? {}
       : { recoveryMs: result.recoveryMs }),
@@ -152,7 +152,7 @@ Deno.test("fault: a consumer group down past maxLen handles every event on its r
     `the stream kept what the group needs (${result.lengthWhileDown})`,
   );
   assert.equal(missing.length, 0, `${missing.length} events lost`);
-  assert.equal(result.duplicates, 0);
+  assert.equal(result.readTwice, 0);
   assert.equal(result.lostToCap, 0);
   assert.equal(result.statsLost, 0);
   assert.deepEqual(result.errorLogs, []);
@@ -170,7 +170,7 @@ Deno.test("fault: a consumer group down past hardMaxLen loses the oldest events,
     // The loss records in the dead-letter stream.
     deadLettered: result.recorded,
     lost: unaccounted,
-    duplicates: result.duplicates,
+    duplicates: result.readTwice,
     ...(result.recoveryMs === undefined
       ? {}
       : { recoveryMs: result.recoveryMs }),
@@ -187,7 +187,7 @@ Deno.test("fault: a consumer group down past hardMaxLen loses the oldest events,
   // What was lost is the oldest: every event after the loss was handled.
   const first = Math.min(...result.seen.keys());
   assert.equal(first, EVENTS - handled, "the oldest events were the ones lost");
-  assert.equal(result.duplicates, 0);
+  assert.equal(result.readTwice, 0);
   assert.ok(
     result.errorLogs.some((line) => line.includes("trimmed before")),
     `the loss was logged as an error: ${JSON.stringify(result.errorLogs)}`,

@@ -138,7 +138,7 @@ async function restartMidStream(signal: "SIGTERM" | "SIGKILL") {
       acked: acked.size,
       handled: acked.size - lost.length,
       lost,
-      duplicates: read.length - seen.size,
+      readTwice: read.length - seen.size,
       failures,
       producerResumeMs: Math.round(firstAck - answeredAt),
       consumerResumeMs: Math.round(firstRead - answeredAt),
@@ -160,7 +160,7 @@ for (const signal of ["SIGTERM", "SIGKILL"] as const) {
       handled: result.handled,
       deadLettered: 0,
       lost: result.lost.length,
-      duplicates: result.duplicates,
+      duplicates: result.readTwice,
       recoveryMs: Math.max(result.producerResumeMs, result.consumerResumeMs),
     });
     console.log(
