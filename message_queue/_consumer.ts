@@ -247,6 +247,10 @@ export class StreamConsumer implements Consumer {
         await this.#ensureGroups("0").catch(() => {});
         return;
       }
+      // The read may have been delivered with its reply lost (the
+      // connection broke): its entries are pending under this name, and
+      // only the idle timeout would bring them back. Take them back next.
+      this.#recovering = true;
       const delay = this.#backoff.next();
       this.#options.logger.warn("message queue: read failed; retrying", {
         group: this.group,
@@ -261,8 +265,12 @@ export class StreamConsumer implements Consumer {
   async #fill(signal: AbortSignal): Promise<void> {
     if (this.#recovering) {
       // What was pending under this name when it started (a restarted
-      // worker's messages in flight) comes back at once, not after the
-      // idle timeout.
+      // worker's messages in flight), or after a failed read, comes back
+      // at once, not after the idle timeout. Acks go first, so that what
+      // was handled is not handed out again.
+      if (this.#acks.size > 0 || this.#acksInFlight.size > 0) {
+        await this.#confirmAcks();
+      }
       this.#recovering = !await this.#reclaim(this.name);
       if (this.#buffer.length > 0) return;
     }
@@ -343,7 +351,11 @@ export class StreamConsumer implements Consumer {
             { stream, group, ids: result.deleted },
           );
         }
-        for (const entry of result.entries) await this.#accept(entry);
+        for (const entry of result.entries) {
+          // Taking back its own: not what it is still handling.
+          if (owner !== undefined && this.#pending.has(entry.id)) continue;
+          await this.#accept(entry);
+        }
         cursor = result.cursor;
         if (cursor === "0-0") break;
       }

@@ -117,18 +117,35 @@ export function openRedisReader(context: ReaderContext): StreamReader {
     blockMs: number | undefined,
   ): Promise<Reply> => {
     const block = blockMs === undefined ? [] : ["BLOCK", blockMs];
+    // A connection reset during the read: the server may have delivered
+    // entries (pending under this consumer now) whose reply was lost, and
+    // ioredis would send the read again on a new connection, to wait
+    // there for newer ones. Instead the connection is dropped (no resend;
+    // the next read opens another) and the read fails at once, so that
+    // the consumer takes its pending entries back (it retries every failed
+    // read; the error never reaches a caller).
+    let onReset!: (err: Error) => void;
+    const resetting = new Promise<never>((_, reject) => (onReset = reject));
+    const onClose = () => {
+      if (connection === redis) drop();
+      onReset(new Error("The connection was reset during XREADGROUP"));
+    };
+    redis.on("close", onClose);
     try {
-      return await redis.xreadgroup(
-        "GROUP",
-        args.group,
-        args.consumer,
-        "COUNT",
-        args.count,
-        ...block as ["BLOCK", number],
-        "STREAMS",
-        ...keys,
-        ...keys.map(() => ">"),
-      ) as Reply;
+      return await Promise.race([
+        redis.xreadgroup(
+          "GROUP",
+          args.group,
+          args.consumer,
+          "COUNT",
+          args.count,
+          ...block as ["BLOCK", number],
+          "STREAMS",
+          ...keys,
+          ...keys.map(() => ">"),
+        ),
+        resetting,
+      ]) as Reply;
     } catch (err) {
       if (args.signal?.aborted || closed) return null;
       if (isNoGroup(err)) {
@@ -138,6 +155,8 @@ export function openRedisReader(context: ReaderContext): StreamReader {
         throw new NoGroupError(stream ?? args.streams.join(","));
       }
       throw err;
+    } finally {
+      redis.off("close", onClose);
     }
   };
   return {

@@ -155,6 +155,11 @@ function endpointsOf(addrs: AsyncEtcdOptions["addrs"]): string[] {
   return list.map((addr) => HostPortPair.parse(addr).address);
 }
 
+/** How long a connection is idle before an HTTP/2 ping, in ms. */
+const KEEPALIVE_TIME_MS = 10_000;
+/** How long a ping may wait for its answer before the connection is dropped. */
+const KEEPALIVE_TIMEOUT_MS = 5_000;
+
 /**
  * The etcd3 options: our policy replaces its retry and per-host breaker
  * (which refused calls for 5 s after etcd came back), unary calls carry the
@@ -165,6 +170,15 @@ export function etcd3Options(settings: EtcdSettings): IOptions {
   const options: IOptions = {
     hosts: settings.endpoints.map((address) => `http://${address}`),
     dialTimeout: requestTimeoutMs,
+    // A connection that died without a close (a peer gone half-open) is
+    // found by HTTP/2 pings and replaced; without them every call on it
+    // times out for ever. Pings only while calls or watches are open, and
+    // no more often than etcd's --grpc-keepalive-min-time (5 s) allows.
+    grpcOptions: {
+      "grpc.keepalive_time_ms": KEEPALIVE_TIME_MS,
+      "grpc.keepalive_timeout_ms": KEEPALIVE_TIMEOUT_MS,
+      "grpc.keepalive_permit_without_calls": 0,
+    },
     defaultCallOptions: (context) =>
       context.isStream
         ? {}

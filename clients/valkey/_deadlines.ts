@@ -34,6 +34,7 @@ const EXPIRED = -1;
 interface TrackedCommand {
   reject(error: Error): void;
   _backendaiDeadline?: number;
+  _backendaiIssued?: number;
 }
 
 interface Queue {
@@ -69,6 +70,9 @@ export interface CommandDeadlineOptions {
 export class CommandDeadlines {
   readonly #queues: Queues;
   readonly #timeoutMs: number;
+  // The shortest timeout any command got: no command issued less than
+  // this (plus a tick) ago can be late.
+  #shortestMs: number;
   readonly #tickMs: number;
   readonly #stallThreshold: number;
   readonly #onStall: ((consecutive: number) => void) | undefined;
@@ -87,6 +91,7 @@ export class CommandDeadlines {
   constructor(redis: Redis, options: CommandDeadlineOptions) {
     this.#queues = redis as unknown as Queues;
     this.#timeoutMs = options.timeoutMs;
+    this.#shortestMs = options.timeoutMs;
     // Commands time out up to a tenth of the timeout late (10 to 100 ms).
     this.#tickMs = Math.min(
       100,
@@ -120,6 +125,8 @@ export class CommandDeadlines {
     // Reading the clock per command cost a fifth of the rate: the clock of
     // the last tick, at most one tick old, plus one tick, so no command
     // times out early.
+    if (timeoutMs < this.#shortestMs) this.#shortestMs = timeoutMs;
+    tracked._backendaiIssued = this.#now;
     tracked._backendaiDeadline = this.#now + this.#tickMs + timeoutMs;
   }
 
@@ -154,8 +161,13 @@ export class CommandDeadlines {
             this.#consecutive = 0;
             this.#onStall?.(this.#stallThreshold);
           }
-        } else if (deadline - this.#tickMs - this.#timeoutMs >= now) {
-          // Issued too recently for it, or any later one, to be late.
+        } else if (
+          (command._backendaiIssued ?? 0) + this.#tickMs +
+              this.#shortestMs > now
+        ) {
+          // Issued too recently for it, or any later one, to be late (by
+          // when it was sent: a command with a longer timeout of its own, a
+          // health check's PING, must not hold back those behind it).
           break;
         }
       }

@@ -153,3 +153,19 @@ export async function load(options: {
   await reading;
   return { acked, failures, read, readAt };
 }
+
+/**
+ * The longest time between two consecutive reads (and from the first
+ * moment to the first read): the outage a consumer saw during a run.
+ *
+ * @param readAt When each message was read, in ms since the start.
+ * @returns The longest gap, in ms, rounded.
+ */
+export function longestGapMs(readAt: readonly number[]): number {
+  const sorted = [...readAt].sort((a, b) => a - b);
+  let longest = 0;
+  for (let i = 1; i < sorted.length; i++) {
+    longest = Math.max(longest, (sorted[i] ?? 0) - (sorted[i - 1] ?? 0));
+  }
+  return Math.round(longest);
+}

@@ -15,7 +15,8 @@ import { NatsStreamQueue } from "../../message_queue/nats/mod.ts";
 import { faultHalfstackEnv } from "../_halfstack.ts";
 import { quietLogger } from "../_logger.ts";
 import { natsFixture } from "../_nats.ts";
-import { load, restartFaultServer } from "./_restart.ts";
+import { load, longestGapMs, restartFaultServer } from "./_restart.ts";
+import { reportFaultFigures } from "./_report.ts";
 
 Deno.test("NATS restarted mid-run: no acknowledged anycast is lost, the consumer goes on", async () => {
   const env = faultHalfstackEnv();
@@ -56,6 +57,16 @@ Deno.test("NATS restarted mid-run: no acknowledged anycast is lost, the consumer
     });
     const read = new Set(result.read);
     const lost = [...result.acked].filter((n) => !read.has(n));
+    await reportFaultFigures({
+      kind: "fault",
+      name: "nats-restart",
+      sent: result.acked.size,
+      handled: result.acked.size - lost.length,
+      deadLettered: 0,
+      lost: lost.length,
+      duplicates: result.read.length - read.size,
+      recoveryMs: longestGapMs(result.readAt),
+    });
     assert.deepEqual(lost, [], "every acknowledged anycast was read");
     assert.ok(
       result.acked.size > 100,

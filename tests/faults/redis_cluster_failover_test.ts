@@ -17,7 +17,13 @@ import { valkeyKeySlot } from "../../clients/valkey/mod.ts";
 import { RedisStreamQueue } from "../../message_queue/mod.ts";
 import { clusterNodes, faultHalfstackEnv } from "../_halfstack.ts";
 import { quietLogger } from "../_logger.ts";
-import { killFaultServer, load, restartFaultServer } from "./_restart.ts";
+import {
+  killFaultServer,
+  load,
+  longestGapMs,
+  restartFaultServer,
+} from "./_restart.ts";
+import { reportFaultFigures } from "./_report.ts";
 
 /** The port of the master serving `key`'s slot now. */
 async function masterOf(seeds: string[], key: string): Promise<number> {
@@ -72,6 +78,17 @@ Deno.test("Redis Cluster master killed mid-run: its replica takes over, no ackno
     const after = await masterOf(seeds, stream);
     assert.notEqual(after, before, "the replica took the slot over");
     const read = new Set(result.read);
+    const lost = [...result.acked].filter((n) => !read.has(n)).length;
+    await reportFaultFigures({
+      kind: "fault",
+      name: "redis-cluster-master-kill",
+      sent: result.acked.size,
+      handled: result.acked.size - lost,
+      deadLettered: 0,
+      lost,
+      duplicates: result.read.length - read.size,
+      recoveryMs: longestGapMs(result.readAt),
+    });
     assert.deepEqual(
       [...result.acked].filter((n) => !read.has(n)),
       [],
