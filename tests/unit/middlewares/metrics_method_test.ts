@@ -12,6 +12,20 @@ import { MetricRegistry } from "../../../metrics/mod.ts";
 import { apiMetricsMiddleware } from "../../../middlewares/mod.ts";
 import { compose, jsonResponse, Router } from "../../../web/mod.ts";
 
+/**
+ * A request with any method token. Bun's `Request` constructor turns a
+ * method it does not know into GET (Node and Deno keep it), while
+ * `Bun.serve` hands the token on as it came, so the method is set here
+ * the way a server would see it.
+ */
+function requestWithMethod(url: string, method: string): Request {
+  return new (class extends Request {
+    override get method(): string {
+      return method;
+    }
+  })(url);
+}
+
 Deno.test("apiMetricsMiddleware labels a non-standard method _OTHER, so methods cannot grow the label set", async () => {
   const metrics = new MetricRegistry();
   const router = new Router().get("/v9/ping", () => jsonResponse({}));
@@ -20,7 +34,7 @@ Deno.test("apiMetricsMiddleware labels a non-standard method _OTHER, so methods 
     (request, context) => router.handler(request, context),
   );
   for (let i = 0; i < 50; i++) {
-    await app(new Request("http://x/v9/ping", { method: `FUZZ${i}` }))
+    await app(requestWithMethod("http://x/v9/ping", `FUZZ${i}`))
       .catch(() => undefined);
   }
   for (const method of ["GET", "HEAD", "OPTIONS", "DELETE", "get"]) {
