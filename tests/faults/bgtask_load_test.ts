@@ -211,7 +211,10 @@ Deno.test(`fault: ${TASKS} concurrent background tasks on Redis all end with bgt
     assert.equal(stats.graceTimers, 0);
     assert.ok(stats.recentResults <= RECENT_RESULTS);
     assert.ok(
-      heapLeft < HEAP_LEFT_FIXED + HEAP_LEFT_PER_TASK * TASKS,
+      // Without a collection (a runtime that allows none) the heap
+      // holds garbage: only the other checks apply.
+      !after.collected ||
+        heapLeft < HEAP_LEFT_FIXED + HEAP_LEFT_PER_TASK * TASKS,
       `heap left after the tasks: ${mib(heapLeft)}`,
     );
   } finally {
