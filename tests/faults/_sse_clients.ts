@@ -7,14 +7,16 @@
 // `bgtask_updated` and `bgtask_done` frames until the chunked body ends.
 // Connections are opened `batch` at a time (the listen backlog is finite).
 // Prints `connected <n>` once every response's headers arrived, then one
-// JSON line with the counts when every connection has ended.
-// argv: <port> <path> <count> <batch>
+// JSON line with the counts when every connection has ended. The first
+// `quitters` connections go away (close their socket) as soon as they have
+// two `bgtask_updated` frames; `quit <n>` is printed once all of them did.
+// argv: <port> <path> <count> <batch> <quitters>
 
 import { connect, type Socket } from "node:net";
 import process from "node:process";
 
-const [port = "0", path = "/", count = "1", batch = "200"] = process.argv
-  .slice(-4);
+const [port = "0", path = "/", count = "1", batch = "200", quitters = "0"] =
+  process.argv.slice(-5);
 
 /** What one connection saw. */
 interface ClientState {
@@ -27,11 +29,14 @@ interface ClientState {
   done: number;
   ended: boolean;
   error: string | undefined;
+  /** Goes away after two updates. */
+  quitter: boolean;
 }
 
 const clients: ClientState[] = [];
 let connected = 0;
 let ended = 0;
+let quit = 0;
 let allEnded!: () => void;
 const finished = new Promise<void>((resolve) => (allEnded = resolve));
 
@@ -57,6 +62,7 @@ function open(): Promise<void> {
       done: 0,
       ended: false,
       error: undefined,
+      quitter: clients.length < Number(quitters),
     };
     clients.push(state);
     socket.setEncoding("utf8");
@@ -93,6 +99,11 @@ function open(): Promise<void> {
       state.updates += countOf(whole, "event: bgtask_updated\n");
       state.done += countOf(whole, "event: bgtask_done\n");
       state.tail = text.slice(lastNewline + 1);
+      if (state.quitter && state.updates >= 2 && !socket.destroyed) {
+        socket.destroy();
+        if (++quit === Number(quitters)) console.log(`quit ${quit}`);
+        return;
+      }
       // The chunked body's last chunk: the response is complete.
       if (whole.endsWith("\r\n0\r\n\r\n")) {
         socket.end();
@@ -116,15 +127,19 @@ for (let first = 0; first < total; first += size) {
 }
 console.log(`connected ${connected}`);
 await finished;
-const updates = clients.map((client) => client.updates);
+const stayers = clients.filter((client) => !client.quitter);
+const updates = stayers.map((client) => client.updates);
 console.log(JSON.stringify({
   clients: clients.length,
   connected,
   ok: clients.filter((client) => client.status === 200).length,
-  done: clients.filter((client) => client.done === 1).length,
-  doneTwice: clients.filter((client) => client.done > 1).length,
-  minUpdates: Math.min(...updates),
-  maxUpdates: Math.max(...updates),
+  quit,
+  done: stayers.filter((client) => client.done === 1).length,
+  doneTwice: stayers.filter((client) => client.done > 1).length,
+  quitterDone: clients.filter((client) => client.quitter && client.done > 0)
+    .length,
+  minUpdates: updates.length === 0 ? 0 : Math.min(...updates),
+  maxUpdates: updates.length === 0 ? 0 : Math.max(...updates),
   errors: clients.filter((client) => client.error !== undefined).length,
   firstError: clients.find((client) => client.error !== undefined)?.error,
 }));
