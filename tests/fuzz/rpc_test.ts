@@ -324,10 +324,13 @@ async function fuzzServer(
   }
   const drops = logger.lines.filter((l) => l.message.includes("dropped"));
   assert.ok(drops.length > 0, "malformed frames were logged");
-  assert.ok(
-    drops.every((l) => l.level === "warn" && l.fields?.error),
-    "each drop says why",
+  // Each drop is logged as a warning with the codec's typed error
+  // (InvalidAPIParameters: "Invalid callosum message: ...").
+  const untyped = drops.filter((l) =>
+    l.level !== "warn" ||
+    !String(l.fields?.error).includes("Invalid callosum message")
   );
+  assert.deepEqual(untyped, [], "each drop says why, with the codec's error");
   assert.ok(kinds.size >= 10, `kinds tried: ${[...kinds.keys()]}`);
   console.log(
     `${name}: ${cases} cases, ${drops.length} logged as dropped, kinds ${
@@ -612,7 +615,11 @@ async function fuzzClient(
     router.close();
     await serving;
   }
-  assert.ok(outcomes.size >= 4, `outcomes: ${[...outcomes]}`);
+  // The replies reached more than the timeout path.
+  assert.ok(
+    outcomes.size >= (cases >= 50 ? 4 : 2),
+    `outcomes: ${[...outcomes]}`,
+  );
   console.log(
     `${name}: ${cases} cases, outcomes ${
       JSON.stringify(Object.fromEntries(outcomes))
