@@ -299,8 +299,14 @@ export class RpcFrameCodec {
         field: "okey",
       });
     }
-    if (typeof seq !== "number" || !Number.isInteger(seq) || seq < 0) {
-      protocolError("the sequence id is not an integer", {
+    // Callosum counts sequence ids modulo 2**32, and a reply must echo the
+    // id: one past 32 bits could never be answered, so it is refused here,
+    // where the drop is logged, not after the handler ran.
+    if (
+      typeof seq !== "number" || !Number.isInteger(seq) || seq < 0 ||
+      seq > 0xffffffff
+    ) {
+      protocolError("the sequence id is not a 32-bit unsigned integer", {
         field: "seq",
         value: seq,
       });

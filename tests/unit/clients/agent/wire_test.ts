@@ -205,6 +205,32 @@ Deno.test("decode refuses what callosum cannot read, with a typed error", () => 
   );
 });
 
+Deno.test("a sequence id past 32 bits is refused on decode, as on encode", () => {
+  // Found by tests/fuzz/rpc_test.ts: the server ran such a call, then could
+  // not encode its reply and dropped it without a word.
+  const codec = new RpcFrameCodec();
+  const data = bytes("82 a4 'meta' c4 00 a4 'body' c4 01 c0");
+  const header = (seq: string) =>
+    bytes(
+      `85 a4 'type' 01 a4 'meth' a4 'ping' a4 'okey' a0 a3 'seq' ${seq} a3 'zip' c2`,
+    );
+  // 0xffffffff is the last id callosum sends.
+  assert.equal(
+    codec.decode([bytes("'UPPER'"), header("ce ff ff ff ff"), data]).message
+      ?.seq,
+    0xffffffff,
+  );
+  for (
+    const seq of ["cf 00 00 00 01 00 00 00 00", "cf 80 00 00 00 00 00 00 00"]
+  ) {
+    assert.throws(
+      () => codec.decode([bytes("'UPPER'"), header(seq), data]),
+      (error: unknown) =>
+        error instanceof InvalidAPIParameters && error.data?.field === "seq",
+    );
+  }
+});
+
 Deno.test("UUIDs, paths and datetimes use upstream's extension types", () => {
   const id = new Uuid("0c3c2b8e-6f4e-4e43-9b1d-2b7c1c6f0a11");
   assert.equal(
