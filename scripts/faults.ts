@@ -27,20 +27,15 @@
  */
 
 import type { FaultFigures } from "../tests/faults/_report.ts";
+import { faultHalfstackDir } from "./_fault_halfstack.ts";
+import { halfstackRepoRoot } from "./halfstack.ts";
 import {
-  faultHalfstack,
-  faultHalfstackDir,
-  faultHalfstackIsUp,
-} from "./_fault_halfstack.ts";
-import {
-  HALFSTACK_CLUSTER_ENV,
-  halfstackDown,
-  halfstackEnvPath,
-  halfstackRepoRoot,
-  halfstackUp,
-  readHalfstackEnv,
-} from "./halfstack.ts";
-import { parseDenoTestSummary } from "./run_tests.ts";
+  parseDenoTestSummary,
+  pumpOutput,
+  type StartedHalfstacks,
+  startHalfstacks,
+  stopHalfstacks,
+} from "./run_tests.ts";
 
 /** The closing JSON line of `deno task faults`. */
 export interface FaultSummary {
@@ -118,22 +113,6 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function pump(
-  stream: ReadableStream<Uint8Array>,
-  sink: { write(p: Uint8Array): Promise<number> },
-  collected: string[],
-): Promise<void> {
-  const decoder = new TextDecoder();
-  for await (const chunk of stream) {
-    let written = 0;
-    while (written < chunk.length) {
-      written += await sink.write(chunk.subarray(written));
-    }
-    collected.push(decoder.decode(chunk, { stream: true }));
-  }
-  collected.push(decoder.decode());
-}
-
 /**
  * Runs the fault and fuzz tests as described in the module doc.
  *
@@ -159,8 +138,7 @@ export async function runFaults(args: readonly string[]): Promise<number> {
   }
   const reportDir = await Deno.makeTempDir({ prefix: "backendai-faults-" });
   let exitCode = 0;
-  let startedHalfstack = false;
-  let startedFaultHalfstack = false;
+  let started: StartedHalfstacks = { halfstack: false, faultHalfstack: false };
   let child: Deno.ChildProcess | undefined;
   const onSignal = () => {
     try {
@@ -174,30 +152,9 @@ export async function runFaults(args: readonly string[]): Promise<number> {
   const output: string[] = [];
   let testExit = 1;
   try {
-    const starting: Promise<void>[] = [];
-    const env = readHalfstackEnv();
-    if (Deno.env.get("BACKEND_REDIS_ADDR") === undefined) {
-      if (env === undefined) {
-        log(`faults: no ${halfstackEnvPath()}; starting the halfstack`);
-        startedHalfstack = true;
-        starting.push(halfstackUp({ log, cluster: true }).then(() => {}));
-      } else if (env[HALFSTACK_CLUSTER_ENV] === undefined) {
-        log("faults: the halfstack has no Redis Cluster; starting it");
-        starting.push(halfstackUp({ log, cluster: true }).then(() => {}));
-      }
-    }
-    if (!faultHalfstackIsUp()) {
-      log(`faults: no fault halfstack in ${faultHalfstackDir()}; starting it`);
-      startedFaultHalfstack =
-        readHalfstackEnv(faultHalfstackDir()) === undefined;
-      starting.push(faultHalfstack("up", log));
-    }
-    for (const result of await Promise.allSettled(starting)) {
-      if (result.status === "fulfilled") continue;
-      const error = result.reason;
-      log(`faults: ${error instanceof Error ? error.message : String(error)}`);
-      exitCode = 1;
-    }
+    const up = await startHalfstacks("faults", log);
+    started = up.started;
+    if (!up.ok) exitCode = 1;
     child = new Deno.Command(Deno.execPath(), {
       args: ["test", "-A", ...folders, ...testArgs],
       cwd: root,
@@ -216,23 +173,12 @@ export async function runFaults(args: readonly string[]): Promise<number> {
       stderr: "piped",
     }).spawn();
     await Promise.all([
-      pump(child.stdout, Deno.stdout, output),
-      pump(child.stderr, Deno.stderr, output),
+      pumpOutput(child.stdout, Deno.stdout, output),
+      pumpOutput(child.stderr, Deno.stderr, output),
     ]);
     testExit = (await child.status).code;
   } finally {
-    if (startedFaultHalfstack) {
-      await faultHalfstack("down", log).catch((error: unknown) => {
-        log(`faults: stopping the fault halfstack failed: ${error}`);
-        exitCode = 1;
-      });
-    }
-    if (startedHalfstack) {
-      await halfstackDown({ log }).catch((error: unknown) => {
-        log(`faults: stopping the halfstack failed: ${error}`);
-        exitCode = 1;
-      });
-    }
+    if (!await stopHalfstacks(started, "faults", log)) exitCode = 1;
     Deno.removeSignalListener("SIGINT", onSignal);
     Deno.removeSignalListener("SIGTERM", onSignal);
   }

@@ -108,7 +108,21 @@ export function formatClosingLine(summary: DenoTestSummary): string {
   return `${summary.passed} passed, ${summary.failed} failed${skipped}`;
 }
 
-async function pump(
+/**
+ * Copies a child's output stream to `sink` as it comes, and keeps its text.
+ *
+ * @param stream The child's stdout or stderr.
+ * @param sink Where to copy it (`Deno.stdout`, `Deno.stderr`).
+ * @param collected Receives the decoded text, in order.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { pumpOutput } from "./run_tests.ts";
+ * const output: string[] = [];
+ * await pumpOutput(child.stdout, Deno.stdout, output);
+ * ```
+ */
+export async function pumpOutput(
   stream: ReadableStream<Uint8Array>,
   sink: { write(p: Uint8Array): Promise<number> },
   collected: string[],
@@ -122,6 +136,104 @@ async function pump(
     collected.push(decoder.decode(chunk, { stream: true }));
   }
   collected.push(decoder.decode());
+}
+
+/** Which halfstacks {@linkcode startHalfstacks} started (and so must stop). */
+export interface StartedHalfstacks {
+  /** The halfstack the tests share. */
+  halfstack: boolean;
+  /** The fault halfstack of `tests/faults/`. */
+  faultHalfstack: boolean;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Makes sure the halfstack and the fault halfstack are up, each with its
+ * Redis Cluster: starts one whose env file is missing, adds the cluster to
+ * a halfstack running without it (left running after, as the rest of a
+ * halfstack this run did not start). With `BACKEND_REDIS_ADDR` set, the
+ * servers are the caller's and the halfstack is left alone.
+ *
+ * @param name The program, for the log lines.
+ * @param log Where progress goes.
+ * @returns What was started, and whether everything came up. The tests
+ * run anyway when not: the unit tests still tell something, and the
+ * integration and fault tests fail with "... is not running".
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { startHalfstacks, stopHalfstacks } from "./run_tests.ts";
+ * const { started } = await startHalfstacks("faults", console.error);
+ * await stopHalfstacks(started, "faults", console.error);
+ * ```
+ */
+export async function startHalfstacks(
+  name: string,
+  log: (line: string) => void,
+): Promise<{ started: StartedHalfstacks; ok: boolean }> {
+  const started: StartedHalfstacks = {
+    halfstack: false,
+    faultHalfstack: false,
+  };
+  const starting: Promise<void>[] = [];
+  if (Deno.env.get("BACKEND_REDIS_ADDR") === undefined) {
+    const env = readHalfstackEnv();
+    if (env === undefined) {
+      log(`${name}: no ${halfstackEnvPath()}; starting the halfstack`);
+      started.halfstack = true;
+      starting.push(halfstackUp({ log, cluster: true }).then(() => {}));
+    } else if (env[HALFSTACK_CLUSTER_ENV] === undefined) {
+      log(`${name}: the halfstack has no Redis Cluster; starting it`);
+      starting.push(halfstackUp({ log, cluster: true }).then(() => {}));
+    }
+  }
+  if (!faultHalfstackIsUp()) {
+    log(`${name}: no fault halfstack in ${faultHalfstackDir()}; starting it`);
+    // Stopped after only when this run started it (not when it added the cluster).
+    started.faultHalfstack = readHalfstackEnv(faultHalfstackDir()) ===
+      undefined;
+    starting.push(faultHalfstack("up", log));
+  }
+  let ok = true;
+  for (const result of await Promise.allSettled(starting)) {
+    if (result.status === "fulfilled") continue;
+    log(`${name}: ${message(result.reason)}`);
+    ok = false;
+  }
+  return { started, ok };
+}
+
+/**
+ * Stops what {@linkcode startHalfstacks} started, the fault halfstack
+ * first.
+ *
+ * @param started What it started.
+ * @param name The program, for the log lines.
+ * @param log Where progress goes.
+ * @returns Whether every stop succeeded.
+ */
+export async function stopHalfstacks(
+  started: StartedHalfstacks,
+  name: string,
+  log: (line: string) => void,
+): Promise<boolean> {
+  let ok = true;
+  if (started.faultHalfstack) {
+    await faultHalfstack("down", log).catch((error: unknown) => {
+      log(`${name}: stopping the fault halfstack failed: ${message(error)}`);
+      ok = false;
+    });
+  }
+  if (started.halfstack) {
+    await halfstackDown({ log }).catch((error: unknown) => {
+      log(`${name}: stopping the halfstack failed: ${message(error)}`);
+      ok = false;
+    });
+  }
+  return ok;
 }
 
 /**
@@ -140,8 +252,7 @@ export async function runTests(args: string[]): Promise<number> {
   const log = (line: string) => console.error(line);
   let exitCode = 0;
 
-  let startedHalfstack = false;
-  let startedFaultHalfstack = false;
+  let started: StartedHalfstacks = { halfstack: false, faultHalfstack: false };
   let interrupted = false;
   let child: Deno.ChildProcess | undefined;
   // Ctrl-C reaches `deno test` through the process group; SIGTERM is forwarded.
@@ -164,38 +275,9 @@ export async function runTests(args: string[]): Promise<number> {
   const output: string[] = [];
   let testExit = 1;
   try {
-    const envGiven = Deno.env.get("BACKEND_REDIS_ADDR") !== undefined;
-    const starting: Promise<void>[] = [];
-    const env = readHalfstackEnv();
-    if (!envGiven && env === undefined) {
-      log(`run_tests: no ${halfstackEnvPath()}; starting the halfstack`);
-      startedHalfstack = true;
-      starting.push(halfstackUp({ log, cluster: true }).then(() => {}));
-    } else if (!envGiven && env?.[HALFSTACK_CLUSTER_ENV] === undefined) {
-      // Up since before the cluster tests: add the Redis Cluster (left
-      // running, as the rest of a halfstack this run did not start).
-      log("run_tests: the halfstack has no Redis Cluster; starting it");
-      starting.push(halfstackUp({ log, cluster: true }).then(() => {}));
-    }
-    if (!faultHalfstackIsUp()) {
-      log(
-        `run_tests: no fault halfstack in ${faultHalfstackDir()}; starting it`,
-      );
-      // Stopped after only when this run started it (not when it added the cluster).
-      startedFaultHalfstack =
-        readHalfstackEnv(faultHalfstackDir()) === undefined;
-      starting.push(faultHalfstack("up", log));
-    }
-    for (const result of await Promise.allSettled(starting)) {
-      if (result.status === "fulfilled") continue;
-      // Run the tests anyway: the unit tests still tell something, and the
-      // integration and fault tests fail with "... is not running".
-      const error = result.reason;
-      log(
-        `run_tests: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      exitCode = 1;
-    }
+    const up = await startHalfstacks("run_tests", log);
+    started = up.started;
+    if (!up.ok) exitCode = 1;
     if (!interrupted) {
       child = new Deno.Command(Deno.execPath(), {
         args: ["test", "-A", "--doc", "--parallel", ...args],
@@ -211,36 +293,13 @@ export async function runTests(args: string[]): Promise<number> {
         stderr: "piped",
       }).spawn();
       await Promise.all([
-        pump(child.stdout, Deno.stdout, output),
-        pump(child.stderr, Deno.stderr, output),
+        pumpOutput(child.stdout, Deno.stdout, output),
+        pumpOutput(child.stderr, Deno.stderr, output),
       ]);
       testExit = (await child.status).code;
     }
   } finally {
-    if (startedFaultHalfstack) {
-      try {
-        await faultHalfstack("down", log);
-      } catch (error) {
-        log(
-          `run_tests: stopping the fault halfstack failed: ${
-            error instanceof Error ? error.message : String(error)
-          }`,
-        );
-        exitCode = 1;
-      }
-    }
-    if (startedHalfstack) {
-      try {
-        await halfstackDown({ log });
-      } catch (error) {
-        log(
-          `run_tests: stopping the halfstack failed: ${
-            error instanceof Error ? error.message : String(error)
-          }`,
-        );
-        exitCode = 1;
-      }
-    }
+    if (!await stopHalfstacks(started, "run_tests", log)) exitCode = 1;
     Deno.removeSignalListener("SIGINT", onSigint);
     Deno.removeSignalListener("SIGTERM", onSigterm);
   }
