@@ -63,7 +63,10 @@ function runChild(
   );
   const command = compiled ? process.execPath : Deno.execPath();
   const args = [childPath, moduleUrl, scenario];
-  const child = spawn(command, compiled ? args : ["run", "-A", ...args], {
+  // The repository's deno.json (its import map), whatever the cwd.
+  const config = fileURLToPath(new URL("../deno.json", import.meta.url));
+  const denoArgs = ["run", "-A", "--config", config, ...args];
+  const child = spawn(command, compiled ? args : denoArgs, {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, ...env },
   });
@@ -119,10 +122,16 @@ export async function runIsolated(
       RUNTIME_CRASH_SIGNALS.includes(end.signal);
     if (underDeno && crashed && runtimeCrashes === 0) {
       runtimeCrashes++;
+      const when = end.output.split("\n").includes(
+          `${ISOLATED_PASSED} ${scenario}`,
+        )
+        ? "after the scenario passed, as the child ended"
+        : "before the scenario finished";
       console.warn(
         `WARNING: DENO RUNTIME CRASH (${end.signal}) in scenario ` +
-          `"${scenario}"; the known Deno HTTP/2 crash (RELIABILITY.md). ` +
-          `Running it once more; a second crash fails the test.`,
+          `"${scenario}", ${when}; the known Deno HTTP/2 crash ` +
+          `(RELIABILITY.md). Running it once more; a second crash fails ` +
+          `the test.`,
       );
       continue;
     }

@@ -9,6 +9,12 @@ import process from "node:process";
 
 const [moduleUrl = "", scenario = ""] = process.argv.slice(-2);
 try {
+  if (!("Deno" in globalThis)) {
+    // Compiled, under Node or Bun: the Deno shim the test runner installs.
+    const shim = "@deno/shim-deno";
+    const { Deno: deno } = await import(shim) as { Deno: unknown };
+    Object.assign(globalThis, { Deno: deno });
+  }
   const scenarios = await import(moduleUrl) as Record<string, unknown>;
   const run = scenarios[scenario];
   if (typeof run !== "function") {
