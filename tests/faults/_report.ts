@@ -31,6 +31,11 @@ export interface FaultFigures {
   cases?: number;
   /** Inputs that crashed, hung or got an untyped error. */
   crashes?: number;
+  /**
+   * Crashes of the runtime itself in the test's child process, rerun once
+   * (tests/_isolated.ts): the known Deno 2.9.6 HTTP/2 crash.
+   */
+  runtimeCrashes?: number;
 }
 
 /**
@@ -46,4 +51,23 @@ export async function reportFaultFigures(figures: FaultFigures): Promise<void> {
     `${dir}/${figures.name}.json`,
     JSON.stringify(figures) + "\n",
   );
+}
+
+/**
+ * Adds `runtimeCrashes` to the figures `name` wrote (its child process
+ * wrote them; the test's process knows of the crashes), when
+ * `BACKEND_FAULTS_REPORT_DIR` is set.
+ *
+ * @param name The figures' name.
+ * @param runtimeCrashes Runtime crashes before the passing run.
+ */
+export async function addRuntimeCrashes(
+  name: string,
+  runtimeCrashes: number,
+): Promise<void> {
+  const dir = Deno.env.get("BACKEND_FAULTS_REPORT_DIR");
+  if (dir === undefined || dir === "") return;
+  const path = `${dir}/${name}.json`;
+  const figures = JSON.parse(await Deno.readTextFile(path)) as FaultFigures;
+  await reportFaultFigures({ ...figures, runtimeCrashes });
 }

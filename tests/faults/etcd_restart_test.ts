@@ -51,6 +51,8 @@ for (const signal of SIGNALS) {
         result.firstPutMs,
         result.firstWatchedMs,
       ),
+      // The child crashed after its result (the Deno HTTP/2 crash).
+      runtimeCrashes: result.crashed === null ? 0 : 1,
     });
     console.log(
       `etcd restart (${signal}): ${
