@@ -301,6 +301,13 @@ Deno.test("zmtp: a reader that falls behind pauses the sender, nothing is lost",
   }
 });
 
+/** `Promise.withResolvers()`, which Node 20 does not have. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 Deno.test("zmtp DEALER drops a peer sending a bad frame and dials again", async () => {
   const greeting = new Uint8Array(64);
   greeting.set([
@@ -338,8 +345,8 @@ Deno.test("zmtp DEALER drops a peer sending a bad frame and dials again", async 
   const tooLarge = Uint8Array.of(0x02, 0, 0, 1, 0, 0, 0, 0, 0);
   const sockets: net.Socket[] = [];
   let connections = 0;
-  const firstClosed = Promise.withResolvers<void>();
-  const twoConnections = Promise.withResolvers<void>();
+  const firstClosed = deferred();
+  const twoConnections = deferred();
   const server = net.createServer((socket) => {
     sockets.push(socket);
     connections++;
