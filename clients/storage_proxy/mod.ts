@@ -33,3 +33,4 @@
 
 export * from "./errors.ts";
 export * from "./client.ts";
+export * from "./options.ts";
