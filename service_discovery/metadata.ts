@@ -18,6 +18,7 @@ import {
   type ServiceEndpoint,
   type ServiceMetadata,
 } from "./types.ts";
+import type { ServiceMetadataPayload } from "../dto/service_discovery.ts";
 
 /** What {@linkcode createServiceMetadata} takes; the rest gets defaults. */
 export interface ServiceMetadataInit {
@@ -331,28 +332,11 @@ export function modelServiceToServiceMetadata(
   });
 }
 
-/** Upstream's `ServiceMetadata.model_dump()`: snake_case, fields in order. */
-export interface PythonServiceMetadata {
-  /** The UUID as a string. */
-  id: string;
-  /** The display name. */
-  display_name: string;
-  /** The group. */
-  service_group: string;
-  /** The version. */
-  version: string;
-  /** The endpoint. */
-  endpoint: {
-    address: string;
-    port: number;
-    protocol: string;
-    prometheus_address: string;
-  };
-  /** The health status (floats). */
-  health_status: { registration_time: number; last_heartbeat: number };
-  /** The labels. */
-  labels: Record<string, string>;
-}
+/**
+ * Upstream's `ServiceMetadata.model_dump()`: snake_case, fields in order
+ * (the `dto` wire shape, {@linkcode ServiceMetadataPayload}).
+ */
+export type PythonServiceMetadata = ServiceMetadataPayload;
 
 /**
  * Upstream's dict form of the metadata (`model_dump()`), the fields in
